@@ -1,0 +1,178 @@
+"""Stage 3: parse tree → the typed ``Report`` model, with the three tables aligned to the template."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lark import Token, Tree
+
+from .diagnostics import Diagnostic, Severity, Span
+from .model import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
+from .parse import match_section_heading, parse_outline
+from .source import Source
+from .tables import Piece, align_tables, pieces_of, table_votes
+from .textnorm import cn_number, fold, folded
+
+_TITLE_RE = re.compile(r"^(?:标题[:：])?(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?的?(?P<rest>.*)$")
+_STANDARD_TAIL = re.compile(r"^政府信息公开工作年度报告$")
+_DATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+@dataclass
+class Parsed:
+    report: Report
+    problems: list[Diagnostic]
+
+
+def _line(tok: Token, lines: list[Line]) -> Line:
+    return lines[tok.start_pos]
+
+
+def _title(tok: Token, lines: list[Line], before: list) -> Title:
+    line = _line(tok, lines)
+    f = folded(line.text)
+    span = line.span(len(line.text) - len(line.text.lstrip(" #\u3000\u00a0")), len(line.text.rstrip()))
+    text = f
+    m = _TITLE_RE.match(f)
+    if m and not m.group("agency") and before:
+        # title split over two lines (seed 004): the agency is the short line above
+        prev = before[-1]
+        if isinstance(prev, Paragraph) and len(prev.lines) == 1:
+            pf = folded(prev.lines[0].text)
+            if 2 <= len(pf) <= 30 and not re.search(r"[。，,；;:：]", pf):
+                text = pf + f
+                p = prev.lines[0]
+                span = Span(p.line, p.column + len(p.text) - len(p.text.lstrip(" #\u3000\u00a0")), span.end_line,
+                            span.end_column)
+                m = _TITLE_RE.match(text)
+    agency = year = None
+    well = False
+    if m:
+        agency = m.group("agency").strip("《》") or None
+        year = int(m.group("year"))
+        well = bool(agency) and bool(_STANDARD_TAIL.match(m.group("rest")))
+    return Title(re.sub(r"^标题[:：]", "", text), agency, year, span, well)
+
+
+def _blocks(items: list, lines: list[Line], kinds: dict[int, str], out_regions: list) -> tuple[list, Title | None, list[Line]]:
+    blocks: list = []
+    title = None
+    chrome: list[Line] = []
+    for it in items:
+        if not isinstance(it, Tree):
+            continue
+        toks = [t for t in it.children if isinstance(t, Token)]
+        if it.data == "title":
+            t = _title(toks[0], lines, blocks)
+            if title is None:
+                title = t
+                if blocks and t.span.line < toks[0].line:
+                    blocks.pop()
+            else:
+                blocks.append(Paragraph((_line(toks[0], lines),)))
+        elif it.data == "chrome":
+            chrome.append(_line(toks[0], lines))
+        elif it.data == "heading":
+            tok = toks[0]
+            line = _line(tok, lines)
+            f = folded(line.text)
+            m = re.match(r"^\(?([一二三四五六七八九十]+|\d+)", f)
+            num = (cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None)
+            kind = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}[tok.type]
+            blocks.append(Heading(kind, line.text.strip(" #\u3000\u00a0*"), line.span(), num))
+        elif it.data == "paragraph":
+            blocks.append(Paragraph(tuple(_line(t, lines) for t in toks)))
+        elif it.data == "table":
+            region = TableRegion(tuple(_line(t, lines) for t in toks))
+            blocks.append(region)
+            out_regions.append([(t.type, _line(t, lines)) for t in toks])
+    return blocks, title, chrome
+
+
+def build(source: Source) -> Parsed:
+    problems = list(source.problems)
+    lines, tree = parse_outline(source.text)
+    kinds: dict[int, str] = {}
+    front_regions: list = []
+    front, title, chrome = _blocks(tree.children[0].children, lines, kinds, front_regions)
+    regions: list[tuple[int | None, list]] = [(None, r) for r in front_regions]
+    sections: list[Section] = []
+    sec_trees = [c for c in tree.children[1:] if isinstance(c, Tree)]
+    for i, st in enumerate(sec_trees):
+        head = st.children[0]
+        line = _line(head, lines)
+        f = folded(line.text)
+        hm = match_section_heading(f) or match_section_heading(folded(line.text.replace("\t", "")))
+        sec_regions: list = []
+        blocks, _t, ch = _blocks(st.children[1:], lines, kinds, sec_regions)
+        chrome.extend(ch)
+        regions.extend((hm.number if hm else None, r) for r in sec_regions)
+        nxt = sec_trees[i + 1].children[0].line - 1 if i + 1 < len(sec_trees) else len(source.text.split("\n"))
+        text = line.text.strip(" #\u3000\u00a0*\t")
+        lead = len(line.text) - len(line.text.lstrip(" #\u3000\u00a0*\t"))
+        sections.append(Section(hm.number if hm else None, hm.numeral if hm else None, text,
+                                line.span(lead, len(line.text.rstrip(" \u00a0\u3000*\t"))), hm.canonical if hm else False,
+                                hm.alias if hm else False, tuple(blocks), nxt))
+
+    # tables: a region belongs to the table of its section (二/三/四), otherwise to the table its labels vote for
+    by_table: dict[str, list[Piece]] = {"t2": [], "t3": [], "t4": []}
+    table_section: dict[str, int | None] = {}
+    for number, region in regions:
+        ps = pieces_of(region)
+        tid = {2: "t2", 3: "t3", 4: "t4"}.get(number or 0)
+        if tid is None:
+            votes = table_votes(ps)
+            best = max(votes, key=votes.get)
+            if votes[best] < 2:
+                continue
+            tid = best
+        by_table[tid].extend(ps)
+        table_section.setdefault(tid, number)
+    tables, version, signals = align_tables(by_table, table_section)
+
+    pub = pub_span = None
+    for cl in chrome:
+        m = _DATE.search(cl.text)
+        if m:
+            pub = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            pub_span = cl.span(m.start(), m.end())
+            break
+
+    report = Report(source.path, source.text, source.encoding, tuple(source.text.split("\n")), title, tuple(front),
+                    tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span)
+    problems.extend(_parse_problems(report, regions, source))
+    return Parsed(report, problems)
+
+
+def _parse_problems(report: Report, regions, source: Source) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    path = report.path
+    if source.encoding == "gb18030":
+        out.append(Diagnostic.at(Span.point(1, 1), path=path, code="GK004", name="decoded-as-gb18030",
+                                 severity=Severity.INFO,
+                                 message="文件不是 UTF-8 编码，已按 GB18030（GBK）解码；发布到网页前建议另存为 UTF-8"))
+    if not source.text.strip():
+        return out
+    if not report.sections and report.title is None and not any(t.found for t in report.tables.values()):
+        out.append(Diagnostic.at(Span.point(1, 1), path=path, code="GK005", name="no-report-structure",
+                                 severity=Severity.ERROR,
+                                 message="未识别出年度报告的结构（没有标题、六个部分的标题或统计表），请确认文件是政府信息公开工作年度报告"))
+        return out
+    for tid, num, name in (("t2", 2, "二"), ("t3", 3, "三"), ("t4", 4, "四")):
+        t = report.tables.get(tid)
+        sec = report.section(num)
+        if t is None or t.found or sec is None:
+            continue
+        digits = [b for b in sec.blocks if isinstance(b, Paragraph) and re.search(r"\d{6,}", b.text)
+                  and any(w in folded(b.text) for w in ("信息内容", "申请人情况", "结果维持", "行政复议行政诉讼", "规章"))]
+        region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)]
+        if digits:
+            out.append(Diagnostic.at(digits[0].span, path=path, code="GK011", name="table-cells-run-together",
+                                     severity=Severity.WARNING,
+                                     message=f"第{name}部分的统计表单元格连在一起（如“{re.search(r'[0-9]{6,}', digits[0].text).group(0)}”），"
+                                             "无法可靠地拆分为各个单元格，表格未检查"))
+        elif region_lines:
+            out.append(Diagnostic.at(region_lines[0].span, path=path, code="GK010", name="table-not-aligned",
+                                     severity=Severity.WARNING,
+                                     message=f"第{name}部分有表格内容，但无法与模板的行标签对齐，表格未检查"))
+    return out

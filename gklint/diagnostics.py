@@ -1,0 +1,78 @@
+"""The one diagnostic type gklint reports, for rule findings and internal problems alike.
+
+Positions are 1-based lines and columns (Unicode code points) in the original file, as in design.md.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    @classmethod
+    def parse(cls, value: "str | Severity") -> "Severity":
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {value!r} (error, warning, info)") from None
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A range in the original file: 1-based line and column, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int = 1, length: int = 1) -> "Span":
+        return cls(line, column, line, column + max(length, 1))
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    severity: Severity
+    code: str
+    name: str
+    message: str
+    fix: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def at(cls, span: Span | None, *, path: str, code: str, name: str, message: str,
+           severity: Severity | str = Severity.ERROR, fix: dict[str, Any] | None = None,
+           **extra: Any) -> "Diagnostic":
+        span = span or Span(1, 1, 1, 1)
+        return cls(path, span.line, span.column, span.end_line, span.end_column,
+                   Severity.parse(severity), code, name, message, fix, dict(extra))
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        if not d["extra"]:
+            del d["extra"]
+        if d["fix"] is None:
+            del d["fix"]
+        return d

@@ -1,0 +1,69 @@
+"""Stage 5, report: turn diagnostics into text for people, editors and CI.
+
+Every formatter is a function with one signature::
+
+    write(diagnostics, stream, *, sources=None, color=None, rules=None, files_checked=None) -> None
+
+It receives the diagnostics already sorted by :func:`sort_diagnostics` and writes to ``stream`` (a text
+stream). Formatters ignore the keyword options they do not use, so a plugin formatter can be added to
+:data:`FORMATTERS` and be called by :func:`render` the same way as the built-in ones.
+
+Built-in formats: ``rich`` (the default, for people), ``concise`` (editors' problem matchers), ``json``,
+``sarif`` (code scanning) and ``github`` (Actions workflow commands). ``rich`` imports the rich library
+lazily, so the machine formats start fast.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, TextIO
+
+from ..diagnostics import Diagnostic
+from . import concise, github, json_, sarif
+
+__all__ = ["DEFAULT_FORMAT", "FORMATTERS", "Formatter", "render", "sort_diagnostics"]
+
+Formatter = Callable[..., None]
+
+DEFAULT_FORMAT = "rich"
+
+
+def _rich(diagnostics: list[Diagnostic], stream: TextIO, **options: Any) -> None:
+    """Lazy shim: import the rich formatter (and rich itself) only when this format is used."""
+    from . import rich_
+
+    rich_.write(diagnostics, stream, **options)
+
+
+#: Format name → formatter. Plugins may register more names here.
+FORMATTERS: dict[str, Formatter] = {
+    "rich": _rich,
+    "concise": concise.write,
+    "json": json_.write,
+    "sarif": sarif.write,
+    "github": github.write,
+}
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort by path, line, column, code (then message, so the order is total and stable)."""
+    return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def render(diagnostics: list[Diagnostic], fmt: str, stream: TextIO, *,
+           sources: dict[str, str] | None = None, color: bool | None = None,
+           rules: dict[str, dict] | None = None, files_checked: int | None = None) -> None:
+    """Write ``diagnostics`` to ``stream`` in the format named ``fmt``.
+
+    :param sources: path → decoded file text, used for source excerpts (``rich``).
+    :param color: True/False forces colour on/off; None lets the formatter detect it (``rich``).
+    :param rules: code → ``{"name", "summary", "severity", "url"?}``, rule metadata (``sarif``).
+    :param files_checked: how many files were checked, for the summary line (``rich``); defaults to the
+        number of distinct paths among the diagnostics.
+    :raises ValueError: if ``fmt`` is not a registered format.
+    """
+    try:
+        formatter = FORMATTERS[fmt]
+    except KeyError:
+        known = ", ".join(sorted(FORMATTERS))
+        raise ValueError(f"unknown output format {fmt!r} (known: {known})") from None
+    formatter(sort_diagnostics(diagnostics), stream, sources=sources, color=color, rules=rules,
+              files_checked=files_checked)

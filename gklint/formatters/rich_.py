@@ -1,0 +1,190 @@
+"""``rich``: the human format, grouped by file, with a source excerpt and a caret under the column.
+
+::
+
+    reports/2023.md
+      3:7  error    GK301  本年新制作数量与合计不符
+      3 │     规章    ０  １
+        │                 ^^
+    共 1 个文件：1 个错误，0 个警告，0 个提示
+
+Carets are placed by display cells (``rich.cells.cell_len``), so they stay under the right character after
+double-width Chinese characters; tabs are expanded to 4-cell tab stops in the excerpt, and the caret line is
+computed from the expanded text. Lines wider than :data:`FULL_LINE_MAX` cells are cut to a window of about
+:data:`WINDOW` cells around the column, with ``…`` marking what was cut. This module imports rich at the
+top; :mod:`gklint.formatters` imports it only when the ``rich`` format is used.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+from typing import Any, NamedTuple, TextIO
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from ..diagnostics import Diagnostic, Severity
+
+TAB_SIZE = 4          #: tab stops, in display cells, used when expanding tabs in excerpts
+FULL_LINE_MAX = 80    #: lines up to this many cells are shown whole
+WINDOW = 60           #: width in cells (ellipses included) of the excerpt of a longer line
+ELLIPSIS = "…"
+NON_TTY_WIDTH = 200   #: console width when writing to a file or pipe (soft wrap is on anyway)
+
+SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+SEVERITY_NAMES_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+class Excerpt(NamedTuple):
+    """One source line ready to print, and where its caret goes (both in display cells)."""
+
+    text: str
+    caret_offset: int
+    caret_width: int
+
+    def caret_line(self) -> str:
+        """Spaces up to the caret, then the ``^`` underline."""
+        return " " * self.caret_offset + "^" * self.caret_width
+
+
+def display_pieces(line: str) -> list[str]:
+    """What each code point of ``line`` shows as: tabs become spaces up to the next tab stop, control
+    characters their visible Control Pictures (␛ for ESC) so they cannot drive the terminal."""
+    pieces: list[str] = []
+    position = 0
+    for ch in line:
+        if ch == "\t":
+            piece = " " * (TAB_SIZE - position % TAB_SIZE)
+        elif ch < " ":
+            piece = chr(0x2400 + ord(ch))
+        elif ch == "\x7f":
+            piece = "\u2421"
+        elif "\x80" <= ch <= "\x9f":
+            piece = "\ufffd"
+        else:
+            piece = ch
+        pieces.append(piece)
+        position += cell_len(piece)
+    return pieces
+
+
+def window(widths: list[int], start: int, end: int) -> tuple[int, int]:
+    """The slice ``[lo, hi)`` of a line's pieces to show so the span ``[start, end)`` is in view.
+
+    The whole line when it is at most :data:`FULL_LINE_MAX` cells wide; otherwise about :data:`WINDOW`
+    cells (room for two ellipses kept), with the span's start about mid-window, shifted when the window
+    meets either end of the line.
+    """
+    n = len(widths)
+    if sum(widths) <= FULL_LINE_MAX:
+        return 0, n
+    budget = WINDOW - 2 * cell_len(ELLIPSIS)
+    span_width = sum(widths[start:end])
+    left = (budget - min(span_width, budget // 2)) // 2
+    lo, used = start, 0
+    while lo > 0 and used + widths[lo - 1] <= left:
+        lo -= 1
+        used += widths[lo]
+    hi = start
+    while hi < n and used + widths[hi] <= budget:
+        used += widths[hi]
+        hi += 1
+    while lo > 0 and used + widths[lo - 1] <= budget:  # the window hit the end of the line
+        lo -= 1
+        used += widths[lo]
+    return lo, hi
+
+
+def excerpt(line: str, column: int, end_column: int | None = None) -> Excerpt:
+    """The excerpt of ``line`` for a span starting at 1-based ``column`` (code points).
+
+    ``end_column`` is exclusive; None means the span runs past the end of this line. Columns outside the
+    line are clamped (a column just past the end points after the last character). At least one caret.
+    """
+    pieces = display_pieces(line)
+    n = len(pieces)
+    start = min(max(column - 1, 0), n)
+    end = n if end_column is None else min(max(end_column - 1, start), n)
+    lo, hi = window([cell_len(p) for p in pieces], start, end)
+    head = ELLIPSIS if lo > 0 else ""
+    tail = ELLIPSIS if hi < n else ""
+    text = head + "".join(pieces[lo:hi]) + tail
+    offset = cell_len(head + "".join(pieces[lo:start]))
+    width = cell_len("".join(pieces[start:min(end, hi)]))
+    return Excerpt(text, offset, max(width, 1))
+
+
+def summary(diagnostics: list[Diagnostic], files_checked: int | None = None) -> str:
+    """``共 3 个文件：2 个错误，1 个警告，5 个提示``, or ``…未发现问题`` when there are no diagnostics.
+
+    Without ``files_checked``, the file count is the number of distinct paths among the diagnostics.
+    """
+    files = files_checked if files_checked is not None else len({d.path for d in diagnostics})
+    prefix = f"共 {files} 个文件：" if files else ""
+    if not diagnostics:
+        return prefix + "未发现问题"
+    counts = Counter(d.severity for d in diagnostics)
+    return prefix + "，".join(f"{counts[s]} 个{SEVERITY_NAMES_ZH[s]}" for s in Severity)
+
+
+def make_console(stream: TextIO, color: bool | None) -> Console:
+    """A Console writing to ``stream``: True forces colour, False forbids any ANSI code, None detects
+    (a TTY, ``NO_COLOR``/``FORCE_COLOR``). Off a TTY the width is fixed so nothing wraps."""
+    isatty = getattr(stream, "isatty", None)
+    options: dict[str, Any] = dict(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    if not (isatty and isatty()):
+        options["width"] = NON_TTY_WIDTH
+    if color is True:
+        options.update(force_terminal=True, color_system="standard")
+    elif color is False:
+        options.update(force_terminal=False, no_color=True, color_system=None)
+    return Console(**options)
+
+
+def header(d: Diagnostic) -> Text:
+    """``  line:col  severity  CODE  message`` for one diagnostic (later message lines indented)."""
+    message = "\n    ".join(d.message.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    text = Text.assemble(
+        "  ", (f"{d.line}:{d.column}", "bold"), "  ",
+        (f"{d.severity.value:<7}", SEVERITY_STYLES[d.severity]), "  ",
+        (d.code, "bold"), "  ", message)
+    if d.fix:
+        text.append("  [可修复]", style="green")
+    return text
+
+
+def excerpt_lines(d: Diagnostic, line: str) -> list[Text]:
+    """The numbered source line and the caret line under it (same gutter width on both)."""
+    ex = excerpt(line, d.column, d.end_column if d.end_line <= d.line else None)
+    number = str(d.line)
+    return [
+        Text.assemble(("  " + number + " │ ", "dim"), ex.text),
+        Text.assemble(("  " + " " * len(number) + " │ ", "dim"),
+                      (ex.caret_line(), SEVERITY_STYLES[d.severity])),
+    ]
+
+
+def source_lines(sources: dict[str, str] | None, path: str) -> list[str] | None:
+    """The lines of ``path`` (split on LF, a trailing CR dropped), or None without its text."""
+    if not sources or path not in sources:
+        return None
+    return [line[:-1] if line.endswith("\r") else line for line in sources[path].split("\n")]
+
+
+def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, str] | None = None,
+          color: bool | None = None, files_checked: int | None = None, **_options: Any) -> None:
+    """Write the diagnostics grouped by file (in the order given), then the summary line."""
+    console = make_console(stream, color)
+    for path, group in groupby(diagnostics, key=lambda d: d.path):
+        console.print(Text(path, style="bold underline"))
+        lines = source_lines(sources, path)
+        for d in group:
+            console.print(header(d))
+            if lines is not None and 1 <= d.line <= len(lines):
+                for text in excerpt_lines(d, lines[d.line - 1]):
+                    console.print(text)
+        console.print()
+    counts = Counter(d.severity for d in diagnostics)
+    style = "bold red" if counts[Severity.ERROR] else "bold yellow" if counts[Severity.WARNING] else "bold green"
+    console.print(Text(summary(diagnostics, files_checked), style=style))

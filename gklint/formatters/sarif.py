@@ -1,0 +1,111 @@
+"""``sarif``: SARIF 2.1.0 as plain dicts, for GitHub code scanning and other SARIF viewers.
+
+One run; ``tool.driver.rules`` lists every code that occurs (metadata from the ``rules`` option when given);
+each result has ``ruleId``, ``ruleIndex``, ``level``, ``message.text``, one physical location with a
+1-based region, and ``partialFingerprints["gklint/v1"]``. Columns are Unicode code points
+(``columnKind: "unicodeCodePoints"``), as gklint counts them; ``endColumn`` is exclusive in both.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, TextIO
+
+from ..diagnostics import Diagnostic, Severity
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+FINGERPRINT_KEY = "gklint/v1"
+
+#: gklint severity → SARIF ``level``.
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def artifact_uri(path: str) -> str:
+    """The path as a SARIF uri: forward slashes, without a leading ``./``; otherwise as given."""
+    uri = path.replace("\\", "/")
+    while uri.startswith("./"):
+        uri = uri[2:]
+    return uri
+
+
+def fingerprint(d: Diagnostic) -> str:
+    """sha256 (hex) of code, path and message, NUL-separated; the line is left out on purpose.
+
+    So the fingerprint survives edits elsewhere in the file (ecosystem.md §5.3). The path is normalised
+    with :func:`artifact_uri`, so ``./a.md`` and ``a.md`` give the same value.
+    """
+    key = "\0".join((d.code, artifact_uri(d.path), d.message))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def region(d: Diagnostic) -> dict[str, int]:
+    """The SARIF region of ``d``: 1-based, end column exclusive, never ending before it starts."""
+    start_line = max(d.line, 1)
+    start_col = max(d.column, 1)
+    end_line = max(d.end_line, start_line)
+    end_col = max(d.end_column, 1)
+    if end_line == start_line:
+        end_col = max(end_col, start_col)
+    return {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col}
+
+
+def rule_descriptor(code: str, name: str, meta: dict[str, Any] | None) -> dict[str, Any]:
+    """A ``reportingDescriptor`` for ``code``; ``meta`` is the entry of the ``rules`` option, if any.
+
+    Without a ``summary``, the rule's readable name doubles as the short description.
+    """
+    meta = meta or {}
+    rule: dict[str, Any] = {
+        "id": code,
+        "name": meta.get("name") or name,
+        "shortDescription": {"text": meta.get("summary") or meta.get("name") or name},
+    }
+    if meta.get("url"):
+        rule["helpUri"] = meta["url"]
+    if meta.get("severity"):
+        rule["defaultConfiguration"] = {"level": LEVELS[Severity.parse(meta["severity"])]}
+    return rule
+
+
+def to_sarif(diagnostics: list[Diagnostic], rules: dict[str, dict] | None = None) -> dict[str, Any]:
+    """The SARIF log for ``diagnostics`` (results in the order given).
+
+    When code, path and message repeat within the run (the same finding at several places), the second
+    and later results get ``:2``, ``:3`` … appended to the fingerprint, so code scanning keeps them apart.
+    """
+    rules = rules or {}
+    codes = sorted({d.code: d.name for d in diagnostics}.items())
+    index = {code: i for i, (code, _) in enumerate(codes)}
+    seen: dict[str, int] = {}
+    results = []
+    for d in diagnostics:
+        digest = fingerprint(d)
+        seen[digest] = seen.get(digest, 0) + 1
+        results.append({
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": LEVELS[d.severity],
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(d.path)},
+                "region": region(d),
+            }}],
+            "partialFingerprints": {
+                FINGERPRINT_KEY: digest if seen[digest] == 1 else f"{digest}:{seen[digest]}"},
+        })
+    driver = {
+        "name": "gklint",
+        "rules": [rule_descriptor(code, name, rules.get(code)) for code, name in codes],
+    }
+    return {
+        "$schema": SCHEMA_URI,
+        "version": SARIF_VERSION,
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}],
+    }
+
+
+def write(diagnostics: list[Diagnostic], stream: TextIO, *, rules: dict[str, dict] | None = None,
+          **_options: Any) -> None:
+    """Write the SARIF log as UTF-8 JSON, indented by 2, with a final newline."""
+    stream.write(json.dumps(to_sarif(diagnostics, rules), ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,218 @@
+"""Stage 3 types: the typed, immutable model of one report.
+
+``Report`` → ``Section`` → blocks (``Heading``, ``Paragraph``, ``TableRegion``); the three standard tables are
+aligned to the template into ``Table`` → ``Row`` → ``Cell``. Every node carries the ``Span`` of its text in the
+original file. Canonical ids (``t3`` / ``"3.7"`` / ``total``) are those of report-format.md §2.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterator, Union
+
+from .diagnostics import Span
+
+Number = Union[int, Decimal]
+
+# Cell kinds: what the report wrote in a template cell.
+NUMBER = "number"            # a parseable number (value set)
+BLANK = "blank"              # an empty cell
+PLACEHOLDER = "placeholder"  # "/", "—", "-", "无", "空" ...
+TEXT = "text"                # anything else ("减4", "251000元")
+MISSING = "missing"          # the template cell has no counterpart in the report
+
+
+@dataclass(frozen=True)
+class Cell:
+    table: str
+    row: str
+    col: str
+    raw: str
+    value: Number | None
+    kind: str
+    span: Span | None
+
+    @property
+    def missing(self) -> bool:
+        return self.kind == MISSING
+
+    @property
+    def line(self) -> int | None:
+        return self.span.line if self.span else None
+
+
+@dataclass(frozen=True)
+class Row:
+    table: str
+    id: str
+    label: str                  # the label as written (whitespace folded)
+    template_label: str         # the template's label
+    label_span: Span | None
+    label_match: str            # "exact", "alias", "fuzzy" or "absent" (row not found at all)
+    cells: tuple[Cell, ...]
+    written: int                # how many value cells the report gave for the row
+    expected: int
+
+    def cell(self, col: str) -> Cell | None:
+        for c in self.cells:
+            if c.col == col:
+                return c
+        return None
+
+    @property
+    def present(self) -> bool:
+        return self.label_match != "absent"
+
+
+@dataclass(frozen=True)
+class HeaderLabel:
+    """A column header label as written, and what the template says (for label-deviation rules)."""
+
+    text: str
+    template_label: str
+    match: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str                     # t2, t3, t4
+    template: str               # "2021" or "2019"
+    rows: tuple[Row, ...]
+    span: Span | None
+    section: int | None         # the section number the table was found in
+    headers: tuple[HeaderLabel, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def row(self, row_id: str) -> Row | None:
+        for r in self.rows:
+            if r.id == row_id:
+                return r
+        return None
+
+    def cell(self, row_id: str, col: str) -> Cell | None:
+        r = self.row(row_id)
+        return r.cell(col) if r else None
+
+    def cells(self) -> Iterator[Cell]:
+        for r in self.rows:
+            yield from r.cells
+
+    @property
+    def found(self) -> bool:
+        return any(r.present for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One logical line of the report (a physical line, or a segment of a very long crawled line)."""
+
+    text: str
+    line: int
+    column: int                 # 1-based column of text[0] in the original line
+
+    def span(self, start: int = 0, end: int | None = None) -> Span:
+        end = len(self.text) if end is None else end
+        return Span(self.line, self.column + start, self.line, self.column + max(end, start + 1))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading such as （一）主动公开 or 1. 信息发布数量, or a top-level heading outside the template."""
+
+    kind: str                   # "sub" (（一）), "item" (1.), "top" (一、 not one of the six)
+    text: str
+    span: Span
+    numeral: int | None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(l.text for l in self.lines)
+
+    @property
+    def span(self) -> Span:
+        a, b = self.lines[0], self.lines[-1]
+        return Span(a.line, a.column, b.line, b.column + len(b.text))
+
+
+@dataclass(frozen=True)
+class TableRegion:
+    lines: tuple[Line, ...]
+
+    @property
+    def span(self) -> Span:
+        a, b = self.lines[0], self.lines[-1]
+        return Span(a.line, a.column, b.line, b.column + len(b.text))
+
+
+Block = Union[Heading, Paragraph, TableRegion]
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int | None          # 1..6: which template section the heading is (by its words)
+    numeral: int | None         # the number the heading was written with (一 = 1 ...)
+    heading: str                # as written (Markdown marks removed, whitespace kept)
+    span: Span
+    canonical: bool             # heading words are exactly the template's
+    alias: bool                 # heading words are a known variant
+    blocks: tuple[Block, ...]
+    end_line: int
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                yield b
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks if isinstance(b, (Paragraph, Heading)))
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    agency: str | None
+    year: int | None
+    span: Span
+    well_formed: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    path: str
+    text: str                   # the decoded text, newlines normalised
+    encoding: str
+    lines: tuple[str, ...]
+    title: Title | None
+    preamble: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    tables: dict[str, Table] = field(default_factory=dict)
+    template: str | None = None         # detected template version of the tables
+    template_signals: dict[str, int] = field(default_factory=dict)
+    chrome: tuple[Line, ...] = ()        # web-page chrome lines (来源/发布时间/打印 ...)
+    publication_date: tuple[int, int, int] | None = None
+    publication_span: Span | None = None
+
+    @property
+    def agency(self) -> str | None:
+        return self.title.agency if self.title else None
+
+    @property
+    def year(self) -> int | None:
+        return self.title.year if self.title else None
+
+    def section(self, number: int) -> Section | None:
+        for s in self.sections:
+            if s.number == number:
+                return s
+        return None
+
+    def cell(self, table: str, row: str, col: str) -> Cell | None:
+        t = self.tables.get(table)
+        return t.cell(row, col) if t else None

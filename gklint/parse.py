@@ -1,0 +1,235 @@
+"""Stage 2: classify the report's lines and parse them into the outline with the Lark grammar.
+
+``grammars/report.lark`` is an LALR grammar over line terminals; ``LineLexer`` here decides which terminal
+each logical line is. The grammar is compiled once per process (``parser()``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lark import Lark, Token, Tree
+from lark.lexer import Lexer
+
+from .model import Line
+from .resources import grammar_path
+from .template import load_template
+from .textnorm import cn_number, fold, folded, strip_numbering
+
+# ----------------------------------------------------------------------------------------------------------
+# Section headings
+# ----------------------------------------------------------------------------------------------------------
+_HEAD_NUM = re.compile(r"^(?:第([一二三四五六七八九十]+)部分|([一二三四五六七八九十]+))[、.,:]?(.+)$")
+_KEYWORDS = (
+    (1, lambda r: "总体情况" in r and len(r) <= 16),
+    (2, lambda r: "主动公开政府信息" in r and "情况" in r and len(r) <= 16),
+    (3, lambda r: "收到和处理" in r and "申请" in r),
+    (4, lambda r: "复议" in r and "诉讼" in r and len(r) <= 40),
+    (5, lambda r: ("问题" in r and "改进" in r) and len(r) <= 30),
+    (6, lambda r: ("其他需要报告" in r or r in ("其他事项", "其他需报告的事项")) and len(r) <= 16),
+)
+
+
+@dataclass(frozen=True)
+class HeadingMatch:
+    number: int            # template section by its words
+    numeral: int | None    # as numbered
+    canonical: bool
+    alias: bool
+
+
+@lru_cache(maxsize=None)
+def _section_keys() -> dict[str, tuple[int, bool]]:
+    keys: dict[str, tuple[int, bool]] = {}
+    for s in load_template("2021").sections:
+        keys[folded(s.heading)] = (s.number, True)
+        for a in s.aliases:
+            keys.setdefault(folded(a), (s.number, False))
+    return keys
+
+
+def match_section_heading(f: str) -> HeadingMatch | None:
+    """Is this folded line one of the six template headings? By its words, whatever its numeral."""
+    if len(f) > 48 or "。" in f[:-1]:
+        return None
+    m = _HEAD_NUM.match(f)
+    if not m:
+        return None
+    numeral = cn_number(m.group(1) or m.group(2))
+    rest = m.group(3).rstrip("。.:：;；")
+    keys = _section_keys()
+    if rest in keys:
+        number, canonical = keys[rest]
+        return HeadingMatch(number, numeral, canonical, not canonical)
+    for number, test in _KEYWORDS:
+        if test(rest):
+            return HeadingMatch(number, numeral, False, False)
+    return None
+
+
+# Inline headings inside very long crawled lines (a whole report on one line).
+_INLINE_HEAD = re.compile(
+    r"[一二三四五六]\s*[、.．]\s*(?:政府信息公开(?:工作)?总体情况|总体情况|主动公开政府信息(?:的)?情况|"
+    r"(?:行政机关)?收到和处理政府信息公开申请(?:的)?情况|"
+    r"(?:因)?政府信息公开(?:工作)?(?:被申请|申请)?行政复议[、和]?(?:提起)?行政诉讼(?:的)?情况|"
+    r"(?:政府信息公开工作)?存在的主要问题(?:及|和)改进(?:情况|措施)|其他需要报告的事项)")
+LONG_LINE = 400
+
+
+def logical_lines(text: str) -> list[Line]:
+    """Physical lines; a very long line is cut before and after each inline section heading."""
+    out: list[Line] = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        if len(raw) <= LONG_LINE or "\t" in raw:
+            out.append(Line(raw, n, 1))
+            continue
+        cuts = {0, len(raw)}
+        for m in _INLINE_HEAD.finditer(raw):
+            cuts.update((m.start(), m.end()))
+        pts = sorted(cuts)
+        for a, b in zip(pts, pts[1:]):
+            if raw[a:b].strip():
+                out.append(Line(raw[a:b], n, a + 1))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Line classification
+# ----------------------------------------------------------------------------------------------------------
+_CHROME = re.compile(
+    r"(来源[:：]|发布时间[:：]|发布日期[:：]|浏览次数|访问次数|点击数|字体[:：]|打印|关闭窗口|扫一扫|分享到|"
+    r"当前位置[:：]|【\s*字号|责任编辑|信息来源[:：]|索引号|原文链接|本地目录|页面链接|^\s*标题\s*[:：]|"
+    r"发布机构\s*[:：]|栏目\s*[:：]|^\s*文号\s*[:：]|^=+\s*正文\s*=+$|^\s*时间\s*[:：]\s*\d{4})")
+_TITLE = re.compile(r"政府信息公开.*(年度报告|年报|工作报告)|政务信息公开.*年度报告")
+_TOP = re.compile(r"^[一二三四五六七八九十]+[、.,]")
+_SUB = re.compile(r"^\([一二三四五六七八九十]+\)")
+_ITEM = re.compile(r"^\d{1,2}[.、](?!\d)")
+_NUMERIC_CELL = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?(?:万元|元|件|条|个)?$")
+PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "空", "null", "NULL", "—", "——", "\\", "／", "－", "×", "x", "X"})
+
+
+@lru_cache(maxsize=None)
+def _table_vocab() -> tuple[frozenset[str], frozenset[str]]:
+    """Folded table labels (rows with and without numbering) and header/caption words of both templates."""
+    labels: set[str] = set()
+    headers: set[str] = set()
+    for v in ("2021", "2019"):
+        for t in load_template(v).tables.values():
+            for r in t.rows:
+                for lab in (r.label, *r.aliases):
+                    f = folded(lab)
+                    labels.add(f)
+                    labels.add(strip_numbering(f)[1])
+            for c in t.columns.values():
+                headers.update(c.keys)
+            headers.update(folded(x) for x in t.captions)
+    headers.update({"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果", "维持", "纠正", "尚未", "审结",
+                    "其他", "自然人", "法人或其他组织", "信息内容", "数量", "类别", "项目"})
+    return frozenset(labels), frozenset(headers)
+
+
+def is_table_word(f: str) -> bool:
+    labels, headers = _table_vocab()
+    return f in labels or f in headers or f.startswith("第二十条第") or f.startswith("(本列数据的勾稽关系")
+
+
+def is_pipe_row(s: str) -> bool:
+    t = s.strip()
+    return t.count("|") >= 2 or (t.startswith("|") or t.endswith("|")) and len(t) > 1
+
+
+def is_sep_row(s: str) -> bool:
+    t = s.strip()
+    return bool(t) and set(t) <= set("|-: ") and "-" in t
+
+
+class Classifier:
+    """Decides the terminal of each logical line; keeps a little state (title seen, inside a table)."""
+
+    def __init__(self) -> None:
+        self.in_table = False
+        self.section_seen = False
+        self.prev_text = False
+
+    def classify(self, line: Line) -> str | None:
+        raw = line.text
+        f = folded(raw)
+        if not f:
+            self.prev_text = False
+            return None
+        kind = self._kind(raw, f)
+        self.prev_text = kind in ("PARA", "CONT")
+        if kind in ("TROW", "TCELL", "TSEP"):
+            self.in_table = True
+        elif kind in ("SECTION", "PARA", "CONT", "TITLE", "SUBHEAD", "TOPHEAD"):
+            self.in_table = False
+        if kind == "SECTION":
+            self.section_seen = True
+        return kind
+
+    def _kind(self, raw: str, f: str) -> str:
+        if "\t" in raw.strip(" \u00a0\u3000") or ("\t" in raw and len(raw.split("\t")) > 2):
+            if match_section_heading(folded(raw.replace("\t", ""))) and not any(
+                    _NUMERIC_CELL.match(folded(c)) for c in raw.split("\t")):
+                return "SECTION"
+            return "TROW"
+        if is_sep_row(raw):
+            return "TSEP"
+        if is_pipe_row(raw):
+            return "TROW"
+        if match_section_heading(f):
+            return "SECTION"
+        if not self.section_seen:
+            tf = re.sub(r"^标题[:：]", "", f)
+            if _TITLE.search(tf) and len(tf) <= 80 and not tf.endswith("。") and "。" not in tf:
+                return "TITLE"
+        if len(raw) <= 200 and _CHROME.search(raw):
+            return "CHROME"
+        if _NUMERIC_CELL.match(f) or f in PLACEHOLDERS:
+            return "TCELL" if self.in_table else ("CONT" if self.prev_text else "PARA")
+        if is_table_word(f) or (self.in_table and len(f) <= 24 and not re.search(r"[。；;，,：:]$", f)
+                                and "。" not in f):
+            return "TCELL"
+        if len(f) <= 40 and "。" not in f[:-1]:
+            if _SUB.match(f):
+                return "SUBHEAD"
+            if _ITEM.match(f) and len(f) <= 30:
+                return "ITEMHEAD"
+            if _TOP.match(f) and len(f) <= 30 and not f.endswith(("，", ",")):
+                return "TOPHEAD"
+        return "CONT" if self.prev_text else "PARA"
+
+
+class LineLexer(Lexer):
+    """Custom Lark lexer: the input is already a list of (terminal, Line, index) triples."""
+
+    def __init__(self, lexer_conf) -> None:  # noqa: D401 - Lark's interface
+        pass
+
+    def lex(self, data):  # type: ignore[override]
+        for kind, line, i in data:
+            yield Token(kind, line.text, start_pos=i, line=line.line, column=line.column,
+                        end_line=line.line, end_column=line.column + len(line.text), end_pos=i + 1)
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(grammar_path("report.lark").read_text(encoding="utf-8"), parser="lalr", lexer=LineLexer,
+                propagate_positions=True, maybe_placeholders=False)
+
+
+def tokenize(text: str) -> tuple[list[Line], list[tuple[str, Line, int]]]:
+    lines = logical_lines(text)
+    cls = Classifier()
+    toks = []
+    for i, line in enumerate(lines):
+        kind = cls.classify(line)
+        if kind:
+            toks.append((kind, line, i))
+    return lines, toks
+
+
+def parse_outline(text: str) -> tuple[list[Line], Tree]:
+    lines, toks = tokenize(text)
+    return lines, parser().parse(toks)

@@ -1,0 +1,364 @@
+"""Template-driven table alignment: table lines of any layout → the template's cells.
+
+Tables arrive as tab-separated rows, rows whose leading empty cells were lost, one cell per line, Markdown
+pipes, and labels broken by PDF extraction. All become one *cell stream* (text pieces with their positions,
+and a mark where a physical row starts); rows are then found by their **labels** (folded, numbering-aware,
+alias- and typo-tolerant), and the values that follow a label are the row's cells, left to right. A row with
+fewer values than the template keeps what it has and marks the rest missing: values are never shifted into
+another column by guesswork and never invented.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .diagnostics import Span
+from .model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table
+from .parse import PLACEHOLDERS, is_pipe_row
+from .template import RowDef, TableDef, Template, load_template
+from .textnorm import fold, folded, strip_numbering
+
+_INT = re.compile(r"^[-+]?\d+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
+_DEC = re.compile(r"^[-+]?\d+\.\d+$")
+_UNIT = re.compile(r"^([-+]?\d+(?:\.\d+)?)(万元|元|件|条|个|项)$")
+
+
+def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
+    """The kind and value of a cell's text: number, blank, placeholder or text."""
+    f = folded(raw)
+    if not f:
+        return BLANK, None
+    if f in PLACEHOLDERS:
+        return PLACEHOLDER, None
+    if _INT.match(f):
+        return NUMBER, int(f)
+    if _THOUSANDS.match(f):
+        return NUMBER, int(f.replace(",", ""))
+    if _DEC.match(f):
+        try:
+            return NUMBER, Decimal(f)
+        except InvalidOperation:
+            return TEXT, None
+    return TEXT, None
+
+
+@dataclass
+class Piece:
+    text: str            # stripped text as written
+    f: str               # folded
+    span: Span
+    row_start: bool      # first piece of a physical table row (TROW)
+    layout: str          # "tab", "pipe", "line"
+
+
+def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
+    out, start = [], 0
+    text = line.text
+    for i, ch in enumerate(text + sep):
+        if ch == sep:
+            out.append((text[start:i], start))
+            start = i + 1
+    if sep == "|":
+        if out and not out[0][0].strip():
+            out = out[1:]
+        if out and not out[-1][0].strip():
+            out = out[:-1]
+    return out
+
+
+def pieces_of(lines: list[tuple[str, Line]]) -> list[Piece]:
+    """The cell stream of some table lines (terminal, line)."""
+    out: list[Piece] = []
+    for kind, line in lines:
+        if kind == "TSEP":
+            continue
+        if kind == "TROW":
+            layout = "tab" if "\t" in line.text else "pipe"
+            parts = _split_row(line, "\t" if layout == "tab" else "|")
+        else:
+            layout, parts = "line", [(line.text, 0)]
+        first = True
+        for text, off in parts:
+            stripped = text.strip(" \u00a0\u3000\t")
+            lead = len(text) - len(text.lstrip(" \u00a0\u3000\t"))
+            col = line.column + off + lead
+            span = Span(line.line, col, line.line, col + max(len(stripped), 1))
+            out.append(Piece(stripped, folded(stripped), span, first and kind == "TROW", layout))
+            first = False
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Label matching
+# ----------------------------------------------------------------------------------------------------------
+_LEAD_PUNCT = re.compile(r"^[、.,:;]+")
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    row: RowDef
+    quality: str   # exact, alias, fuzzy
+
+
+class Labels:
+    """Row and header label lookup for one table of one template version."""
+
+    def __init__(self, table: TableDef) -> None:
+        self.table = table
+        self.header_words: dict[str, tuple[str, str]] = {}   # folded → (column id, exact|alias)
+        for c in table.columns.values():
+            self.header_words.setdefault(folded(c.label), (c.id, "exact"))
+            for a in c.aliases:
+                self.header_words.setdefault(folded(a), (c.id, "alias"))
+        self.captions = {folded(c) for c in table.captions}
+
+    def row(self, f: str) -> LabelMatch | None:
+        num, core = strip_numbering(f)
+        core = _LEAD_PUNCT.sub("", core)
+        if not core:
+            return None
+        generic = core in self.header_words or core in self.captions
+        candidates = []
+        for r in self.table.rows:
+            if core == r.core:
+                candidates.append(LabelMatch(r, "exact"))
+            elif core in r.alias_cores or f in (folded(a) for a in r.aliases):
+                candidates.append(LabelMatch(r, "alias"))
+        if candidates:
+            if num:
+                same = [c for c in candidates if _num_key(c.row.numbering) == _num_key(num)]
+                if same:
+                    return same[0]
+                if generic:
+                    return None
+            elif generic:
+                return None
+            return candidates[0]
+        if generic or len(core) < 4:
+            return None
+        best, best_ratio = None, 0.0
+        for r in self.table.rows:
+            rc = r.core
+            if len(core) >= 4 and (rc.startswith(core) and len(core) >= 0.5 * len(rc) or core.startswith(rc)):
+                ratio = 0.95
+            else:
+                ratio = difflib.SequenceMatcher(None, core, rc).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = r, ratio
+        if best is not None and best_ratio >= 0.8:
+            if num and best.numbering and _num_key(num) != _num_key(best.numbering):
+                return None
+            return LabelMatch(best, "fuzzy")
+        return None
+
+    def header(self, f: str) -> tuple[str, str] | None:
+        if f in self.header_words:
+            return self.header_words[f]
+        if len(f) >= 4:
+            for word, (cid, _q) in self.header_words.items():
+                if len(word) >= 4 and difflib.SequenceMatcher(None, f, word).ratio() >= 0.8:
+                    return cid, "fuzzy"
+        return None
+
+
+def _num_key(num: str) -> str:
+    return num.strip("、.,()")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Row assembly
+# ----------------------------------------------------------------------------------------------------------
+@dataclass
+class _RowAcc:
+    match: LabelMatch
+    label: Piece
+    values: list[Piece] = field(default_factory=list)
+    layout: str = "line"
+
+
+def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
+    v = list(values)
+    if layout == "tab":
+        while v and not v[-1].f:
+            v.pop()
+        while v and not v[0].f:
+            v.pop(0)
+    elif layout == "pipe":
+        while len(v) > expected and not v[0].f:
+            v.pop(0)
+        while len(v) > expected and not v[-1].f:
+            v.pop()
+    return v
+
+
+def _is_value(p: Piece) -> bool:
+    kind, _ = parse_value(p.text)
+    return kind in (NUMBER, PLACEHOLDER) or (kind == BLANK and p.layout != "line")
+
+
+def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
+    cells = []
+    for i, cid in enumerate(rowdef.cols):
+        if i < len(values):
+            p = values[i]
+            kind, value = parse_value(p.text)
+            cells.append(Cell(table.id, rowdef.id, cid, p.text, value, kind, p.span))
+        else:
+            cells.append(Cell(table.id, rowdef.id, cid, "", None, MISSING, None))
+    return tuple(cells)
+
+
+def _absent_row(table: TableDef, r: RowDef) -> Row:
+    return Row(table.id, r.id, "", r.label, None, "absent", _cells(table, r, []), 0, len(r.cols))
+
+
+def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
+    """Tables 二 and 三: rows found by label, values after the label."""
+    labels = Labels(table)
+    found: dict[str, _RowAcc] = {}
+    headers: list[HeaderLabel] = []
+    notes: list[str] = []
+    cur: _RowAcc | None = None
+    for p in pieces:
+        if p.row_start and cur is not None and cur.layout != "line":
+            cur = None
+        if not p.f:
+            if cur is not None and p.layout != "line":
+                cur.values.append(p)
+            continue
+        m = labels.row(p.f) if not _is_value(p) else None
+        if m is not None:
+            if m.row.group:
+                cur = None
+                continue
+            prev = found.get(m.row.id)
+            if prev is not None and any(v.f for v in prev.values):
+                notes.append(f"duplicate row {m.row.id} at line {p.span.line}")
+                cur = None
+                continue
+            cur = _RowAcc(m, p, layout=p.layout)
+            found[m.row.id] = cur
+            continue
+        h = labels.header(p.f) if not _is_value(p) else None
+        if h is not None:
+            cid, quality = h
+            col = table.columns[cid]
+            headers.append(HeaderLabel(p.text, col.label, quality, p.span))
+            continue
+        if cur is None:
+            continue
+        if _is_value(p) or any(v.f for v in cur.values):
+            cur.values.append(p)
+    rows = []
+    for r in table.rows:
+        if r.group:
+            continue
+        acc = found.get(r.id)
+        if acc is None:
+            rows.append(_absent_row(table, r))
+            continue
+        values = _trim(acc.values, acc.layout, len(r.cols))
+        written = sum(1 for v in values if v.f or v.layout != "line")
+        label_text = re.sub(r"\s+", " ", acc.label.text)
+        rows.append(Row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
+                        _cells(table, r, values[: len(r.cols)]), min(written, len(values)), len(r.cols)))
+        if len(values) > len(r.cols):
+            notes.append(f"row {r.id}: {len(values)} values for {len(r.cols)} columns")
+    span = pieces[0].span if pieces else None
+    return Table(table.id, "", tuple(rows), span, section, tuple(headers), tuple(notes))
+
+
+def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
+    """Table 四: one data row of 15 values under three group headers, read in order."""
+    labels = Labels(table)
+    values: list[Piece] = []
+    headers: list[HeaderLabel] = []
+    group_spans: dict[str, Span] = {}
+    row_pieces: list[Piece] = []
+
+    def flush() -> None:
+        if any(_is_value(p) and p.f for p in row_pieces):
+            layout = row_pieces[0].layout
+            vs = [p for p in row_pieces if _is_value(p)]
+            values.extend(_trim(vs, layout, 0) if layout == "tab" else vs)
+        row_pieces.clear()
+
+    for p in pieces:
+        if p.row_start:
+            flush()
+        if p.f and not _is_value(p):
+            for r in table.rows:
+                if r.core and r.core in p.f and r.id not in group_spans:
+                    group_spans[r.id] = p.span
+            h = labels.header(p.f)
+            if h:
+                headers.append(HeaderLabel(p.text, table.columns[h[0]].label, h[1], p.span))
+            continue
+        if p.layout == "line":
+            if _is_value(p):
+                values.append(p)
+        else:
+            row_pieces.append(p)
+    flush()
+    rows = []
+    k = 0
+    for r in table.rows:
+        vals = values[k:k + len(r.cols)]
+        k += len(r.cols)
+        if not vals and r.id not in group_spans:
+            rows.append(_absent_row(table, r))
+            continue
+        span = group_spans.get(r.id) or (vals[0].span if vals else None)
+        rows.append(Row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
+                        "exact" if r.id in group_spans else "absent" if not vals else "exact",
+                        _cells(table, r, vals), len(vals), len(r.cols)))
+    notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
+    return Table(table.id, "", tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
+                 tuple(notes))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Template version detection (report-format.md §3.7)
+# ----------------------------------------------------------------------------------------------------------
+_SIGNS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
+               "申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用")
+_SIGNS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
+               "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额")
+
+
+def template_signals(pieces: list[Piece]) -> dict[str, int]:
+    s21 = s19 = 0
+    for p in pieces:
+        s21 += any(w in p.f for w in _SIGNS_2021)
+        s19 += any(w in p.f for w in _SIGNS_2019)
+    return {"2021": s21, "2019": s19}
+
+
+def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | None]) -> tuple[dict[str, Table], str | None, dict[str, int]]:
+    all_pieces = [p for ps in by_table.values() for p in ps]
+    signals = template_signals(all_pieces)
+    version = None
+    if signals["2021"] or signals["2019"]:
+        version = "2019" if signals["2019"] > signals["2021"] else "2021"
+    tpl: Template = load_template(version or "2021")
+    tables: dict[str, Table] = {}
+    for tid, tdef in tpl.tables.items():
+        ps = by_table.get(tid, [])
+        t = align_sequence(tdef, ps, sections.get(tid)) if tid == "t4" else align_rows(tdef, ps, sections.get(tid))
+        tables[tid] = Table(t.id, tpl.version, t.rows, t.span, t.section, t.headers, t.notes)
+    return tables, version, signals
+
+
+def table_votes(pieces: list[Piece]) -> dict[str, int]:
+    """Which table do these pieces look like? Label hits per table (both templates)."""
+    votes = {"t2": 0, "t3": 0, "t4": 0}
+    for v in ("2021", "2019"):
+        for tid, tdef in load_template(v).tables.items():
+            lab = Labels(tdef)
+            for p in pieces:
+                if p.f and not _is_value(p) and (lab.row(p.f) or p.f in lab.captions):
+                    votes[tid] += 1
+    return votes

@@ -1,0 +1,132 @@
+"""The national template as data: sections, tables, rows, columns, labels and aliases (2021 and 2019).
+
+The YAML files in ``gklint/templates/`` are the source of truth; this module only loads them and prepares the
+folded label keys the aligner matches against.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from .resources import template_path
+from .textnorm import folded, strip_numbering
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+    type: str              # "int" or "decimal"
+    signed: bool = False
+    unit: str | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(folded(x) for x in (self.label, *self.aliases))
+
+
+@dataclass(frozen=True)
+class RowDef:
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+    cols: tuple[str, ...]
+    group: bool = False    # a row-spanning group label, not a data row
+
+    @property
+    def core(self) -> str:
+        """The folded label without its numbering (一、 / (一) / 1.)."""
+        return strip_numbering(folded(self.label))[1]
+
+    @property
+    def numbering(self) -> str:
+        return strip_numbering(folded(self.label))[0]
+
+    @property
+    def alias_cores(self) -> tuple[str, ...]:
+        return tuple(strip_numbering(folded(a))[1] for a in self.aliases)
+
+
+@dataclass(frozen=True)
+class TableDef:
+    id: str
+    title: str
+    section: int
+    columns: dict[str, ColumnDef]
+    rows: tuple[RowDef, ...]
+    captions: tuple[str, ...]
+
+    def row(self, row_id: str) -> RowDef | None:
+        for r in self.rows:
+            if r.id == row_id:
+                return r
+        return None
+
+    @property
+    def data_rows(self) -> tuple[RowDef, ...]:
+        return tuple(r for r in self.rows if not r.group)
+
+    @property
+    def col_order(self) -> list[str]:
+        seen: list[str] = []
+        for r in self.data_rows:
+            for c in r.cols:
+                if c not in seen:
+                    seen.append(c)
+        return seen
+
+    @property
+    def cell_count(self) -> int:
+        return sum(len(r.cols) for r in self.data_rows)
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    number: int
+    heading: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    version: str
+    sections: tuple[SectionDef, ...]
+    tables: dict[str, TableDef]
+
+
+def _table(tid: str, d: dict) -> TableDef:
+    columns = {cid: ColumnDef(cid, c["label"], tuple(c.get("aliases", ())), c.get("type", "int"),
+                              bool(c.get("signed", False)), c.get("unit"))
+               for cid, c in d["columns"].items()}
+    default_cols = tuple(d.get("row_cols", ()))
+    rows = tuple(RowDef(str(r["id"]), r["label"], tuple(r.get("aliases", ())),
+                        () if r.get("group") else tuple(r.get("cols", default_cols)), bool(r.get("group", False)))
+                 for r in d["rows"])
+    return TableDef(tid, d["title"], int(d["section"]), columns, rows, tuple(d.get("captions", ())))
+
+
+@lru_cache(maxsize=None)
+def load_template(version: str) -> Template:
+    raw = yaml.safe_load(template_path(version).read_text(encoding="utf-8"))
+    base = None
+    if raw.get("sections") == "same" or any("same_as" in t for t in raw["tables"].values()):
+        base = yaml.safe_load(template_path("2021").read_text(encoding="utf-8"))
+    sections_raw = base["sections"] if raw.get("sections") == "same" else raw["sections"]
+    sections = tuple(SectionDef(s["number"], s["heading"], tuple(s.get("aliases", ()))) for s in sections_raw)
+    tables = {}
+    for tid, t in raw["tables"].items():
+        if "same_as" in t:
+            merged = copy.deepcopy(base["tables"][tid])
+            drop = set(t.get("rows_drop", ()))
+            replace = t.get("rows_replace", {})
+            merged["rows"] = [dict(replace.get(str(r["id"]), r)) for r in merged["rows"] if str(r["id"]) not in drop]
+            t = merged
+        tables[tid] = _table(tid, t)
+    return Template(str(raw["version"]), sections, tables)
+
+
+TEMPLATE_VERSIONS = ("2021", "2019")

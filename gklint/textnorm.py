@@ -1,0 +1,70 @@
+"""Folding text for matching, with a map back to the original columns.
+
+Matching must not be disturbed by full-width/half-width forms, NBSP and other spaces, Markdown ``#`` and
+``**``, or curly versus straight quotes; positions must still refer to the original text. ``fold`` returns the
+folded string and, for every folded character, the index of the original character it came from.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_DROP = set(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff*#\"'“”‘’`")
+# characters NFKC leaves alone that reports use interchangeably
+_MAP = {"、": "、", "—": "-", "–": "-", "－": "-", "〔": "[", "〕": "]", "【": "[", "】": "]", "·": "."}
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _DROP or ch.isspace():
+        return ""
+    n = unicodedata.normalize("NFKC", ch)
+    if len(n) == 1 and (n in _DROP or n.isspace()):
+        return ""
+    return "".join(_MAP.get(c, c) for c in n if not c.isspace() and c not in _DROP)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Folded text and the original index of each folded character."""
+    out: list[str] = []
+    idx: list[int] = []
+    for i, ch in enumerate(text):
+        f = _fold_char(ch) if not ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else ch
+        if f:
+            out.append(f)
+            idx.extend([i] * len(f))
+    return "".join(out), idx
+
+
+def folded(text: str) -> str:
+    return fold(text)[0]
+
+
+def cn_number(s: str) -> int | None:
+    """一 → 1 ... 十九 → 19; None for anything else."""
+    if not s:
+        return None
+    if all(c in CN_DIGITS for c in s):
+        if len(s) == 1:
+            return CN_DIGITS[s]
+        if s[0] == "十" and len(s) == 2:
+            return 10 + CN_DIGITS[s[1]]
+        if len(s) == 2 and s[1] == "十":
+            return CN_DIGITS[s[0]] * 10
+        if len(s) == 3 and s[1] == "十":
+            return CN_DIGITS[s[0]] * 10 + CN_DIGITS[s[2]]
+    return None
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]?|\([一二三四五六七八九十]+\)[、.]?|\d{1,2}[.、,)](?!\d))")
+
+
+def strip_numbering(f: str) -> tuple[str, str]:
+    """Split leading numbering off folded text: ('一、', '本年新收…')."""
+    m = _NUMBERING.match(f)
+    if not m:
+        return "", f
+    return m.group(0), f[m.end():]
