@@ -165,7 +165,8 @@ def _parse_problems(report: Report, regions, source: Source) -> list[Diagnostic]
             continue
         digits = [b for b in sec.blocks if isinstance(b, Paragraph) and re.search(r"\d{6,}", b.text)
                   and any(w in folded(b.text) for w in ("信息内容", "申请人情况", "结果维持", "行政复议行政诉讼", "规章"))]
-        region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)]
+        region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)
+                        and sum(1 for l in b.lines if re.search(r"(^|[\t|])\s*\d+\s*($|[\t|])", l.text)) >= 3]
         if digits:
             out.append(Diagnostic.at(digits[0].span, path=path, code="GK011", name="table-cells-run-together",
                                      severity=Severity.WARNING,

@@ -56,3 +56,130 @@ def _tree(data: dict) -> str:
     for d in data["diagnostics"]:
         out.append(f"{d['line']}:{d['column']}: {d['severity']} {d['code']} {d['message']}")
     return "\n".join(out)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", default=None, help="rich | concise | json | sarif | github（默认：终端 rich，否则 concise）")
+@click.option("--select", multiple=True, help="只运行这些规则：代码、前缀或名称，逗号分隔（如 GK3,title-missing）")
+@click.option("--ignore", multiple=True, help="不运行这些规则：代码、前缀或名称")
+@click.option("--pack", "packs", multiple=True, type=click.Path(file_okay=False), help="额外的规则包目录")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="配置文件（默认向上查找）")
+@click.option("--no-config", is_flag=True, help="不读取任何配置文件")
+@click.option("--jobs", "-j", default=1, show_default=True, help="并行进程数，0 表示全部 CPU")
+@click.option("--stdin-filename", default="-", help="从标准输入读取时使用的文件名")
+@click.option("--exit-zero", is_flag=True, help="即使有错误也以 0 退出")
+@click.option("--color/--no-color", default=None, help="是否使用颜色（默认自动）")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入文件而不是标准输出")
+def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, stdin_filename, exit_zero, color, output):
+    """检查年度报告：文件、目录（递归查找 .txt/.md）或 -（标准输入）。
+
+    退出码：0 没有错误；1 有错误级别的问题；2 用法、配置或规则包错误。
+    """
+    from .config import Config, ConfigError, find_config, load_config_file
+    from .diagnostics import Diagnostic, Severity, Span
+    from .engine import load_ruleset
+    from .formatters import render
+    from .lint import collect_paths, lint_paths
+
+    try:
+        cfg_file = Path(config_path) if config_path else (None if no_config else find_config(
+            Path(paths[0]) if paths[0] != "-" else Path.cwd()))
+        cfg = load_config_file(cfg_file) if cfg_file else Config()
+    except ConfigError as exc:
+        click.echo(f"gklint: 配置错误：{exc}", err=True)
+        sys.exit(2)
+    extra = [*cfg.packs, *(Path(p) for p in packs)]
+    sel = _split(select) or cfg.select
+    ign = _split(ignore) + cfg.ignore
+    ruleset = load_ruleset(extra).select(sel, ign)
+    if (sel or ign) and not ruleset.rules and not ruleset.errors:
+        click.echo(f"gklint: --select/--ignore 没有选中任何规则（{', '.join(sel + ign)}）", err=True)
+        sys.exit(2)
+    files = collect_paths(paths)
+    missing = [p for p in files if p != "-" and not Path(p).exists()]
+    stdin_data = sys.stdin.buffer.read() if "-" in files else None
+    all_diags: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    for err in ruleset.errors:
+        all_diags.append(Diagnostic.at(Span.point(err.line, 1), path=err.path, code="GK902", name="bad-rule-pack",
+                                       severity=Severity.ERROR, message=f"规则包错误：{err.message}"))
+    for path, text, diags in lint_paths(files, ruleset, jobs=jobs, stdin_data=stdin_data, stdin_name=stdin_filename,
+                                        extra_dirs=extra, select=sel, ignore=ign, severities=cfg.severity):
+        ignored = cfg.ignored_for(path)
+        if ignored:
+            diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
+        sources[path] = text
+        all_diags.extend(diags)
+    if fmt is None:
+        fmt = "rich" if (output is None and sys.stdout.isatty()) else "concise"
+    rules_meta = {r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value} for r in ruleset.rules}
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                render(all_diags, fmt, fh, sources=sources, color=False, rules=rules_meta, files_checked=len(files))
+        else:
+            render(all_diags, fmt, sys.stdout, sources=sources, color=color, rules=rules_meta, files_checked=len(files))
+    except ValueError as exc:
+        click.echo(f"gklint: {exc}", err=True)
+        sys.exit(2)
+    if ruleset.errors or (missing and len(missing) == len(files)):
+        sys.exit(2)
+    if exit_zero:
+        sys.exit(0)
+    sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--pack", "packs", multiple=True, type=click.Path(file_okay=False))
+def rules_cmd(fmt, packs):
+    """列出所有规则。"""
+    from .engine import load_ruleset
+
+    rs = load_ruleset([Path(p) for p in packs])
+    if fmt == "json":
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.value, "kind": r.kind,
+                                "summary": r.summary, "pack": r.pack} for r in rs.rules], ensure_ascii=False, indent=1))
+    else:
+        for r in rs.rules:
+            click.echo(f"{r.code}  {r.severity.value:<7}  {r.name:<34} {r.summary}")
+    for e in rs.errors:
+        click.echo(f"规则包错误：{e}", err=True)
+    sys.exit(2 if rs.errors else 0)
+
+
+@main.command("explain")
+@click.argument("rule")
+@click.option("--pack", "packs", multiple=True, type=click.Path(file_okay=False))
+def explain_cmd(rule, packs):
+    """显示一条规则的说明和示例（按代码或名称，如 GK301 或 t3-row-total）。"""
+    from .engine import load_ruleset
+
+    rs = load_ruleset([Path(p) for p in packs])
+    found = next((r for r in rs.rules if rule.upper() == r.code or rule == r.name or rule in r.aliases), None)
+    if found is None:
+        click.echo(f"gklint: 没有规则 {rule!r}；用 gklint rules 查看全部规则", err=True)
+        sys.exit(2)
+    click.echo(explain_text(found))
+
+
+def explain_text(r) -> str:
+    lines = [f"{r.code} {r.name}  [{r.severity.value}]", "", r.summary, "",
+             "## 为什么", r.rationale.strip(), "", "## 检查类型", f"{r.kind}（范围：{r.scope}；适用模板：{', '.join(r.templates)}）"]
+    opts = {k: v for k, v in r.options.items() if v is not None}
+    if opts:
+        lines += ["", "## 选项"] + [f"- {k}: {v}" for k, v in opts.items()]
+    lines += ["", "## 提示信息", r.message] + [f"{k}: {v}" for k, v in r.messages.items()]
+    lines += ["", "## 错误示例", _indent(r.examples["bad"]), "", "## 正确示例", _indent(r.examples["good"])]
+    if r.references:
+        lines += ["", "## 依据"] + [f"- {x}" for x in r.references]
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + l.replace("\t", " │ ") for l in (text.strip("\n") or "（删除）").split("\n"))

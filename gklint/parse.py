@@ -141,7 +141,7 @@ def is_pipe_row(s: str) -> bool:
 
 def is_sep_row(s: str) -> bool:
     t = s.strip()
-    return bool(t) and set(t) <= set("|-: ") and "-" in t
+    return bool(t) and set(t) <= set("|-: ") and ("-" in t or "|" in t)
 
 
 class Classifier:

@@ -78,6 +78,10 @@ def pieces_of(lines: list[tuple[str, Line]]) -> list[Piece]:
         if kind == "TROW":
             layout = "tab" if "\t" in line.text else "pipe"
             parts = _split_row(line, "\t" if layout == "tab" else "|")
+            filled = [(t, o) for t, o in parts if t.strip(" \u00a0\u3000\t")]
+            if len(filled) <= 1:
+                # "0 |" one cell per line with a stray pipe: a cell line, not a row
+                layout, parts = "line", filled
         else:
             layout, parts = "line", [(line.text, 0)]
         first = True

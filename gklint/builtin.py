@@ -1,0 +1,25 @@
+"""gklint's own features, registered as a plugin exactly like a provincial pack would be."""
+from __future__ import annotations
+
+from .plugins import hookimpl
+
+
+@hookimpl
+def gklint_rule_dirs():
+    from .resources import rules_dir
+
+    return [rules_dir() / "national"]
+
+
+@hookimpl
+def gklint_check_kinds():
+    from .checks import builtin_kinds
+
+    return builtin_kinds()
+
+
+@hookimpl
+def gklint_formatters():
+    from .formatters import FORMATTERS
+
+    return dict(FORMATTERS)

@@ -1,0 +1,58 @@
+"""Check kinds: the small fixed vocabulary that declarative rules ``extend`` (Vale's idea).
+
+A kind is a function ``check(rule, report, ctx) -> Iterable[Finding]`` registered with ``@kind(name, options=…)``.
+Its option schema (name → ``Opt``) is validated when a rule pack loads, so a typo in a rule file is an error
+naming the file and line, not a silent no-op. The engine turns each ``Finding`` into a ``Diagnostic`` with the
+rule's code, name, severity and message template. Plugins add kinds through the ``gklint_check_kinds`` hook.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..diagnostics import Severity, Span
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option of a check kind: its type(s), default, and whether a rule must give it."""
+
+    type: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass
+class Finding:
+    span: Span | None
+    params: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None          # key into the rule's `messages`, or None for `message`
+    severity: Severity | None = None    # override the rule's severity (e.g. alias = info)
+    fix: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    func: Callable[..., Iterable[Finding]]
+    options: dict[str, Opt]
+    doc: str
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, options: dict[str, Opt] | None = None):
+    """Register a check kind (built-in kinds and plugin kinds alike)."""
+
+    def deco(func):
+        KINDS[name] = Kind(name, func, dict(options or {}), (func.__doc__ or "").strip())
+        return func
+
+    return deco
+
+
+def builtin_kinds() -> dict[str, Kind]:
+    from . import content, structure, table_shape, relations  # noqa: F401  (registration side effects)
+    return dict(KINDS)

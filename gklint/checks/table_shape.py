@@ -1,0 +1,184 @@
+"""Check kinds for the three tables' shape: present, rows, value counts, labels, cell contents, template."""
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Severity, Span
+from ..model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Report, Table
+from ..template import load_template
+from ..textnorm import folded
+from . import Finding, Opt, kind
+from .structure import numeral
+
+TABLE_NAMES = {"t2": "表二（主动公开政府信息情况）", "t3": "表三（收到和处理政府信息公开申请情况）",
+               "t4": "表四（政府信息公开行政复议、行政诉讼情况）"}
+SECTION_OF = {"t2": 2, "t3": 3, "t4": 4}
+
+
+def col_label(table: Table, col: str) -> str:
+    tdef = load_template(table.template or "2021").tables[table.id]
+    c = tdef.columns.get(col)
+    return c.label if c else col
+
+
+def row_label(table: Table, row_id: str) -> str:
+    if table.id == "t4":
+        return {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+                "litigation_after_review": "行政诉讼（复议后起诉）"}.get(row_id, row_id)
+    r = table.row(row_id)
+    return r.template_label if r else row_id
+
+
+def cell_name(table: Table, row_id: str, col: str) -> str:
+    return f"“{row_label(table, row_id)}”行“{col_label(table, col)}”列"
+
+
+def _tables(rule, report: Report):
+    wanted = rule.opt("tables") or ["t2", "t3", "t4"]
+    for tid in wanted:
+        t = report.tables.get(tid)
+        if t is not None:
+            yield t
+
+
+TABLES_OPT = {"tables": Opt(list, ["t2", "t3", "t4"], doc="which tables (t2, t3, t4)")}
+
+
+@kind("table_present", options=dict(TABLES_OPT))
+def check_table_present(rule, report: Report, ctx):
+    """Sections 二, 三 and 四 each carry their table."""
+    flagged = {d.code for d in ()}
+    for t in _tables(rule, report):
+        sec = report.section(SECTION_OF[t.id])
+        if sec is None or t.found:
+            continue
+        # a table that is there but could not be read is GK010/GK011, not a missing table
+        if any(b.__class__.__name__ == "TableRegion" and len(b.lines) >= 3 for b in sec.blocks) or \
+                any(re.search(r"\d{6,}", p.text) for p in sec.paragraphs()):
+            continue
+        yield Finding(sec.span, {"table": TABLE_NAMES[t.id], "section": sec.heading})
+
+
+@kind("table_rows", options=dict(TABLES_OPT))
+def check_table_rows(rule, report: Report, ctx):
+    """Every template row of a found table is present; the missing ones are listed once per table."""
+    for t in _tables(rule, report):
+        if not t.found or t.id == "t4":
+            continue
+        absent = [r for r in t.rows if not r.present]
+        if not absent:
+            continue
+        present = [r for r in t.rows if r.present and r.label_span]
+        last = max((r.label_span for r in present), key=lambda s: (s.line, s.column))
+        first_missing_index = t.rows.index(absent[0])
+        tail = all(not r.present for r in t.rows[first_missing_index:])
+        names = "、".join(f"“{r.template_label}”" for r in absent[:4]) + (f"等 {len(absent)} 行" if len(absent) > 4 else "")
+        yield Finding(last, {"table": TABLE_NAMES[t.id], "count": len(absent), "rows": names},
+                      message="tail" if tail else None)
+
+
+@kind("row_arity", options=dict(TABLES_OPT))
+def check_row_arity(rule, report: Report, ctx):
+    """Each data row has as many values as the template has columns (表三 7, 表四 5 per group)."""
+    for t in _tables(rule, report):
+        if not t.found:
+            continue
+        empty = []
+        for r in t.rows:
+            if not r.present:
+                continue
+            if r.written == 0:
+                empty.append(r)
+            elif r.written < r.expected:
+                cols = "、".join(col_label(t, c.col) for c in r.cells)
+                yield Finding(r.label_span, {"row": r.label or row_label(t, r.id), "written": r.written,
+                                             "expected": r.expected, "columns": cols, "table": TABLE_NAMES[t.id]})
+        if empty:
+            span = empty[0].label_span
+            yield Finding(span, {"table": TABLE_NAMES[t.id], "count": len(empty),
+                                 "rows": "、".join(f"“{row_label(t, r.id)}”" for r in empty[:3])
+                                 + (f"等 {len(empty)} 行" if len(empty) > 3 else "")}, message="empty")
+
+
+@kind("label_deviation", options=dict(TABLES_OPT))
+def check_label_deviation(rule, report: Report, ctx):
+    """Row and column labels are the template's; variants and typos are named with the template's words."""
+    for t in _tables(rule, report):
+        seen = set()
+        for r in t.rows:
+            if r.label_match in ("alias", "fuzzy") and r.label_span:
+                yield Finding(r.label_span, {"written": r.label, "template": r.template_label, "what": "行标签"})
+        for h in t.headers:
+            if h.match in ("alias", "fuzzy") and (h.text, h.span.line) not in seen:
+                seen.add((h.text, h.span.line))
+                yield Finding(h.span, {"written": h.text, "template": h.template_label, "what": "表头"})
+
+
+@kind("cell_values", options={**TABLES_OPT, "check": Opt(str, "blank", doc="blank | text | count | unit")})
+def check_cell_values(rule, report: Report, ctx):
+    """Cell contents: blank or placeholder cells, text in numeric cells, negative or fractional counts, 元 in 万元."""
+    what = rule.opt("check")
+    for t in _tables(rule, report):
+        tdef = load_template(t.template or "2021").tables[t.id]
+        for r in t.rows:
+            if not r.present:
+                continue
+            if what == "blank":
+                bad = [c for c in r.cells if c.kind in (BLANK, PLACEHOLDER)]
+                if bad:
+                    raws = sorted({c.raw or "空白" for c in bad})
+                    yield Finding(bad[0].span, {"row": row_label(t, r.id), "count": len(bad),
+                                                "columns": "、".join(col_label(t, c.col) for c in bad),
+                                                "written": "、".join(f"“{x}”" for x in raws)})
+                continue
+            for c in r.cells:
+                col = tdef.columns.get(c.col)
+                if what == "text" and c.kind == TEXT:
+                    if col and col.unit == "万元" and re.search(r"\d", c.raw):
+                        continue  # reported by the unit check
+                    yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
+                elif what == "count" and c.kind == NUMBER and col is not None and col.type == "int":
+                    if c.value < 0 and not col.signed:
+                        yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
+                    elif not isinstance(c.value, int) and c.value != int(c.value):
+                        yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "小数"})
+                elif what == "count" and c.kind == NUMBER and col is not None and col.type == "decimal" and c.value < 0:
+                    yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
+                elif what == "unit" and col is not None and col.unit == "万元" and c.kind == TEXT \
+                        and re.search(r"\d\s*元", c.raw) and "万元" not in c.raw:
+                    yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
+
+
+check_cell_values.validate = lambda rule: None if rule.opt("check") in ("blank", "text", "count", "unit") else \
+    (_ for _ in ()).throw(ValueError("check 只能是 blank、text、count 或 unit"))
+
+
+def statistical_year(report: Report) -> int | None:
+    m = re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", report.text[:20000])
+    return int(m.group(1)) if m else None
+
+
+@kind("template_version")
+def check_template_version(rule, report: Report, ctx):
+    """The tables follow the template of the report year: 2019 format for 2019–2020, 2021 format from 2021."""
+    sig = report.template_signals
+    if not report.template or not (sig.get("2021") or sig.get("2019")):
+        return
+    year = report.year or statistical_year(report)
+    span = None
+    t2 = report.tables.get("t2")
+    if t2 is not None and t2.span is not None:
+        span = t2.span
+    span = span or (report.section(2).span if report.section(2) else None)
+    if sig.get("2021") and sig.get("2019"):
+        yield Finding(span, {"s2021": sig["2021"], "s2019": sig["2019"]}, message="mixed",
+                      severity=Severity.WARNING)
+        return
+    if year is None:
+        return
+    if year >= 2021 and report.template == "2019":
+        yield Finding(span, {"year": year, "found": "2019 年试行格式（国办公开办函〔2019〕60号）",
+                             "expected": "2021 年格式（国办公开办函〔2021〕30号）"})
+    elif year <= 2020 and report.template == "2021":
+        yield Finding(span, {"year": year, "found": "2021 年格式（国办公开办函〔2021〕30号）",
+                             "expected": "2019 年试行格式（国办公开办函〔2019〕60号）"})

@@ -1,0 +1,42 @@
+"""The plugin contract: every hook gklint calls, grouped by pipeline stage.
+
+A plugin is a module or object with functions marked ``@gklint.plugins.hookimpl``, registered through the
+``gklint`` entry-point group (``[project.entry-points.gklint] mypack = "mypack"``). gklint's own national pack,
+check kinds and formatters are registered the same way (``gklint.builtin``).
+"""
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("gklint")
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def gklint_rule_dirs() -> list:
+    """Return folders of YAML rule packs (each with a ``pack.yaml`` and ``<CODE>.yaml`` files).
+
+    :return: a list of ``pathlib.Path``; find packaged folders with ``importlib.resources.files``.
+    """
+
+
+@hookspec
+def gklint_check_kinds() -> dict:
+    """Return check kinds that rules may ``kind:`` (name → ``gklint.checks.Kind``).
+
+    Build them with ``gklint.checks.kind`` (a decorator that also validates option schemas). Import heavy code
+    lazily inside the hook.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reporting
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def gklint_formatters() -> dict:
+    """Return output formats for ``gklint check --format`` (name → ``write(diagnostics, stream, **options)``)."""
