@@ -254,7 +254,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             continue
         if cur is None:
             continue
-        if _is_value(p) or any(v.f for v in cur.values):
+        if p.layout != "line" or _is_value(p) or any(v.f for v in cur.values):
             cur.values.append(p)
     rows = []
     for r in table.rows:

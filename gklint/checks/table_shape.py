@@ -73,7 +73,8 @@ def check_table_rows(rule, report: Report, ctx):
         first_missing_index = t.rows.index(absent[0])
         tail = all(not r.present for r in t.rows[first_missing_index:])
         names = "、".join(f"“{r.template_label}”" for r in absent[:4]) + (f"等 {len(absent)} 行" if len(absent) > 4 else "")
-        yield Finding(last, {"table": TABLE_NAMES[t.id], "count": len(absent), "rows": names},
+        yield Finding(last, {"table": TABLE_NAMES[t.id], "count": len(absent), "rows": names,
+                             "first": f"“{absent[0].template_label}”"},
                       message="tail" if tail else None)
 
 
@@ -120,16 +121,11 @@ def check_cell_values(rule, report: Report, ctx):
     what = rule.opt("check")
     for t in _tables(rule, report):
         tdef = load_template(t.template or "2021").tables[t.id]
+        if what == "blank":
+            yield from _blank_cells(t)
+            continue
         for r in t.rows:
             if not r.present:
-                continue
-            if what == "blank":
-                bad = [c for c in r.cells if c.kind in (BLANK, PLACEHOLDER)]
-                if bad:
-                    raws = sorted({c.raw or "空白" for c in bad})
-                    yield Finding(bad[0].span, {"row": row_label(t, r.id), "count": len(bad),
-                                                "columns": "、".join(col_label(t, c.col) for c in bad),
-                                                "written": "、".join(f"“{x}”" for x in raws)})
                 continue
             for c in r.cells:
                 col = tdef.columns.get(c.col)
@@ -147,6 +143,23 @@ def check_cell_values(rule, report: Report, ctx):
                 elif what == "unit" and col is not None and col.unit == "万元" and c.kind == TEXT \
                         and re.search(r"\d\s*元", c.raw) and "万元" not in c.raw:
                     yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
+
+
+def _blank_cells(t: Table):
+    """Blank or placeholder cells: per row, or once for the table when many rows have them."""
+    rows = [(r, [c for c in r.cells if c.kind in (BLANK, PLACEHOLDER)]) for r in t.rows if r.present]
+    rows = [(r, bad) for r, bad in rows if bad]
+    if len(rows) > 3:
+        cells = [c for _, bad in rows for c in bad]
+        raws = sorted({c.raw or "空白" for c in cells})
+        yield Finding(rows[0][1][0].span, {"table": TABLE_NAMES[t.id], "rows": len(rows), "count": len(cells),
+                                           "written": "、".join(f"“{x}”" for x in raws)}, message="many")
+        return
+    for r, bad in rows:
+        raws = sorted({c.raw or "空白" for c in bad})
+        yield Finding(bad[0].span, {"row": row_label(t, r.id), "count": len(bad),
+                                    "columns": "、".join(col_label(t, c.col) for c in bad),
+                                    "written": "、".join(f"“{x}”" for x in raws)})
 
 
 check_cell_values.validate = lambda rule: None if rule.opt("check") in ("blank", "text", "count", "unit") else \
