@@ -144,6 +144,11 @@ def build(source: Source) -> Parsed:
     return Parsed(report, problems)
 
 
+def is_legacy(report: Report) -> bool:
+    """A report for 2018 or earlier: the pre-2019 regime, out of scope for the current format's rules."""
+    return report.year is not None and report.year <= 2018
+
+
 def _parse_problems(report: Report, regions, source: Source) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     path = report.path
@@ -158,19 +163,26 @@ def _parse_problems(report: Report, regions, source: Source) -> list[Diagnostic]
                                  severity=Severity.ERROR,
                                  message="未识别出年度报告的结构（没有标题、六个部分的标题或统计表），请确认文件是政府信息公开工作年度报告"))
         return out
+    if is_legacy(report):
+        out.append(Diagnostic.at(report.title.span if report.title else Span.point(1, 1), path=path, code="GK006",
+                                 name="legacy-format", severity=Severity.INFO,
+                                 message=f"这是 {report.year} 年度的报告，适用 2008 年施行的旧条例，不按现行年报格式检查"))
+        return out
     for tid, num, name in (("t2", 2, "二"), ("t3", 3, "三"), ("t4", 4, "四")):
         t = report.tables.get(tid)
         sec = report.section(num)
         if t is None or t.found or sec is None:
             continue
-        digits = [b for b in sec.blocks if isinstance(b, Paragraph) and re.search(r"\d{6,}", b.text)
-                  and any(w in folded(b.text) for w in ("信息内容", "申请人情况", "结果维持", "行政复议行政诉讼", "规章"))]
+        from .checks.table_shape import flattened_table
+
+        flat = flattened_table(sec)
+        digits = [flat] if flat is not None else []
         region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)
                         and sum(1 for l in b.lines if re.search(r"(^|[\t|])\s*\d+\s*($|[\t|])", l.text)) >= 3]
         if digits:
             out.append(Diagnostic.at(digits[0].span, path=path, code="GK011", name="table-cells-run-together",
                                      severity=Severity.WARNING,
-                                     message=f"第{name}部分的统计表单元格连在一起（如“{re.search(r'[0-9]{6,}', digits[0].text).group(0)}”），"
+                                     message=f"第{name}部分的统计表单元格连在一起（如“{max(re.findall(r'[0-9]+', digits[0].text), key=len)}”），"
                                              "无法可靠地拆分为各个单元格，表格未检查"))
         elif region_lines:
             out.append(Diagnostic.at(region_lines[0].span, path=path, code="GK010", name="table-not-aligned",

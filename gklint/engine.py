@@ -123,6 +123,8 @@ def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,
     out: list[Diagnostic] = list(parsed.problems)
     if not report.text.strip() and any(d.severity is Severity.ERROR for d in parsed.problems):
         return out
+    if any(d.code == "GK006" for d in parsed.problems):
+        return out  # legacy format: reported once, no current-format rules
     for rule in ruleset.rules:
         if not rule.applies_to(report.template):
             continue

@@ -101,7 +101,8 @@ _CHROME = re.compile(
     r"(来源[:：]|发布时间[:：]|发布日期[:：]|浏览次数|访问次数|点击数|字体[:：]|打印|关闭窗口|扫一扫|分享到|"
     r"当前位置[:：]|【\s*字号|责任编辑|信息来源[:：]|索引号|原文链接|本地目录|页面链接|^\s*标题\s*[:：]|"
     r"发布机构\s*[:：]|栏目\s*[:：]|^\s*文号\s*[:：]|^=+\s*正文\s*=+$|^\s*时间\s*[:：]\s*\d{4})")
-_TITLE = re.compile(r"政府信息公开.*(年度报告|年报|工作报告)|政务信息公开.*年度报告")
+_TITLE = re.compile(r"信息公开.*(年度报告|年报|工作报告)")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _TOP = re.compile(r"^[一二三四五六七八九十]+[、.,]")
 _SUB = re.compile(r"^\([一二三四五六七八九十]+\)")
 _ITEM = re.compile(r"^\d{1,2}[.、](?!\d)")
@@ -182,7 +183,8 @@ class Classifier:
             return "SECTION"
         if not self.section_seen:
             tf = re.sub(r"^标题[:：]", "", f)
-            if _TITLE.search(tf) and len(tf) <= 80 and not tf.endswith("。") and "。" not in tf:
+            if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
+                    tf != f or not _CHROME.search(raw)) and (_YEAR.search(tf) or "政府信息公开工作年度报告" in tf):
                 return "TITLE"
         if len(raw) <= 200 and _CHROME.search(raw):
             return "CHROME"

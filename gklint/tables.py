@@ -90,7 +90,7 @@ def pieces_of(lines: list[tuple[str, Line]]) -> list[Piece]:
             lead = len(text) - len(text.lstrip(" \u00a0\u3000\t"))
             col = line.column + off + lead
             span = Span(line.line, col, line.line, col + max(len(stripped), 1))
-            out.append(Piece(stripped, folded(stripped), span, first and kind == "TROW", layout))
+            out.append(Piece(stripped, folded(stripped), span, first and layout != "line", layout))
             first = False
     return out
 
@@ -227,7 +227,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
     notes: list[str] = []
     cur: _RowAcc | None = None
     for p in pieces:
-        if p.row_start and cur is not None and cur.layout != "line":
+        if p.row_start and cur is not None:
             cur = None
         if not p.f:
             if cur is not None and p.layout != "line":
@@ -254,7 +254,8 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             continue
         if cur is None:
             continue
-        if p.layout != "line" or _is_value(p) or any(v.f for v in cur.values):
+        if p.layout != "line" or _is_value(p) or (
+                any(v.f for v in cur.values) and len(cur.values) < len(cur.match.row.cols)):
             cur.values.append(p)
     rows = []
     for r in table.rows:

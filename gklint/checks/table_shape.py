@@ -33,6 +33,19 @@ def cell_name(table: Table, row_id: str, col: str) -> str:
     return f"“{row_label(table, row_id)}”行“{col_label(table, col)}”列"
 
 
+_TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量", "申请人情况", "本年新收政府信息公开申请数量",
+                "结果维持", "尚未审结", "未经复议直接起诉", "行政事业性收费", "本年新制作数量")
+
+
+def flattened_table(section):
+    """A paragraph of a section that is really a table with its cells run together (crawled pages), or None."""
+    for p in section.paragraphs():
+        f = folded(p.text)
+        if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and re.search(r"\d{3,}", f):
+            return p
+    return None
+
+
 def _tables(rule, report: Report):
     wanted = rule.opt("tables") or ["t2", "t3", "t4"]
     for tid in wanted:
@@ -54,7 +67,7 @@ def check_table_present(rule, report: Report, ctx):
             continue
         # a table that is there but could not be read is GK010/GK011, not a missing table
         if any(b.__class__.__name__ == "TableRegion" and len(b.lines) >= 3 for b in sec.blocks) or \
-                any(re.search(r"\d{6,}", p.text) for p in sec.paragraphs()):
+                flattened_table(sec) is not None:
             continue
         yield Finding(sec.span, {"table": TABLE_NAMES[t.id], "section": sec.heading})
 
@@ -85,8 +98,9 @@ def check_row_arity(rule, report: Report, ctx):
         if not t.found:
             continue
         empty = []
+        cut = _cut_row(t)
         for r in t.rows:
-            if not r.present:
+            if not r.present or r is cut:
                 continue
             if r.written == 0:
                 empty.append(r)
@@ -101,13 +115,22 @@ def check_row_arity(rule, report: Report, ctx):
                                  + (f"等 {len(empty)} 行" if len(empty) > 3 else "")}, message="empty")
 
 
+def _cut_row(t: Table):
+    """The last row of a table whose remaining rows are all absent (a cut-off page): it may be cut too."""
+    present = [i for i, r in enumerate(t.rows) if r.present]
+    if not present or present[-1] == len(t.rows) - 1:
+        return None
+    return t.rows[present[-1]]
+
+
 @kind("label_deviation", options=dict(TABLES_OPT))
 def check_label_deviation(rule, report: Report, ctx):
     """Row and column labels are the template's; variants and typos are named with the template's words."""
     for t in _tables(rule, report):
         seen = set()
+        cut = _cut_row(t)
         for r in t.rows:
-            if r.label_match in ("alias", "fuzzy") and r.label_span:
+            if r.label_match in ("alias", "fuzzy") and r.label_span and r is not cut:
                 yield Finding(r.label_span, {"written": r.label, "template": r.template_label, "what": "行标签"})
         for h in t.headers:
             if h.match in ("alias", "fuzzy") and (h.text, h.span.line) not in seen:
