@@ -1,0 +1,221 @@
+"""Check kinds for the tables' arithmetic and conditional relations (勾稽关系), in the expression language.
+
+Expressions (``grammars/expr.lark``, evaluated by ``gklint.expr``, never ``eval``) name cells by canonical id.
+``foreach`` gives the bindings to loop over: a list of ids, or ``rows:t3`` / ``cols:t3`` for the template's
+data rows or columns. A diagnostic points at the ``focus`` cell (the total that is wrong) and says the
+computed value. An operand cell that is blank or missing in a row the report has makes the relation
+uncheckable: that is said once per rule (info, pointing at the blank cell), never computed as 0. Rows the
+report lacks altogether (a cut-off table) are GK202's business and are skipped silently.
+"""
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from ..diagnostics import Severity
+from ..expr import ExprError, ExprSyntaxError, compile_expr
+from ..model import Cell, Report
+from . import Finding, Opt, kind
+from .table_shape import _cut_row, cell_name, col_label, row_label
+
+FOREACH_DOC = "variable → list of ids, or 'rows:<table>' / 'cols:<table>' (the template's data rows/columns)"
+
+
+def _values(spec, report: Report) -> list[str]:
+    if isinstance(spec, list):
+        return [str(x) for x in spec]
+    what, _, table = str(spec).partition(":")
+    t = report.tables.get(table)
+    if t is None:
+        return []
+    if what == "rows":
+        return [r.id for r in t.rows]
+    if what == "cols":
+        seen: list[str] = []
+        for r in t.rows:
+            for c in r.cells:
+                if c.col not in seen:
+                    seen.append(c.col)
+        return seen
+    raise ValueError(f"foreach 取值 {spec!r} 应为列表或 rows:<表>/cols:<表>")
+
+
+def _bindings(rule, report: Report):
+    foreach = rule.opt("foreach") or {}
+    names = list(foreach)
+    pools = [_values(foreach[n], report) for n in names]
+    for combo in itertools.product(*pools):
+        yield dict(zip(names, combo))
+
+
+def _fmt(v) -> str:
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f")
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return "—" if v is None else str(v)
+
+
+def _is_cell(x) -> bool:
+    return isinstance(x, Cell)
+
+
+def _row_present(report: Report, key) -> bool:
+    """The cell's row is in the report and is not the last row of a cut-off table."""
+    if _is_cell(key):
+        t = report.tables[key.table]
+        r = t.row(key.row)
+        return r is not None and r.present and r is not _cut_row(t)
+    return False
+
+
+def _complete(report: Report, table: str | None) -> bool:
+    t = report.tables.get(table) if table else None
+    return t is None or all(r.present for r in t.rows)
+
+
+def _params(rule, report: Report, b: dict, res) -> dict:
+    params = {"lhs": _fmt(res.lhs), "rhs": _fmt(res.rhs), **b}
+    table = rule.opt("table")
+    t = report.tables.get(table) if table else None
+    if t is not None:
+        if "r" in b or "g" in b:
+            params["row"] = row_label(t, b.get("r") or b.get("g"))
+        if "c" in b:
+            params["col"] = col_label(t, b["c"])
+    if res.lhs is not None and res.rhs is not None and not isinstance(res.lhs, bool):
+        try:
+            params["diff"] = _fmt(res.lhs - res.rhs)
+        except TypeError:
+            pass
+    return params
+
+
+def _focus(rule, report: Report, b: dict, res):
+    if rule.opt("focus"):
+        try:
+            r = compile_expr(rule.opt("focus")).evaluate(ctx_resolver(report), b)
+        except ExprError:
+            r = None
+        cells = [c for c in (r.cells if r else []) if _is_cell(c)] + [c for c in (r.missing if r else []) if _is_cell(c)]
+        if cells:
+            return cells[0]
+    cells = [c for c in res.cells if _is_cell(c)]
+    return cells[0] if cells else None
+
+
+_RESOLVERS: dict[int, object] = {}
+
+
+def ctx_resolver(report: Report):
+    from ..engine import Resolver
+
+    return Resolver(report)
+
+
+def _missing_finding(rule, report, b, res, reported: set):
+    """Say once per rule that a relation cannot be checked because a cell of a present row is blank."""
+    if "missing" not in rule.messages or reported:
+        return None
+    blanks = [c for c in res.missing if _is_cell(c) and _row_present(report, c)]
+    if not blanks:
+        return None
+    c = blanks[0]
+    reported.add(True)
+    t = report.tables[c.table]
+    where = c.span or t.row(c.row).label_span
+    return Finding(where, {**_params(rule, report, b, res), "cell": cell_name(t, c.row, c.col),
+                           "written": "缺失" if c.missing else (f"“{c.raw}”" if c.raw else "空白")},
+                   message="missing", severity=Severity.INFO)
+
+
+def _validate(rule, keys=("expr",)) -> None:
+    for key in keys + ("focus",):
+        text = rule.opt(key)
+        if text:
+            try:
+                compile_expr(text)
+            except (ExprSyntaxError, ExprError) as exc:
+                raise ValueError(f"{key} 表达式有误：{exc}") from None
+    for name, spec in (rule.opt("foreach") or {}).items():
+        if not isinstance(spec, list) and str(spec).split(":")[0] not in ("rows", "cols"):
+            raise ValueError(f"foreach.{name} 应为列表或 rows:<表>/cols:<表>")
+
+
+def _table_found(rule, report: Report) -> bool:
+    table = rule.opt("table")
+    return not table or (table in report.tables and report.tables[table].found)
+
+
+COMMON = {"foreach": Opt(dict, None, doc=FOREACH_DOC), "focus": Opt(str, None, doc="the cell to point at"),
+          "table": Opt(str, None, doc="skip the rule when this table was not found")}
+
+
+@kind("equation", options={"expr": Opt(str, required=True, doc="a comparison that must hold"), **COMMON})
+def check_equation(rule, report: Report, ctx):
+    """An arithmetic relation between cells must hold, for every binding of ``foreach``."""
+    if not _table_found(rule, report):
+        return
+    expr = compile_expr(rule.opt("expr"))
+    reported: set = set()
+    for b in _bindings(rule, report):
+        res = expr.evaluate(ctx.resolver, b)
+        if res.value is None:
+            f = _missing_finding(rule, report, b, res, reported)
+            if f:
+                yield f
+            continue
+        if res.value is False:
+            focus = _focus(rule, report, b, res)
+            t = report.tables.get(focus.table) if focus is not None else None
+            params = _params(rule, report, b, res)
+            if focus is not None and t is not None:
+                params["cell"] = cell_name(t, focus.row, focus.col)
+                params["value"] = _fmt(focus.value)
+            span = focus.span if focus is not None and focus.span else None
+            yield Finding(span, params)
+
+
+check_equation.validate = _validate
+
+
+@kind("conditional", options={"when": Opt(str, required=True, doc="the condition"),
+                              "then": Opt(str, required=True, doc="what must hold when the condition does"),
+                              "blank_fails": Opt(bool, False, doc="a blank operand in `then` is a violation "
+                                                 "(message key `blank`), not an uncheckable relation"),
+                              **COMMON})
+def check_conditional(rule, report: Report, ctx):
+    """When ``when`` holds, ``then`` must hold too (e.g. applications received → outcomes filled)."""
+    if not _table_found(rule, report):
+        return
+    if not _complete(report, rule.opt("table")):
+        return  # a table with rows missing (GK202) cannot show what was done with the applications
+    when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
+    reported: set = set()
+    for b in _bindings(rule, report):
+        w = when.evaluate(ctx.resolver, b)
+        if w.value is not True:
+            continue
+        res = then.evaluate(ctx.resolver, b)
+        if res.value is None and rule.opt("blank_fails"):
+            c = next((c for c in res.missing if _is_cell(c)), None)
+            t = report.tables.get(c.table) if c is not None else None
+            span = (c.span or (t.row(c.row).label_span if t and t.row(c.row) else None)) if c is not None else None
+            yield Finding(span, {**_params(rule, report, b, res), "when_lhs": _fmt(w.lhs),
+                                 "cell": cell_name(t, c.row, c.col) if t else ""}, message="blank")
+            continue
+        if res.value is None:
+            f = _missing_finding(rule, report, b, res, reported)
+            if f:
+                yield f
+            continue
+        if res.value is False:
+            focus = _focus(rule, report, b, res)
+            params = {**_params(rule, report, b, res), "when_lhs": _fmt(w.lhs), "when_rhs": _fmt(w.rhs)}
+            t = report.tables.get(focus.table) if focus is not None else None
+            if focus is not None and t is not None:
+                params["cell"] = cell_name(t, focus.row, focus.col)
+            yield Finding(focus.span if focus is not None else None, params)
+
+
+check_conditional.validate = lambda rule: _validate(rule, ("when", "then"))
