@@ -24,8 +24,8 @@ class Parsed:
     problems: list[Diagnostic]
 
 
-def _line(tok: Token, lines: list[Line]) -> Line:
-    return lines[tok.start_pos]
+def _line(tok: Token, lines: list[tuple[str, Line]]) -> Line:
+    return lines[tok.start_pos][1]
 
 
 def _title(tok: Token, lines: list[Line], before: list) -> Title:
@@ -54,7 +54,7 @@ def _title(tok: Token, lines: list[Line], before: list) -> Title:
     return Title(re.sub(r"^标题[:：]", "", text), agency, year, span, well)
 
 
-def _blocks(items: list, lines: list[Line], kinds: dict[int, str], out_regions: list) -> tuple[list, Title | None, list[Line]]:
+def _blocks(items: list, lines: list, kinds: dict[int, str], out_regions: list) -> tuple[list, Title | None, list[Line]]:
     blocks: list = []
     title = None
     chrome: list[Line] = []
@@ -83,9 +83,9 @@ def _blocks(items: list, lines: list[Line], kinds: dict[int, str], out_regions: 
         elif it.data == "paragraph":
             blocks.append(Paragraph(tuple(_line(t, lines) for t in toks)))
         elif it.data == "table":
-            region = TableRegion(tuple(_line(t, lines) for t in toks))
-            blocks.append(region)
-            out_regions.append([(t.type, _line(t, lines)) for t in toks])
+            run = lines[toks[0].start_pos:toks[0].end_pos]
+            blocks.append(TableRegion(tuple(line for _k, line in run)))
+            out_regions.append(run)
     return blocks, title, chrome
 
 

@@ -203,16 +203,31 @@ class Classifier:
         return "CONT" if self.prev_text else "PARA"
 
 
+TABLE_LINES = ("TROW", "TSEP", "TCELL")
+
+
 class LineLexer(Lexer):
-    """Custom Lark lexer: the input is already a list of (terminal, Line, index) triples."""
+    """Custom Lark lexer: the input is the classified line list; a run of table lines becomes one TABLE token.
+
+    ``start_pos``/``end_pos`` of a token are indices into that list, so the builder gets the lines back.
+    """
 
     def __init__(self, lexer_conf) -> None:  # noqa: D401 - Lark's interface
         pass
 
     def lex(self, data):  # type: ignore[override]
-        for kind, line, i in data:
+        i, n = 0, len(data)
+        while i < n:
+            kind, line = data[i]
+            j = i + 1
+            if kind in TABLE_LINES:
+                while j < n and data[j][0] in TABLE_LINES:
+                    j += 1
+                kind = "TABLE"
+            last = data[j - 1][1]
             yield Token(kind, line.text, start_pos=i, line=line.line, column=line.column,
-                        end_line=line.line, end_column=line.column + len(line.text), end_pos=i + 1)
+                        end_line=last.line, end_column=last.column + len(last.text), end_pos=j)
+            i = j
 
 
 @lru_cache(maxsize=1)
@@ -221,17 +236,17 @@ def parser() -> Lark:
                 propagate_positions=True, maybe_placeholders=False)
 
 
-def tokenize(text: str) -> tuple[list[Line], list[tuple[str, Line, int]]]:
-    lines = logical_lines(text)
+def tokenize(text: str) -> list[tuple[str, Line]]:
+    """Every non-blank logical line with its terminal."""
     cls = Classifier()
     toks = []
-    for i, line in enumerate(lines):
+    for line in logical_lines(text):
         kind = cls.classify(line)
         if kind:
-            toks.append((kind, line, i))
-    return lines, toks
+            toks.append((kind, line))
+    return toks
 
 
-def parse_outline(text: str) -> tuple[list[Line], Tree]:
-    lines, toks = tokenize(text)
-    return lines, parser().parse(toks)
+def parse_outline(text: str) -> tuple[list[tuple[str, Line]], Tree]:
+    toks = tokenize(text)
+    return toks, parser().parse(toks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -108,7 +109,11 @@ class LabelMatch:
 
 
 class Labels:
-    """Row and header label lookup for one table of one template version."""
+    """Row and header label lookup for one table of one template version (built once: ``Labels.of``)."""
+
+    @staticmethod
+    def of(table: TableDef) -> "Labels":
+        return _labels(table.id, _version_of(table))
 
     def __init__(self, table: TableDef) -> None:
         self.table = table
@@ -118,8 +123,15 @@ class Labels:
             for a in c.aliases:
                 self.header_words.setdefault(folded(a), (c.id, "alias"))
         self.captions = {folded(c) for c in table.captions}
+        self._row_cache: dict[str, LabelMatch | None] = {}
+        self._header_cache: dict[str, tuple[str, str] | None] = {}
 
     def row(self, f: str) -> LabelMatch | None:
+        if f not in self._row_cache:
+            self._row_cache[f] = self._row(f)
+        return self._row_cache[f]
+
+    def _row(self, f: str) -> LabelMatch | None:
         num, core = strip_numbering(f)
         core = _LEAD_PUNCT.sub("", core)
         if not core:
@@ -159,6 +171,11 @@ class Labels:
         return None
 
     def header(self, f: str) -> tuple[str, str] | None:
+        if f not in self._header_cache:
+            self._header_cache[f] = self._header(f)
+        return self._header_cache[f]
+
+    def _header(self, f: str) -> tuple[str, str] | None:
         if f in self.header_words:
             return self.header_words[f]
         if len(f) >= 4:
@@ -166,6 +183,18 @@ class Labels:
                 if len(word) >= 4 and difflib.SequenceMatcher(None, f, word).ratio() >= 0.8:
                     return cid, "fuzzy"
         return None
+
+
+@lru_cache(maxsize=None)
+def _labels(table_id: str, version: str) -> Labels:
+    return Labels(load_template(version).tables[table_id])
+
+
+def _version_of(table: TableDef) -> str:
+    for v in ("2021", "2019"):
+        if load_template(v).tables.get(table.id) is table:
+            return v
+    raise KeyError(table.id)
 
 
 def _num_key(num: str) -> str:
@@ -221,7 +250,7 @@ def _absent_row(table: TableDef, r: RowDef) -> Row:
 
 def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
     """Tables 二 and 三: rows found by label, values after the label."""
-    labels = Labels(table)
+    labels = Labels.of(table)
     found: dict[str, _RowAcc] = {}
     headers: list[HeaderLabel] = []
     notes: list[str] = []
@@ -278,7 +307,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
 
 def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
     """Table 四: one data row of 15 values under three group headers, read in order."""
-    labels = Labels(table)
+    labels = Labels.of(table)
     values: list[Piece] = []
     headers: list[HeaderLabel] = []
     group_spans: dict[str, Span] = {}
@@ -362,7 +391,7 @@ def table_votes(pieces: list[Piece]) -> dict[str, int]:
     votes = {"t2": 0, "t3": 0, "t4": 0}
     for v in ("2021", "2019"):
         for tid, tdef in load_template(v).tables.items():
-            lab = Labels(tdef)
+            lab = Labels.of(tdef)
             for p in pieces:
                 if p.f and not _is_value(p) and (lab.row(p.f) or p.f in lab.captions):
                     votes[tid] += 1

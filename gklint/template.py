@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import yaml
 
@@ -24,7 +24,7 @@ class ColumnDef:
     signed: bool = False
     unit: str | None = None
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(folded(x) for x in (self.label, *self.aliases))
 
@@ -37,16 +37,16 @@ class RowDef:
     cols: tuple[str, ...]
     group: bool = False    # a row-spanning group label, not a data row
 
-    @property
+    @cached_property
     def core(self) -> str:
         """The folded label without its numbering (一、 / (一) / 1.)."""
         return strip_numbering(folded(self.label))[1]
 
-    @property
+    @cached_property
     def numbering(self) -> str:
         return strip_numbering(folded(self.label))[0]
 
-    @property
+    @cached_property
     def alias_cores(self) -> tuple[str, ...]:
         return tuple(strip_numbering(folded(a))[1] for a in self.aliases)
 

@@ -39,8 +39,14 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), idx
 
 
-def folded(text: str) -> str:
+@lru_cache(maxsize=16384)
+def _folded_cached(text: str) -> str:
     return fold(text)[0]
+
+
+def folded(text: str) -> str:
+    """The folded text alone (cached: labels and cells repeat across rows and reports)."""
+    return _folded_cached(text) if len(text) <= 200 else fold(text)[0]
 
 
 def cn_number(s: str) -> int | None:

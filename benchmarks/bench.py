@@ -1,0 +1,85 @@
+"""Benchmark gklint (not a test): parse and lint times per report, CLI cold start, throughput with --jobs.
+
+    python benchmarks/bench.py [--reports 200] [--repeat 20]
+
+The generated corpus is the five seed reports with agencies, years and table numbers varied (balanced, so the
+rules do real work), written to a temporary directory.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "tests" / "reports" / "seeds").glob("*.txt"))
+
+
+def generate(out: Path, n: int, seed: int = 7) -> list[Path]:
+    rnd = random.Random(seed)
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    paths = []
+    for i in range(n):
+        t = texts[i % len(texts)]
+        t = t.replace("商务局", rnd.choice(["商务局", "统计局", "卫生健康委员会", "审计局", "司法局"]), 1)
+        t = re.sub(r"20(2[1-4])", lambda m: str(2021 + rnd.randrange(4)) if rnd.random() < 0.1 else m.group(0), t)
+        p = out / f"report_{i:04d}.txt"
+        p.write_text(t, encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reports", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=20)
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from gklint.api import parse_source
+    from gklint.engine import load_ruleset, run_rules
+    from gklint.source import read_path
+
+    ruleset = load_ruleset()
+    parse_source(read_path(SEEDS[0]))  # warm up: grammar compiled once per process
+    print(f"{'seed':<28}{'KB':>6}{'parse ms':>10}{'ms/20KB':>9}{'lint ms':>9}")
+    per20 = []
+    for s in SEEDS:
+        src = read_path(s)
+        kb = len(s.read_bytes()) / 1024
+        pm = median_ms(lambda: parse_source(src), args.repeat)
+        lm = median_ms(lambda: run_rules(parse_source(src), ruleset), args.repeat)
+        per20.append(pm / kb * 20)
+        print(f"{s.name:<28}{kb:>6.1f}{pm:>10.2f}{pm / kb * 20:>9.2f}{lm:>9.2f}")
+    print(f"median parse time per 20 KB: {statistics.median(per20):.2f} ms")
+
+    gk = shutil.which("gklint") or f"{sys.executable} -m gklint"
+    cold = median_ms(lambda: subprocess.run([*gk.split(), "check", "--format", "concise", str(SEEDS[4])],
+                                            capture_output=True), 5)
+    print(f"CLI cold start, one file (gklint check): {cold:.0f} ms")
+    with tempfile.TemporaryDirectory() as d:
+        paths = generate(Path(d), args.reports)
+        for jobs in (1, 0):
+            t0 = time.perf_counter()
+            subprocess.run([*gk.split(), "check", "--format", "concise", "--jobs", str(jobs), d], capture_output=True)
+            dt = time.perf_counter() - t0
+            print(f"{len(paths)} reports, --jobs {jobs}: {dt:.2f} s, {len(paths) / dt:.0f} reports/s")
+
+
+if __name__ == "__main__":
+    main()
