@@ -77,16 +77,23 @@ class RuleSet:
         return RuleSet(rules, self.kinds, self.packs, self.errors)
 
 
-def load_ruleset(extra_dirs: Iterable[Path] = ()) -> RuleSet:
+def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object] = ()) -> RuleSet:
+    """All rules: installed plugins (entry points), ``extra_plugins`` (modules with hook functions, e.g. a pack
+    under test that is not installed) and ``extra_dirs`` (rule-pack folders given with ``--pack``)."""
     from .plugins import get_plugin_manager
 
     pm, plugin_problems = get_plugin_manager()
     kinds: dict[str, Kind] = {}
+    dirs: list[Path] = []
     for d in pm.hook.gklint_check_kinds():
         kinds.update(d or {})
-    dirs: list[Path] = []
     for ds in pm.hook.gklint_rule_dirs():
         dirs.extend(Path(x) for x in ds or [])
+    for plugin in extra_plugins:
+        if hasattr(plugin, "gklint_check_kinds"):
+            kinds.update(plugin.gklint_check_kinds() or {})
+        if hasattr(plugin, "gklint_rule_dirs"):
+            dirs.extend(Path(x) for x in plugin.gklint_rule_dirs() or [])
     dirs.extend(Path(x) for x in extra_dirs)
     rules: list[Rule] = []
     packs: list[Pack] = []

@@ -170,7 +170,8 @@ def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
         try:
             validator(rule)
         except ValueError as exc:
-            raise RuleError(p, lines.get("options", 1), str(exc)) from None
+            line = next((opt_lines[k] for k in opt_lines if str(exc).startswith(k)), lines.get("options", 1))
+            raise RuleError(p, line, str(exc)) from None
     return rule
 
 

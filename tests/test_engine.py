@@ -1,0 +1,107 @@
+"""The rules engine: strict rule loading, crash isolation, plugins, messages, positions end to end."""
+from pathlib import Path
+
+import pytest
+
+from gklint.api import parse_file, parse_text
+from gklint.checks import Finding, kind
+from gklint.engine import load_ruleset, run_rules
+from gklint.rules import RuleError, load_pack, render_message
+
+from conftest import REPORTS
+
+GOOD = """code: XX101
+name: my-rule
+summary: s
+severity: warning
+kind: unique_heading
+message: m
+rationale: r
+examples: {good: a, bad: b}
+"""
+
+
+def write_pack(tmp_path, text, name="XX101.yaml", prefix="XX"):
+    d = tmp_path / "pack"
+    d.mkdir(exist_ok=True)
+    (d / "pack.yaml").write_text(f"name: test\nprefix: {prefix}\n", encoding="utf-8")
+    (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+def errors_for(tmp_path, text, name="XX101.yaml"):
+    rs = load_ruleset([write_pack(tmp_path, text, name)])
+    return [e for e in rs.errors if "pack" in e.path]
+
+
+def test_valid_pack_loads(tmp_path):
+    rs = load_ruleset([write_pack(tmp_path, GOOD)])
+    assert "XX101" in rs.by_code() and not [e for e in rs.errors if "pack" in e.path]
+
+
+@pytest.mark.parametrize("mutation, line, words", [
+    (GOOD + "colour: red\n", 9, "colour"),
+    (GOOD.replace("severity: warning", "severity: fatal"), 4, "fatal"),
+    (GOOD.replace("kind: unique_heading", "kind: nonsense"), 5, "nonsense"),
+    (GOOD.replace("message: m", "message: [m]"), 6, "message"),
+    (GOOD + "options: {sections: [1]}\n", 9, "sections"),
+    (GOOD.replace("kind: unique_heading", "kind: equation") + "options:\n  expr: 't3[1][total] =='\n", 10, "expr"),
+    (GOOD.replace("name: my-rule", "name: My Rule"), 2, "My Rule"),
+    ("code: [\n", 2, "YAML"),
+])
+def test_bad_rule_is_an_error_naming_file_and_line(tmp_path, mutation, line, words):
+    errs = errors_for(tmp_path, mutation)
+    assert len(errs) == 1, errs
+    assert errs[0].line == line and words in errs[0].message and errs[0].path.endswith("XX101.yaml")
+
+
+def test_file_name_must_be_the_code(tmp_path):
+    assert "XX102.yaml" in str(errors_for(tmp_path, GOOD, name="XX102.yaml")[0])
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    errs = errors_for(tmp_path, GOOD.replace("summary: s", "summary: !!python/object/apply:os.system ['echo hi']"))
+    assert errs and "YAML" in errs[0].message
+
+
+def test_messages_substitute_names_only():
+    assert render_message("{a} 与 {b.__class__} {c}", {"a": 1, "b": "x"}) == "1 与 {b.__class__} {c}"
+
+
+def test_crashing_rule_becomes_gk901_and_others_go_on(tmp_path):
+    @kind("boom_for_test")
+    def boom(rule, report, ctx):
+        raise ZeroDivisionError("division by zero")
+        yield  # pragma: no cover
+
+    rs = load_ruleset([write_pack(tmp_path, GOOD.replace("kind: unique_heading", "kind: boom_for_test"))])
+    parsed = parse_file(REPORTS / "seeds" / "001_25e742924a94a485.txt")
+    diags = run_rules(parsed, rs.select(["XX101", "GK107"]))
+    codes = [d.code for d in diags]
+    assert "GK901" in codes and "GK107" in codes
+    assert "XX101" in next(d.message for d in diags if d.code == "GK901")
+
+
+def test_position_survives_every_stage():
+    """A cell's line and column reach the diagnostic and the concise line (the python-hcl2 #291 lesson)."""
+    text = (REPORTS / "seeds" / "004_c12fc4cb6f2af7bf.txt").read_text(encoding="utf-8")
+    text = text.replace("(七) 总计\t1\t0\t0\t0\t0\t0\t1", "(七) 总计\t1\t0\t0\t0\t0\t0\t7")
+    rs = load_ruleset().select(["GK301"])
+    d = [d for d in run_rules(parse_text(text, "x.txt"), rs) if d.code == "GK301"]
+    assert [(x.line, x.column, x.end_column) for x in d] == [(80, 20, 21)]
+    assert "总计为 7" in d[0].message and "之和为 1" in d[0].message
+
+
+def test_every_rule_is_documented():
+    rs = load_ruleset()
+    assert not rs.errors
+    for r in rs.rules:
+        assert r.summary and r.rationale.strip() and r.examples["good"] is not None and r.examples["bad"] is not None
+        assert r.references, r.code
+
+
+def test_rule_codes_are_in_their_ranges():
+    ranges = {"1": "structure", "2": "tables", "3": "relations", "4": "content", "5": "consistency", "6": "typography"}
+    for r in load_ruleset().rules:
+        if r.code.startswith("GK"):
+            assert r.code[2] in ranges, r.code
