@@ -129,6 +129,7 @@ def build(source: Source) -> Parsed:
         by_table[tid].extend(ps)
         table_section.setdefault(tid, number)
     tables, version, signals = align_tables(by_table, table_section)
+    flat_notes = _flattened_tables(tables, sections)
 
     pub = pub_span = None
     for cl in chrome:
@@ -140,8 +141,31 @@ def build(source: Source) -> Parsed:
 
     report = Report(source.path, source.text, source.encoding, tuple(source.text.split("\n")), title, tuple(front),
                     tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span)
-    problems.extend(_parse_problems(report, regions, source))
+    problems.extend(_parse_problems(report, regions, source, flat_notes))
     return Parsed(report, problems)
+
+
+def _flattened_tables(tables: dict[str, Table], sections: list[Section]) -> dict[str, list[str]]:
+    """Tables 二/三/四 found only as run-together text: recover what the template's sums allow."""
+    from .checks.table_shape import flattened_table
+    from .flattened import align_flattened
+    from .template import load_template
+
+    notes: dict[str, list[str]] = {}
+    for tid, num in (("t2", 2), ("t3", 3), ("t4", 4)):
+        t = tables.get(tid)
+        sec = next((s for s in sections if s.number == num), None)
+        if t is None or t.found or sec is None:
+            continue
+        p = flattened_table(sec)
+        if p is None:
+            continue
+        tdef = load_template(t.template or "2021").tables[tid]
+        new, ns, resolved = align_flattened(tdef, p, num)
+        if new.found:
+            tables[tid] = Table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
+            notes[tid] = (ns, resolved)
+    return notes
 
 
 def is_legacy(report: Report) -> bool:
@@ -149,7 +173,7 @@ def is_legacy(report: Report) -> bool:
     return report.year is not None and report.year <= 2018
 
 
-def _parse_problems(report: Report, regions, source: Source) -> list[Diagnostic]:
+def _parse_problems(report: Report, regions, source: Source, flat_notes=None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     path = report.path
     if source.encoding == "gb18030":
@@ -171,6 +195,18 @@ def _parse_problems(report: Report, regions, source: Source) -> list[Diagnostic]
     for tid, num, name in (("t2", 2, "二"), ("t3", 3, "三"), ("t4", 4, "四")):
         t = report.tables.get(tid)
         sec = report.section(num)
+        if flat_notes and tid in flat_notes and t is not None:
+            ns, resolved = flat_notes[tid]
+            how = {"t2": "只读出了能唯一拆分的单元格",
+                   "t3": "已按每行“总计 = 各列之和”拆分，因此无法再核对行合计",
+                   "t4": "已按每组“总计 = 四种结果之和”拆分，因此无法再核对各组总计"}[tid]
+            if resolved:
+                how += f"；{'、'.join(f'“{x}”' for x in resolved)}还用了列的勾稽关系才能确定，这几列的勾稽关系也无法再核对"
+            rest = "；" + "；".join(ns) + "，这些单元格无法确定，未检查" if ns else ""
+            out.append(Diagnostic.at(t.span, path=path, code="GK011", name="table-cells-run-together",
+                                     severity=Severity.WARNING if ns else Severity.INFO,
+                                     message=f"第{name}部分的统计表单元格连在一起（网页抓取），{how}{rest}"))
+            continue
         if t is None or t.found or sec is None:
             continue
         from .checks.table_shape import flattened_table

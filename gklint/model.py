@@ -20,6 +20,7 @@ BLANK = "blank"              # an empty cell
 PLACEHOLDER = "placeholder"  # "/", "—", "-", "无", "空" ...
 TEXT = "text"                # anything else ("减4", "251000元")
 MISSING = "missing"          # the template cell has no counterpart in the report
+UNSPLIT = "unsplit"          # the row's digits were run together and cannot be split unambiguously
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,19 @@ _TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量"
 
 
 def flattened_table(section):
-    """A paragraph of a section that is really a table with its cells run together (crawled pages), or None."""
-    for p in section.paragraphs():
-        f = folded(p.text)
-        if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and re.search(r"\d{3,}", f):
-            return p
+    """A long line of a section that is really a table with its cells run together (crawled pages), as a
+    one-line Paragraph, or None."""
+    from ..model import Paragraph, TableRegion
+
+    for b in section.blocks:
+        if not isinstance(b, (Paragraph, TableRegion)):
+            continue
+        for line in b.lines:
+            if len(line.text) < 60 or "\t" in line.text or line.text.count("|") > 2:
+                continue
+            f = folded(line.text)
+            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and re.search(r"\d{3,}", f):
+                return Paragraph((line,))
     return None
 
 

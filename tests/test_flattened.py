@@ -1,0 +1,46 @@
+"""Crawled pages whose table cells run together: recovered only where the template's sums allow one reading."""
+from gklint.api import parse_file
+from gklint.flattened import split_row
+
+from conftest import REPORTS
+
+COLS = ("natural", "business", "research", "nonprofit", "legal", "other", "total")
+
+
+def row(report, r):
+    return [report.cell("t3", r, c).value for c in COLS]
+
+
+def test_split_row_uses_the_row_total():
+    assert split_row("640020470", 7) == [(64, 0, 0, 2, 0, 4, 70)]
+    assert len(split_row("270020130", 7)) == 2          # ambiguous on its own
+    assert split_row("110024001510102", 5, 3) == [(1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2)]
+    assert split_row("123", 7) == []
+
+
+def test_pingtan_2021_matches_the_careful_reading():
+    """Values as decoded by hand in the corpus manifest (005)."""
+    parsed = parse_file(REPORTS / "corpus" / "005_pingtan_zonghe_shiyanqu_2021.txt")
+    r = parsed.report
+    assert row(r, "1") == [64, 0, 0, 2, 0, 4, 70]
+    assert row(r, "3.1") == [27, 0, 0, 2, 0, 1, 30]       # resolved by the column relations
+    assert row(r, "3.4.1") == [22, 0, 0, 0, 0, 3, 25]
+    assert row(r, "3.7") == [63, 0, 0, 2, 0, 4, 69]
+    assert r.cell("t3", "4", "total").value == 1
+    assert [r.cell("t4", "review", c).value for c in ("upheld", "corrected", "other", "pending", "total")] == [1, 0, 2, 0, 3]
+    assert r.cell("t4", "litigation_direct", "total").value == 12
+    # table 二's 行政规范性文件 "693665" has several readings: left unknown, never guessed
+    assert r.cell("t2", "normative", "issued").kind == "unsplit"
+    assert r.cell("t2", "license", "decisions").value == 2293
+    c = r.cell("t3", "1", "total")
+    line = r.lines[c.span.line - 1]
+    assert line[c.span.column - 1:c.span.end_column - 1] == "70"
+    codes = {(d.code, d.severity.value) for d in parsed.problems}
+    assert ("GK011", "warning") in codes and ("GK011", "info") in codes
+
+
+def test_pingtan_2025_table_four_and_balance():
+    r = parse_file(REPORTS / "corpus" / "013_pingtan_zonghe_shiyanqu_2025.txt").report
+    assert r.cell("t3", "1", "total").value == 154 and r.cell("t3", "3.7", "total").value == 148
+    assert r.cell("t3", "4", "total").value == 6
+    assert [r.cell("t4", g, "total").value for g in ("review", "litigation_direct", "litigation_after_review")] == [36, 6, 3]
