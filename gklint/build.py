@@ -34,12 +34,12 @@ def _title(tok: Token, lines: list[Line], before: list) -> Title:
     span = line.span(len(line.text) - len(line.text.lstrip(" #\u3000\u00a0")), len(line.text.rstrip()))
     text = f
     m = _TITLE_RE.match(f)
-    if m and not m.group("agency") and before:
+    if m and not m.group("agency") and m.group("rest").startswith("政府信息公开") and before:
         # title split over two lines (seed 004): the agency is the short line above
         prev = before[-1]
         if isinstance(prev, Paragraph) and len(prev.lines) == 1:
             pf = folded(prev.lines[0].text)
-            if 2 <= len(pf) <= 30 and not re.search(r"[。，,；;:：]", pf):
+            if 2 <= len(pf) <= 30 and not re.search(r"[。，,；;:：]", pf) and not re.search(r"登录|注册|首页|网站|导航", pf):
                 text = pf + f
                 p = prev.lines[0]
                 span = Span(p.line, p.column + len(p.text) - len(p.text.lstrip(" #\u3000\u00a0")), span.end_line,
@@ -50,7 +50,12 @@ def _title(tok: Token, lines: list[Line], before: list) -> Title:
     if m:
         agency = m.group("agency").strip("《》") or None
         year = int(m.group("year"))
-        well = bool(agency) and bool(_STANDARD_TAIL.match(m.group("rest")))
+        rest = m.group("rest")
+        well = bool(agency) and bool(_STANDARD_TAIL.match(rest))
+        if agency is None and "政府信息公开" in rest and not rest.startswith("政府信息公开"):
+            # "2025年度长春新区管委会政府信息公开工作年度报告": the agency after the year
+            agency = rest[: rest.index("政府信息公开")]
+            well = False
     return Title(re.sub(r"^标题[:：]", "", text), agency, year, span, well)
 
 

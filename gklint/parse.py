@@ -100,7 +100,8 @@ def logical_lines(text: str) -> list[Line]:
 _CHROME = re.compile(
     r"(来源[:：]|发布时间[:：]|发布日期[:：]|浏览次数|访问次数|点击数|字体[:：]|打印|关闭窗口|扫一扫|分享到|"
     r"当前位置[:：]|【\s*字号|责任编辑|信息来源[:：]|索引号|原文链接|本地目录|页面链接|^\s*标题\s*[:：]|"
-    r"发布机构\s*[:：]|栏目\s*[:：]|^\s*文号\s*[:：]|^=+\s*正文\s*=+$|^\s*时间\s*[:：]\s*\d{4})")
+    r"发布机构\s*[:：]|栏目\s*[:：]|^\s*文号\s*[:：]|^=+\s*正文\s*=+$|^\s*时间\s*[:：]\s*\d{4}|"
+    r"当前所在位置|访问量[:：]|关怀版|无障碍|^\s*登录\s*注册\s*$)")
 _TITLE = re.compile(r"信息公开.*(年度报告|年报|工作报告)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _TOP = re.compile(r"^[一二三四五六七八九十]+[、.,]")
@@ -128,6 +129,14 @@ def _table_vocab() -> tuple[frozenset[str], frozenset[str]]:
     headers.update({"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果", "维持", "纠正", "尚未", "审结",
                     "其他", "自然人", "法人或其他组织", "信息内容", "数量", "类别", "项目"})
     return frozenset(labels), frozenset(headers)
+
+
+def is_chrome(raw: str, f: str) -> bool:
+    """Web-page furniture, not a sentence of the report: short, or several chrome items on one line."""
+    if f.endswith(("。", "；", ";")):
+        return False
+    hits = len(_CHROME.findall(raw))
+    return hits >= 2 or (hits == 1 and len(f) <= 60)
 
 
 def is_table_word(f: str) -> bool:
@@ -186,7 +195,7 @@ class Classifier:
             if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
                     tf != f or not _CHROME.search(raw)) and (_YEAR.search(tf) or "政府信息公开工作年度报告" in tf):
                 return "TITLE"
-        if len(raw) <= 200 and _CHROME.search(raw):
+        if len(raw) <= 200 and is_chrome(raw, f):
             return "CHROME"
         if _NUMERIC_CELL.match(f) or f in PLACEHOLDERS:
             return "TCELL" if self.in_table else ("CONT" if self.prev_text else "PARA")

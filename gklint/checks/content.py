@@ -1,0 +1,522 @@
+"""Check kinds for the required content of the narrative sections (GK4xx), and the generic ``pattern`` kind.
+
+The content kinds read the text of one section (paragraphs and sub-headings, never table lines or page chrome)
+and look for what report-format.md §1.4 says the section must say: the information-processing fee in 六, the
+problems and improvements in 五, the five aspects of 一. They are deliberately conservative: a keyword that is
+present anywhere in the section satisfies them, because a false alarm on a correct report costs more than a
+missed weak one. A missing section is GK103's business, so these kinds say nothing about it.
+
+``pattern`` lets a rule pack require or forbid a regular expression in a section or in the whole report
+without writing Python.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from typing import Iterator
+
+try:  # the `regex` module gives a per-call timeout, which `re` does not
+    import regex as _rx
+except ModuleNotFoundError:  # pragma: no cover - declared as a dependency; `re` keeps gklint usable without it
+    _rx = None
+
+from ..diagnostics import Span
+from ..model import Heading, Line, Paragraph, Report, Section, TableRegion
+from ..textnorm import fold, folded
+from . import Finding, Opt, kind
+from .structure import numeral
+
+# ----------------------------------------------------------------------------------------------------------
+# Shared helpers (also used by typography.py)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def heading_line(report: Report, span: Span) -> Line:
+    """The logical line of a heading (its span covers the whole logical line)."""
+    raw = report.lines[span.line - 1] if 0 < span.line <= len(report.lines) else ""
+    end = span.end_column - 1 if span.end_line == span.line else len(raw)
+    return Line(raw[span.column - 1:end], span.line, span.column)
+
+
+def block_lines(report: Report, block) -> tuple[Line, ...]:
+    """The text lines of a paragraph or sub-heading; a table region has none (tables are not prose)."""
+    if isinstance(block, Paragraph):
+        return block.lines
+    if isinstance(block, Heading):
+        return (heading_line(report, block.span),)
+    return ()
+
+
+def trimmed_span(line: Line) -> Span:
+    """The span of a line without its leading/trailing blanks and Markdown marks."""
+    text = line.text
+    start = len(text) - len(text.lstrip(" \t\u3000\u00a0#*>"))
+    end = len(text.rstrip(" \t\u3000\u00a0*"))
+    return line.span(start, max(end, start + 1))
+
+
+def first_content_span(report: Report, sec: Section) -> Span:
+    """The first content line of a section, or its heading when the section is empty."""
+    for b in sec.blocks:
+        lines = b.lines if isinstance(b, TableRegion) else block_lines(report, b)
+        for line in lines:
+            if line.text.strip():
+                return trimmed_span(line)
+    return sec.span
+
+
+def quote(text: str, limit: int = 30) -> str:
+    """Text for a message: whitespace folded, cut at ``limit`` characters with an ellipsis."""
+    t = re.sub(r"[\s\u3000]+", " ", text).strip(" #*")
+    return t if len(t) <= limit else t[:limit] + "…"
+
+
+def whole_section(report: Report, number: int | None) -> Section | None:
+    """Section ``number`` with the blocks of any repeated heading of it (seed 001 has 一、总体情况 twice, the
+    first one empty): the content under both headings is the section's content."""
+    secs = [s for s in report.sections if number is not None and s.number == number]
+    if len(secs) <= 1:
+        return secs[0] if secs else None
+    first = secs[0]
+    return replace(first, blocks=tuple(b for s in secs for b in s.blocks), end_line=secs[-1].end_line)
+
+
+def section_text(sec: Section) -> str:
+    """Folded prose of a section (paragraphs and sub-headings)."""
+    return folded(sec.text)
+
+
+def report_year(report: Report) -> int | None:
+    if report.year:
+        return report.year
+    m = re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", report.text[:20000])
+    return int(m.group(1)) if m else None
+
+
+def is_legacy(report: Report) -> bool:
+    """A report for 2018 or earlier follows the 2008 条例's free-form layout: the content rules do not apply."""
+    y = report_year(report)
+    return y is not None and y <= 2018
+
+
+def title_lines(report: Report) -> list[Line]:
+    """The line(s) of the title (it may be split over two lines, or sit at the start of a crawled line)."""
+    if report.title is None:
+        return []
+    t = report.title.span
+    out = []
+    for n in range(t.line, min(t.end_line, len(report.lines)) + 1):
+        raw = report.lines[n - 1]
+        a = t.column - 1 if n == t.line else 0
+        b = t.end_column - 1 if n == t.end_line else len(raw)
+        label = re.match(r"\s*标题\s*[:：]\s*", raw[a:b]) if n == t.line else None  # a crawler's "标题:" label
+        if label:
+            a += label.end()
+        if raw[a:b].strip():
+            out.append(Line(raw[a:b], n, a + 1))
+    return out
+
+
+def prose_lines(report: Report, sections: list[int] | None = None, front: bool = True) -> Iterator[tuple[Section | None, Line]]:
+    """Every prose line (title, preamble, section headings, paragraphs, sub-headings) in file order.
+
+    ``sections``: only these section numbers (``None``: all sections; the title and preamble only if ``front``).
+    """
+    if front and sections is None:
+        for line in title_lines(report):
+            yield None, line
+        for b in report.preamble:
+            for line in block_lines(report, b):
+                if report.title is None or not (report.title.span.line <= line.line <= report.title.span.end_line):
+                    yield None, line
+    for sec in report.sections:
+        if sections is not None and sec.number not in sections:
+            continue
+        yield sec, heading_line(report, sec.span)
+        for b in sec.blocks:
+            for line in block_lines(report, b):
+                yield sec, line
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK401 / GK402: the information-processing fee in 六
+# ----------------------------------------------------------------------------------------------------------
+
+# the term of 国办函〔2020〕109号 (信息处理费, also written 信息公开处理费 / 处理费用)
+_FEE_TERM = re.compile(r"处理费")
+# any other statement about charging for disclosure: 收费 / 费用 / 收取…费
+_FEE_OTHER = re.compile(r"收费|(?:收取|收缴|缴纳|交纳|产生|免收|减免)[^。；;，,]{0,10}费|费用|免费")
+_SENTENCE_END = "。；;！!？?"
+
+
+def _sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    a = start
+    while a > 0 and text[a - 1] not in _SENTENCE_END:
+        a -= 1
+    b = end
+    while b < len(text) and text[b] not in _SENTENCE_END:
+        b += 1
+    if b < len(text):
+        b += 1
+    while a < b and text[a] in " \t\u3000\u00a0#*":
+        a += 1
+    return a, b
+
+
+@kind("fee_statement", options={
+    "section": Opt(int, 6, doc="the section that must state the fee (六)"),
+    "check": Opt(str, "present", doc="present: a fee statement exists; terminology: it uses the term 信息处理费"),
+    "since": Opt(int, 2021, doc="terminology: first report year of 国办函〔2020〕109号's term"),
+})
+def check_fee_statement(rule, report: Report, ctx):
+    """Section 六 states the 信息处理费 situation ("未收取信息处理费" counts; "无" does not), in the term of 109号."""
+    if is_legacy(report):
+        return
+    sec = whole_section(report, rule.opt("section"))
+    if sec is None:
+        return
+    f = section_text(sec)
+    if _FEE_TERM.search(f):
+        return
+    other = _FEE_OTHER.search(f)
+    if rule.opt("check") == "present":
+        if other:
+            return
+        content = " ".join(line.text for b in sec.blocks for line in block_lines(report, b)).strip()
+        params = {"heading": sec.heading, "number": numeral(sec.number), "quote": quote(content)}
+        yield Finding(first_content_span(report, sec), params, message=None if content else "empty")
+        return
+    # terminology: a fee statement exists, but not in the standard term
+    year = report_year(report)
+    if not other or (year is not None and year < rule.opt("since")):
+        return
+    # the statement itself, in a paragraph; a sub-heading such as （二）收费情况 only if nothing else says it
+    ordered = [b for b in sec.blocks if isinstance(b, Paragraph)] + [b for b in sec.blocks if isinstance(b, Heading)]
+    for b in ordered:
+        for line in block_lines(report, b):
+            m = _FEE_OTHER.search(line.text)
+            if m:
+                a, z = _sentence_at(line.text, m.start(), m.end())
+                yield Finding(line.span(a, z), {"quote": quote(line.text[a:z], 40), "words": _fee_words(line.text, m)})
+                return
+    # the statement runs across lines: point at the section's first line
+    yield Finding(first_content_span(report, sec), {"quote": quote(sec.text, 40), "words": _fee_words(f, other)})
+
+
+def _fee_words(text: str, m) -> str:
+    """The fee noun of a match: 收取任何服务费用 → 服务费用."""
+    s = text[m.start():m.end() + (1 if text[m.end():m.end() + 1] == "用" else 0)]
+    noun = re.sub(r"^(?:收取|收缴|缴纳|交纳|产生|免收|减免)(?:任何|相关|有关|了|过|的)*", "", s)
+    return noun if len(noun) >= 2 else s
+
+
+check_fee_statement.validate = lambda rule: None if rule.opt("check") in ("present", "terminology") else \
+    (_ for _ in ()).throw(ValueError("check 只能是 present 或 terminology"))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK403 / GK404 / GK405: the problems and improvements of 五
+# ----------------------------------------------------------------------------------------------------------
+
+_PUNCT = re.compile(r"[\W_]+")
+_NOTHING = {"无", "暂无", "没有", "无此项", "无相关情况", "略", "空"}
+
+
+def _substance(sec: Section) -> str:
+    """The section's folded prose without punctuation and numbering marks."""
+    return _PUNCT.sub("", section_text(sec))
+
+
+def _too_thin(sec: Section, min_chars: int) -> bool:
+    s = _substance(sec)
+    return s in _NOTHING or len(s) < min_chars
+
+
+@kind("section_content", options={
+    "section": Opt(int, 5, doc="section number (1-6)"),
+    "min_chars": Opt(int, 20, doc="fewer characters (punctuation not counted) is an empty section"),
+})
+def check_section_content(rule, report: Report, ctx):
+    """A section that must have content is not empty, not just "无", and not a few words."""
+    if is_legacy(report):
+        return
+    sec = whole_section(report, rule.opt("section"))
+    if sec is None or not _too_thin(sec, rule.opt("min_chars")):
+        return
+    content = " ".join(line.text for b in sec.blocks for line in block_lines(report, b)).strip()
+    params = {"heading": sec.heading, "number": numeral(sec.number), "quote": quote(content),
+              "count": len(_substance(sec)), "min_chars": rule.opt("min_chars")}
+    yield Finding(first_content_span(report, sec), params, message=None if content else "empty")
+
+
+@kind("section_keywords", options={
+    "section": Opt(int, 5, doc="section number (1-6)"),
+    "groups": Opt(dict, {}, required=True,
+                  doc="message key → regular expression; a group none of whose words appear gives one finding"),
+    "min_chars": Opt(int, 20, doc="skip a section this thin (the emptiness rule reports it)"),
+})
+def check_section_keywords(rule, report: Report, ctx):
+    """Each group of words (e.g. problems: 问题|不足…, measures: 改进|措施…) appears somewhere in the section."""
+    if is_legacy(report):
+        return
+    sec = whole_section(report, rule.opt("section"))
+    if sec is None or _too_thin(sec, rule.opt("min_chars")):
+        return
+    f = section_text(sec)
+    for key, pattern in rule.opt("groups").items():
+        if not re.search(pattern, f):
+            yield Finding(sec.span, {"heading": sec.heading, "number": numeral(sec.number),
+                                     "words": pattern.replace("|", "、")}, message=str(key))
+
+
+def _validate_groups(rule):
+    groups = rule.opt("groups")
+    if not groups:
+        raise ValueError("groups 不能为空")
+    for key, pattern in groups.items():
+        if not isinstance(pattern, str):
+            raise ValueError(f"groups.{key} 应为正则表达式字符串")
+        if key not in rule.messages:
+            raise ValueError(f"groups.{key} 在 messages 中没有对应的消息")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"groups.{key} 不是有效的正则表达式：{exc}") from None
+
+
+check_section_keywords.validate = _validate_groups
+
+
+@kind("prior_year_followup", options={
+    "section": Opt(int, 5, doc="section number (五)"),
+    "words": Opt(str, r"上一?年度?|去年|往年|前一?年度|上次年报|上一?期|以往年度",
+                 doc="regular expression for a reference to last year"),
+    "min_chars": Opt(int, 20, doc="skip a section this thin (the emptiness rule reports it)"),
+    "since": Opt(int, 2021, doc="first report year the requirement applies to (the 2021 format)"),
+})
+def check_prior_year_followup(rule, report: Report, ctx):
+    """Section 五 refers to last year's problems and their rectification (上年 / 去年 / (Y-1)年 …)."""
+    if is_legacy(report) or (report_year(report) or 9999) < rule.opt("since"):
+        return
+    sec = whole_section(report, rule.opt("section"))
+    if sec is None or _too_thin(sec, rule.opt("min_chars")):
+        return
+    f = section_text(sec)
+    if re.search(rule.opt("words"), f):
+        return
+    year = report_year(report)
+    if year and re.search(rf"{year - 1}年", f):
+        return
+    yield Finding(sec.span, {"heading": sec.heading, "number": numeral(sec.number),
+                             "last_year": f"{year - 1} 年" if year else "上一年度"})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK406: the five aspects of 总体情况
+# ----------------------------------------------------------------------------------------------------------
+
+ASPECTS = {
+    "主动公开": r"主动公开|发布|公布|公开内容|公开(?:政府|政务)?信息|公开.{0,6}\d+[条件项篇]",
+    "依申请公开": r"申请",
+    "政府信息管理": r"管理|审查|审核|属性|规范性文件|清理|目录|保密|规范.{0,4}(?:信息|内容|流程|程序)",
+    "政府信息公开平台建设": r"平台|网站|政府网|门户|公众号|新媒体|微信|微博|专区|专栏|公报|公示栏|公开栏|公告栏|宣传栏|APP|客户端|渠道|载体|大厅|服务中心|公开点|查阅点|阅览",
+    "监督保障": r"监督|保障|保证|考核|培训|督查|督促|督导|问责|责任追究|评议|领导小组|组织领导|责任制|经费|专人",
+}
+GOVERNMENT_ITEMS = r"考核|评议|责任追究|问责"
+
+
+def is_people_government(agency: str | None) -> bool:
+    """A 各级人民政府 itself (not its 办公室/办公厅 or a 部门)."""
+    return bool(agency) and folded(agency).endswith("人民政府")
+
+
+@kind("overall_aspects", options={
+    "section": Opt(int, 1, doc="section number (一、总体情况)"),
+    "aspects": Opt(dict, dict(ASPECTS), doc="aspect name → regular expression of words that cover it"),
+    "government": Opt(str, GOVERNMENT_ITEMS,
+                      doc="words a 人民政府's report must also use (工作考核、社会评议和责任追究); empty to skip"),
+    "since": Opt(int, 2021, doc="first report year the five aspects apply to (the 2021 format)"),
+})
+def check_overall_aspects(rule, report: Report, ctx):
+    """总体情况 covers 主动公开, 依申请公开, 政府信息管理, 平台建设 and 监督保障 (and, for a 人民政府, 考核/评议/责任追究)."""
+    if is_legacy(report) or (report_year(report) or 9999) < rule.opt("since"):
+        return
+    sec = whole_section(report, rule.opt("section"))
+    if sec is None:
+        return
+    f = section_text(sec)
+    if not f:
+        return  # an empty 总体情况 is another rule's business
+    for name, pattern in rule.opt("aspects").items():
+        if not re.search(pattern, f):
+            yield Finding(sec.span, {"aspect": name, "heading": sec.heading})
+    gov = rule.opt("government")
+    if gov and is_people_government(report.agency):
+        # Art. 50(四) puts these beside the problems of 五, the template under 监督保障 of 一: either will do
+        five = whole_section(report, 5)
+        if not re.search(gov, f) and not (five is not None and re.search(gov, section_text(five))):
+            yield Finding(sec.span, {"agency": report.agency, "heading": sec.heading}, message="government")
+
+
+def _validate_aspects(rule):
+    for key, pattern in {**rule.opt("aspects"), "government": rule.opt("government") or ""}.items():
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise ValueError(f"{key} 不是有效的正则表达式：{exc}") from None
+    if "government" not in rule.messages:
+        raise ValueError("messages 需要 government（人民政府的考核、评议、责任追究）")
+
+
+check_overall_aspects.validate = _validate_aspects
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK407: template instructions and placeholders left in the text
+# ----------------------------------------------------------------------------------------------------------
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+PLACEHOLDERS = (
+    ("instruction", re.compile(r"[（(]\s*文字描述[^）)\n]{0,80}[）)]?")),
+    ("instruction", re.compile(r"[（(]\s*(?:请|此处|在此处)?(?:填写|填报|填入)[^）)\n]{0,30}[）)]")),
+    ("year", re.compile(r"(?:19|20)\s*[XＸ×xｘ]{2}\s*年")),
+    ("x", re.compile(rf"(?<![A-Za-z0-9ＸｘX×x])(?:[XＸ×]{{2,}}|[xｘ]{{2,}})(?![A-Za-z0-9ＸｘX×x])")),
+    ("someone", re.compile(rf"(?<![{_CJK}])某某")),
+    ("braces", re.compile(rf"[{{｛]\s*[A-Za-z_{_CJK}][\w{_CJK}]{{0,15}}\s*[}}｝]")),
+    ("brackets", re.compile(r"[【\[［][^】\]］\n]{0,10}(?:名称|填写|填报|此处|XX|××|某某)[^】\]］\n]{0,10}[】\]］]")),
+    ("blank", re.compile(r"[_＿]{3,}")),
+)
+
+
+def _near_cjk(text: str, start: int, end: int) -> bool:
+    """A placeholder in running Chinese text: a CJK character or a digit right before or after it."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return bool(re.match(rf"[{_CJK}0-9０-９]", before) or re.match(rf"[{_CJK}0-9０-９]", after))
+
+
+def find_placeholders(text: str) -> Iterator[tuple[int, int, str]]:
+    masked = URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    taken: list[tuple[int, int]] = []
+    for what, rx in PLACEHOLDERS:
+        for m in rx.finditer(masked):
+            a, b = m.start(), m.end()
+            if any(a < y and x < b for x, y in taken):
+                continue
+            if what in ("x", "blank", "someone") and not _near_cjk(masked, a, b):
+                continue
+            taken.append((a, b))
+            yield a, b, what
+
+
+@kind("placeholders")
+def check_placeholders(rule, report: Report, ctx):
+    """Template instructions （文字描述…）, XX/××/某某 placeholders, {单位}, 【单位名称】 or ____ left in the text."""
+    for _sec, line in prose_lines(report):
+        for a, b, what in sorted(find_placeholders(line.text)):
+            text = line.text[a:b].strip()
+            yield Finding(line.span(a, b), {"text": quote(text, 40), "context": quote(line.text[max(0, a - 8):b + 8], 40)},
+                          message="instruction" if what == "instruction" else None)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# pattern: a regular expression required in, or forbidden from, a section or the whole report
+# ----------------------------------------------------------------------------------------------------------
+
+MAX_PATTERN = 500
+
+
+def _compile(pattern: str):
+    if _rx is not None:
+        return _rx.compile(pattern, _rx.VERSION0)
+    return re.compile(pattern)
+
+
+class _Budget:
+    """One time budget for all the matching a rule does on one report (the `regex` module enforces it)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def finditer(self, rx, text: str) -> list:
+        if _rx is None:
+            return list(rx.finditer(text))
+        left = self.deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            return list(rx.finditer(text, timeout=left))
+        except TimeoutError:
+            raise TimeoutError(f"正则表达式匹配超过 {self.seconds:g} 秒，已停止（请简化 pattern）") from None
+
+
+@kind("pattern", options={
+    "pattern": Opt(str, required=True, doc="regular expression (the `regex` module's syntax, at most 500 characters)"),
+    "mode": Opt(str, "forbidden", doc="forbidden: every match is a finding; required: no match is a finding"),
+    "section": Opt(int, 0, doc="section number 1-6; 0 for the whole report (title, preamble and all sections)"),
+    "exceptions": Opt(list, [], doc="regular expressions; a forbidden match inside a match of one of them is allowed"),
+    "fold": Opt(bool, False, doc="match on folded text (spaces removed, full-width forms NFKC-normalised)"),
+    "timeout": Opt((int, float), 1.0, doc="seconds of matching allowed per report; over it the rule stops (GK901)"),
+})
+def check_pattern(rule, report: Report, ctx):
+    """A regular expression that must (mode: required) or must not (mode: forbidden) occur in the prose.
+
+    Tables and page chrome are not searched. A required pattern in a section that is missing is not reported
+    (the required-section rule does that). Matching is line by line; for ``required``, the section's prose is
+    also searched as one text, so a phrase broken across lines still counts.
+    """
+    rx = _compile(rule.opt("pattern"))
+    exc = [_compile(p) for p in rule.opt("exceptions") or []]
+    budget = _Budget(float(rule.opt("timeout")))
+    number = rule.opt("section") or None
+    if number is not None and report.section(number) is None:
+        return
+    lines = [line for _sec, line in prose_lines(report, [number] if number else None)]
+
+    def view(text: str) -> tuple[str, list[int] | None]:
+        return fold(text) if rule.opt("fold") else (text, None)
+
+    if rule.opt("mode") == "required":
+        if any(budget.finditer(rx, view(line.text)[0]) for line in lines):
+            return
+        if budget.finditer(rx, view("".join(line.text for line in lines))[0]):
+            return
+        sec = report.section(number) if number else None
+        span = sec.span if sec else (trimmed_span(lines[0]) if lines else Span.point(1, 1))
+        where = f"第{numeral(number)}部分“{sec.heading}”" if sec else "报告"
+        yield Finding(span, {"pattern": rule.opt("pattern"), "where": where})
+        return
+    for line in lines:
+        t, idx = view(line.text)
+        allowed = [(m.start(), m.end()) for e in exc for m in budget.finditer(e, t)]
+        for m in budget.finditer(rx, t):
+            if m.end() == m.start() or any(x <= m.start() and m.end() <= y for x, y in allowed):
+                continue
+            a, b = (idx[m.start()], idx[m.end() - 1] + 1) if idx is not None else (m.start(), m.end())
+            yield Finding(line.span(a, b), {"match": line.text[a:b],
+                                            "context": quote(line.text[max(0, a - 10):b + 10], 40)})
+
+
+def _validate_pattern(rule):
+    pats = [("pattern", rule.opt("pattern"))] + [(f"exceptions[{i}]", p) for i, p in enumerate(rule.opt("exceptions") or [])]
+    for name, p in pats:
+        if not isinstance(p, str):
+            raise ValueError(f"{name} 应为字符串")
+        if len(p) > MAX_PATTERN:
+            raise ValueError(f"{name} 过长（{len(p)} 个字符，最多 {MAX_PATTERN} 个）")
+        try:
+            _compile(p)
+        except Exception as exc:  # noqa: BLE001 - re.error / regex.error
+            raise ValueError(f"{name} 不是有效的正则表达式：{exc}") from None
+    if rule.opt("mode") not in ("required", "forbidden"):
+        raise ValueError("mode 只能是 required 或 forbidden")
+    if not 0 <= rule.opt("section") <= 6:
+        raise ValueError("section 只能是 1 到 6，或 0 表示整个报告")
+    if not 0 < rule.opt("timeout") <= 30:
+        raise ValueError("timeout 应在 0 到 30 秒之间")
+
+
+check_pattern.validate = _validate_pattern

@@ -1,0 +1,281 @@
+"""Check kinds for typography and extraction artefacts (GK6xx): what copying a report out of a web page or a PDF
+leaves behind, and typing slips.
+
+All of them read prose only (title, preamble, headings, paragraphs); table lines and page chrome are skipped,
+except by ``page_chrome``, whose subject the chrome is. They are notes (info) by default: the text is still
+readable, but it should be cleaned before publishing.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..model import Line, Paragraph, Report
+from . import Finding, Opt, kind
+from .content import URL_RE, block_lines, heading_line, quote, title_lines, trimmed_span
+
+_CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_PUNCT = "，。、；：？！“”‘’《》〈〉「」『』【】（）〔〕…—·"
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+
+
+def is_cjk_text(ch: str) -> bool:
+    """A CJK ideograph or a full-width Chinese punctuation mark."""
+    return is_cjk(ch) or (bool(ch) and ch in _CJK_PUNCT)
+
+
+def _mask_urls(text: str) -> str:
+    return URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """The nearest character that is not a space, from index ``i`` in direction ``step``."""
+    j = i + step
+    while 0 <= j < len(text) and text[j] in " \t\u3000\u00a0":
+        j += step
+    return text[j] if 0 <= j < len(text) else ""
+
+
+def prose_units(report: Report) -> Iterator[tuple[Line, ...]]:
+    """Paragraphs (several lines) and single heading / title lines, in file order."""
+    seen: set[int] = set()
+    for line in title_lines(report):
+        seen.add(line.line)
+        yield (line,)
+    blocks = [(None, b) for b in report.preamble]
+    for sec in report.sections:
+        blocks.append((sec, None))
+        blocks.extend((sec, b) for b in sec.blocks)
+    for sec, b in blocks:
+        if b is None:
+            yield (heading_line(report, sec.span),)
+            continue
+        lines = tuple(l for l in block_lines(report, b) if sec is not None or l.line not in seen)
+        if lines:
+            yield lines
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK601: half-width punctuation between Chinese characters
+# ----------------------------------------------------------------------------------------------------------
+
+_LEADING_ENUM = re.compile(r"^[\s\u3000#*>]*[(（]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
+
+
+def halfwidth_marks(text: str, marks: str) -> list[int]:
+    """Indexes of half-width marks whose nearest non-space neighbours on both sides are Chinese text."""
+    masked = _mask_urls(text)
+    skip = set()
+    m = _LEADING_ENUM.match(masked)
+    if m:
+        skip = set(range(m.start(), m.end()))
+    out = []
+    for i, ch in enumerate(masked):
+        if ch in marks and i not in skip and is_cjk_text(_neighbour(masked, i, -1)) \
+                and is_cjk_text(_neighbour(masked, i, 1)):
+            out.append(i)
+    return out
+
+
+@kind("halfwidth_punctuation", options={
+    "marks": Opt(str, ",;:()?!", doc="the half-width marks to look for"),
+})
+def check_halfwidth_punctuation(rule, report: Report, ctx):
+    """Half-width , ; : ( ) ? ! between Chinese characters; one finding per paragraph, at the first one."""
+    marks = rule.opt("marks")
+    for unit in prose_units(report):
+        hits = [(line, i) for line in unit for i in halfwidth_marks(line.text, marks)]
+        if not hits:
+            continue
+        line, i = hits[0]
+        chars = "".join(dict.fromkeys(l.text[j] for l, j in hits))
+        yield Finding(line.span(i, i + 1), {
+            "count": len(hits), "chars": "、".join(f"“{c}”" for c in chars),
+            "context": quote(line.text[max(0, i - 8):i + 8], 20)})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK602: web-page chrome
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _is_prose(text: str) -> bool:
+    return "。" in text or len(re.findall(r"[，；]", text)) >= 2
+
+
+FRONT_CHROME = [r"当前所在位置|您的位置|当前位置", r"^访问量\s*[:：]", r"^(?:关怀版|无障碍|长者模式|繁体|简体)(?:\s|$)",
+                r"^首页\s*(?:>|＞|\s)", r"^(?:登录|注册)(?:\s|$)",
+                r"^(?:【\s*)?(?:打印|关闭|收藏|分享)(?:本页|窗口)?(?:\s*】)?(?:\s|$)"]
+
+
+@kind("page_chrome", options={
+    "front": Opt(list, list(FRONT_CHROME),
+                 doc="more chrome patterns, looked for in short lines before the first section only"),
+})
+def check_page_chrome(rule, report: Report, ctx):
+    """Lines of web-page furniture (来源 / 浏览次数 / 打印 / 扫一扫在手机打开当前页 …) copied with the report.
+
+    The parser's chrome lines, plus short front-matter lines matching ``front`` (breadcrumbs, 访问量, 关怀版 …).
+    """
+    # a sentence that merely mentions 打印 or 扫一扫 is prose the line classifier took for chrome: not reported
+    lines = {(l.line, l.column): l for l in report.chrome if not _is_prose(l.text)}
+    pats = [re.compile(p) for p in rule.opt("front") or []]
+    for b in report.preamble:
+        if isinstance(b, Paragraph) and len(b.lines) == 1:
+            line = b.lines[0]
+            t = line.text.strip(" \t\u3000\u00a0#*")
+            if len(t) <= 60 and "。" not in t and any(p.search(t) for p in pats):
+                lines.setdefault((line.line, line.column), line)
+    for _k, line in sorted(lines.items()):
+        yield Finding(trimmed_span(line), {"text": quote(line.text, 40)})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK603: a sentence broken across lines
+# ----------------------------------------------------------------------------------------------------------
+
+# a line that ends like this cannot end a paragraph
+_OPEN_END = re.compile(rf"[{_CJK_RANGE}，、（《“‘]$")
+# a line that starts like this begins a new item, not the rest of a sentence
+_NEW_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|"
+    r"\d{1,2}[.、．)）](?!\d)|[①-⑳]|第[一二三四五六七八九十]+[，,、是条]|首先|其次|再次|最后|此外|另外|同时|附件|附：)")
+_HEADING_LIKE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]|[一二三四五六七八九十]+是)")
+
+
+def _clean(text: str) -> str:
+    return text.strip(" \t\u3000\u00a0#*>")
+
+
+def _broken(a: str, b: str, min_chars: int) -> bool:
+    """Does line ``a`` stop in the middle of a sentence that line ``b`` continues?"""
+    a, b = _clean(a), _clean(b)
+    if len(a) < min_chars or not b or not _OPEN_END.search(a):
+        return False
+    if not re.search(r"[，。；：、！？,;:]", a + b):
+        return False  # no punctuation in either half: a title or heading laid out on two lines, not prose
+    if not is_cjk(b[0]) or _NEW_ITEM.match(b):
+        return False
+    # an unrecognised short heading ("（一）存在的问题", "一是…") ends without punctuation on purpose
+    if _HEADING_LIKE.match(a) and len(a) <= 40 and not re.search(r"[。；;，,]", a):
+        return False
+    return True
+
+
+@kind("broken_lines", options={
+    "max_blank": Opt(int, 3, doc="blank lines allowed between the two halves"),
+    "min_chars": Opt(int, 15, doc="the broken line has at least this many characters (short lines are headings)"),
+})
+def check_broken_lines(rule, report: Report, ctx):
+    """A sentence cut in two by PDF or web extraction: a line stops mid-sentence and the next one continues it."""
+    max_blank, min_chars = rule.opt("max_blank"), rule.opt("min_chars")
+    groups = [list(report.preamble)] + [list(s.blocks) for s in report.sections]
+    for blocks in groups:
+        for i, blk in enumerate(blocks):
+            if not isinstance(blk, Paragraph):
+                continue
+            pairs = list(zip(blk.lines, blk.lines[1:]))
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(nxt, Paragraph):
+                pairs.append((blk.lines[-1], nxt.lines[0]))
+            for a, b in pairs:
+                gap = range(a.line + 1, b.line)
+                if b.line <= a.line or len(gap) > max_blank or any(report.lines[n - 1].strip() for n in gap):
+                    continue
+                if a.column + len(a.text) <= len(report.lines[a.line - 1].rstrip()) or b.column != 1:
+                    continue  # a segment of a long crawled line, not a physical line end
+                if _broken(a.text, b.text, min_chars):
+                    end = len(a.text.rstrip(" \t\u3000\u00a0*"))
+                    yield Finding(a.span(end - 1, end), {"tail": quote(_clean(a.text)[-12:], 12),
+                                                         "head": quote(_clean(b.text)[:12], 12),
+                                                         "next_line": b.line})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK604: a word typed twice
+# ----------------------------------------------------------------------------------------------------------
+
+_DUP = re.compile(rf"([{_CJK_RANGE}]{{2,4}})\1")
+_NUMERALS = set("零〇一二三四五六七八九十百千万亿两")
+ALLOWED_DOUBLES = ["研究研究", "讨论讨论", "学习学习", "商量商量", "考虑考虑", "了解了解", "交流交流", "休息休息",
+                   "检查检查", "整理整理", "打扫打扫", "比划比划", "琢磨琢磨", "活动活动", "锻炼锻炼"]
+# single characters whose doubling is a slip ("的的"), except in these words
+SINGLE_EXCEPT = {"的": re.compile(r"(?:[目有端靶标真似别])的的|的的确确")}
+
+
+def duplicated_words(text: str, allow: set[str], singles: list[str]) -> Iterator[tuple[int, int, str]]:
+    for m in _DUP.finditer(text):
+        unit = m.group(1)
+        word = m.group(0)
+        if len(set(unit)) == 1 or set(unit) <= _NUMERALS or word in allow:
+            continue
+        if len(unit) == 2 and unit[0] == "一":
+            continue  # 一步一步, 一件一件
+        yield m.start(), m.end(), unit
+    for ch in singles:
+        for m in re.finditer(re.escape(ch) * 2, text):
+            exc = SINGLE_EXCEPT.get(ch)
+            window_start = max(0, m.start() - 1)
+            window = text[window_start:m.end() + 2]
+            if exc and any(e.start() + window_start <= m.start() and m.end() <= e.end() + window_start
+                           for e in exc.finditer(window)):
+                continue
+            if m.start() > 0 and text[m.start() - 1] == ch:
+                continue  # part of a longer run
+            yield m.start(), m.end(), ch
+
+
+@kind("duplicated_words", options={
+    "allow": Opt(list, list(ALLOWED_DOUBLES), doc="repetitions that are correct Chinese (ABAB verbs)"),
+    "single": Opt(list, ["的"], doc="single characters whose doubling is reported (的的)"),
+})
+def check_duplicated_words(rule, report: Report, ctx):
+    """A run of 2–4 Chinese characters typed twice (资金资金), or 的的; reduplications such as 常常, 层层,
+    切切实实 (single characters and AABB forms) and 研究研究 are correct Chinese and not reported."""
+    allow = set(rule.opt("allow") or [])
+    singles = [s for s in rule.opt("single") or [] if len(s) == 1]
+    for unit in prose_units(report):
+        for line in unit:
+            for a, b, w in duplicated_words(line.text, allow, singles):
+                yield Finding(line.span(a, b), {"word": line.text[a:b], "unit": w,
+                                                "context": quote(line.text[max(0, a - 6):b + 6], 24)})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK605: stray English words
+# ----------------------------------------------------------------------------------------------------------
+
+ACRONYMS = ["app", "apps", "pdf", "doc", "docx", "xls", "xlsx", "ofd", "wps", "ppt", "txt", "html", "htm", "qq",
+            "oa", "ai", "gdp", "h5", "wifi", "email", "www", "com", "cn", "gov", "net", "org", "ip", "id", "gps",
+            "led", "vr", "ar", "tv", "km", "kg", "cm", "mm", "ml", "mb", "gb", "kb", "kw", "kwh", "mhz", "ghz",
+            "excel", "word", "ok", "vs"]
+_WORD = re.compile(r"(?<![A-Za-z0-9_.@/\\-])[A-Za-z]+(?![A-Za-z0-9_.@/\\-])")
+
+
+def stray_words(text: str, allow: set[str]) -> Iterator[tuple[int, int]]:
+    masked = _mask_urls(text)
+    for m in _WORD.finditer(masked):
+        w = m.group(0)
+        if w.lower() in allow or len(w) < 2:
+            continue
+        # an acronym or a proper name (AB岗, QQ, iPhone) is not a stray word: only lower-case or Title-case words
+        if not (w.islower() or (w[0].isupper() and w[1:].islower() and len(w) >= 3)):
+            continue
+        if is_cjk_text(_neighbour(masked, m.start(), -1)) and is_cjk_text(_neighbour(masked, m.end() - 1, 1)):
+            yield m.start(), m.end()
+
+
+@kind("stray_english", options={
+    "allow": Opt(list, list(ACRONYMS), doc="words that are fine in Chinese text (case-insensitive)"),
+})
+def check_stray_english(rule, report: Report, ctx):
+    """An English word between Chinese characters (“思想 and 党的”), usually a translation or conversion slip."""
+    allow = {w.lower() for w in rule.opt("allow") or []}
+    for unit in prose_units(report):
+        for line in unit:
+            for a, b in stray_words(line.text, allow):
+                yield Finding(line.span(a, b), {"word": line.text[a:b],
+                                                "context": quote(line.text[max(0, a - 8):b + 8], 30)})
