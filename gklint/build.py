@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lark import Token, Tree
 
@@ -146,6 +146,9 @@ def build(source: Source) -> Parsed:
 
     report = Report(source.path, source.text, source.encoding, tuple(source.text.split("\n")), title, tuple(front),
                     tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span)
+    cut = truncation(report)
+    if cut is not None:
+        report = replace(report, truncated_at=cut)
     problems.extend(_parse_problems(report, regions, source, flat_notes))
     return Parsed(report, problems)
 
@@ -173,6 +176,31 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]) -> dict
     return notes
 
 
+_SENTENCE_END = tuple("。！？；;.!?…”）)】")
+
+
+def truncation(report: Report) -> Span | None:
+    """Where a report that stops early stops, or None.
+
+    A report is taken as cut off (a stored web page or a file that ends early) when sections are missing at
+    its end and either two or more are missing, or its last table lacks its final rows, or its last line
+    stops mid-sentence. A complete report that merely lacks 六 is not cut off: that is GK103's business.
+    """
+    if not report.sections:
+        return None
+    last = max((s.number or 0) for s in report.sections)
+    if last >= 6:
+        return None
+    end = len(report.lines)
+    while end > 1 and not report.lines[end - 1].strip():
+        end -= 1
+    last_line = report.lines[end - 1].strip() if report.lines else ""
+    tail_rows_missing = any(t.found and not t.rows[-1].present for t in report.tables.values())
+    if 6 - last >= 2 or tail_rows_missing or not last_line.endswith(_SENTENCE_END):
+        return Span(end, 1, end, len(report.lines[end - 1]) + 1)
+    return None
+
+
 def is_legacy(report: Report) -> bool:
     """A report for 2018 or earlier: the pre-2019 regime, out of scope for the current format's rules."""
     return report.year is not None and report.year <= 2018
@@ -197,6 +225,15 @@ def _parse_problems(report: Report, regions, source: Source, flat_notes=None) ->
                                  name="legacy-format", severity=Severity.INFO,
                                  message=f"这是 {report.year} 年度的报告，适用 2008 年施行的旧条例，不按现行年报格式检查"))
         return out
+    if report.truncated_at is not None:
+        last = max((s.number or 0) for s in report.sections)
+        missing = "、".join("一二三四五六"[n - 1] for n in range(last + 1, 7))
+        cut_tables = [f"表{'二三四'[int(t.id[1]) - 2]}" for t in report.tables.values() if t.found and not t.rows[-1].present]
+        what = f"第{missing}部分" + (f"和{'、'.join(cut_tables)}的后面各行" if cut_tables else "")
+        out.append(Diagnostic.at(report.truncated_at, path=path, code="GK012", name="report-truncated",
+                                 severity=Severity.WARNING,
+                                 message=f"报告在第 {report.truncated_at.line} 行中断，缺少{what}：像是不完整的网页或文件，"
+                                         "请核对原文；缺少的部分不再逐项报告"))
     for tid, num, name in (("t2", 2, "二"), ("t3", 3, "三"), ("t4", 4, "四")):
         t = report.tables.get(tid)
         sec = report.section(num)

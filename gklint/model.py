@@ -199,6 +199,7 @@ class Report:
     chrome: tuple[Line, ...] = ()        # web-page chrome lines (来源/发布时间/打印 ...)
     publication_date: tuple[int, int, int] | None = None
     publication_span: Span | None = None
+    truncated_at: Span | None = None     # where a cut-off report (web page or file ending early) stops
 
     @property
     def agency(self) -> str | None:

@@ -146,3 +146,15 @@ def test_corpus_parses(path):
     data = report_to_json(parsed)
     assert not any(d["code"] == "GK009" for d in data["diagnostics"])
     json.dumps(data, ensure_ascii=False)
+
+
+def test_cut_off_page_is_said_once():
+    parsed = parse_file(REPORTS / "corpus" / "043_hezhang_xingfa_xiang_2024_partial.md")
+    assert parsed.report.truncated_at.line == 127
+    gk012 = [d for d in parsed.problems if d.code == "GK012"]
+    assert len(gk012) == 1 and "第四、五、六部分" in gk012[0].message and "表三" in gk012[0].message
+
+
+def test_complete_report_is_not_cut_off():
+    for seed in SEEDS:
+        assert parse_file(seed).report.truncated_at is None

@@ -73,6 +73,8 @@ def check_table_present(rule, report: Report, ctx):
         sec = report.section(SECTION_OF[t.id])
         if sec is None or t.found:
             continue
+        if report.truncated_at is not None and sec.number == max(s.number or 0 for s in report.sections):
+            continue  # the report stops in this section (GK012)
         # a table that is there but could not be read is GK010/GK011, not a missing table
         if any(b.__class__.__name__ == "TableRegion" and len(b.lines) >= 3 for b in sec.blocks) or \
                 flattened_table(sec) is not None:
@@ -87,6 +89,11 @@ def check_table_rows(rule, report: Report, ctx):
         if not t.found or t.id == "t4":
             continue
         absent = [r for r in t.rows if not r.present]
+        if report.truncated_at is not None:
+            i = len(t.rows)
+            while i > 0 and not t.rows[i - 1].present:
+                i -= 1
+            absent = [r for r in t.rows[:i] if not r.present]  # the cut-off tail is said once by GK012
         if not absent:
             continue
         present = [r for r in t.rows if r.present and r.label_span]
@@ -107,6 +114,14 @@ def check_row_arity(rule, report: Report, ctx):
             continue
         empty = []
         cut = _cut_row(t)
+        present = [r for r in t.rows if r.present]
+        if present and sum(r.written for r in present) * 10 <= sum(r.expected for r in present):
+            # labels without (almost) any number: most likely the values were lost in extraction
+            yield Finding(present[0].label_span, {"table": TABLE_NAMES[t.id],
+                                                  "written": sum(r.written for r in present),
+                                                  "expected": sum(r.expected for r in present)},
+                          message="all_empty", severity=Severity.WARNING)
+            continue
         for r in t.rows:
             if not r.present or r is cut:
                 continue
