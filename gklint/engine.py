@@ -33,14 +33,7 @@ class Resolver:
 
     def cols(self, table: str) -> list[str]:
         t = self.report.tables.get(table)
-        if not t:
-            return []
-        seen: list[str] = []
-        for r in t.rows:
-            for c in r.cells:
-                if c.col not in seen:
-                    seen.append(c.col)
-        return seen
+        return t.col_ids if t else []
 
 
 @dataclass

@@ -100,6 +100,15 @@ class Table:
             yield from r.cells
 
     @property
+    def col_ids(self) -> list[str]:
+        """The table's column ids in template order."""
+        seen: list[str] = []
+        for c in self.cells():
+            if c.col not in seen:
+                seen.append(c.col)
+        return seen
+
+    @property
     def found(self) -> bool:
         return any(r.present for r in self.rows)
 

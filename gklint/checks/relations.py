@@ -31,12 +31,7 @@ def _values(spec, report: Report) -> list[str]:
     if what == "rows":
         return [r.id for r in t.rows]
     if what == "cols":
-        seen: list[str] = []
-        for r in t.rows:
-            for c in r.cells:
-                if c.col not in seen:
-                    seen.append(c.col)
-        return seen
+        return t.col_ids
     raise ValueError(f"foreach 取值 {spec!r} 应为列表或 rows:<表>/cols:<表>")
 
 
@@ -91,10 +86,10 @@ def _params(rule, report: Report, b: dict, res) -> dict:
     return params
 
 
-def _focus(rule, report: Report, b: dict, res):
+def _focus(rule, report: Report, b: dict, res, resolver):
     if rule.opt("focus"):
         try:
-            r = compile_expr(rule.opt("focus")).evaluate(ctx_resolver(report), b)
+            r = compile_expr(rule.opt("focus")).evaluate(resolver, b)
         except ExprError:
             r = None
         cells = [c for c in (r.cells if r else []) if _is_cell(c)] + [c for c in (r.missing if r else []) if _is_cell(c)]
@@ -104,13 +99,15 @@ def _focus(rule, report: Report, b: dict, res):
     return cells[0] if cells else None
 
 
-_RESOLVERS: dict[int, object] = {}
-
-
-def ctx_resolver(report: Report):
-    from ..engine import Resolver
-
-    return Resolver(report)
+def _violation(rule, report: Report, ctx, b: dict, res, **extra) -> Finding:
+    """A relation that does not hold: at the focus cell, with both sides and the cell's name."""
+    focus = _focus(rule, report, b, res, ctx.resolver)
+    params = {**_params(rule, report, b, res), **extra}
+    t = report.tables.get(focus.table) if focus is not None else None
+    if focus is not None and t is not None:
+        params["cell"] = cell_name(t, focus.row, focus.col)
+        params["value"] = _fmt(focus.value)
+    return Finding(focus.span if focus is not None else None, params)
 
 
 def _missing_finding(rule, report, b, res, reported: set):
@@ -166,14 +163,7 @@ def check_equation(rule, report: Report, ctx):
                 yield f
             continue
         if res.value is False:
-            focus = _focus(rule, report, b, res)
-            t = report.tables.get(focus.table) if focus is not None else None
-            params = _params(rule, report, b, res)
-            if focus is not None and t is not None:
-                params["cell"] = cell_name(t, focus.row, focus.col)
-                params["value"] = _fmt(focus.value)
-            span = focus.span if focus is not None and focus.span else None
-            yield Finding(span, params)
+            yield _violation(rule, report, ctx, b, res)
 
 
 check_equation.validate = _validate
@@ -210,12 +200,7 @@ def check_conditional(rule, report: Report, ctx):
                 yield f
             continue
         if res.value is False:
-            focus = _focus(rule, report, b, res)
-            params = {**_params(rule, report, b, res), "when_lhs": _fmt(w.lhs), "when_rhs": _fmt(w.rhs)}
-            t = report.tables.get(focus.table) if focus is not None else None
-            if focus is not None and t is not None:
-                params["cell"] = cell_name(t, focus.row, focus.col)
-            yield Finding(focus.span if focus is not None else None, params)
+            yield _violation(rule, report, ctx, b, res, when_lhs=_fmt(w.lhs), when_rhs=_fmt(w.rhs))
 
 
 check_conditional.validate = lambda rule: _validate(rule, ("when", "then"))
