@@ -403,8 +403,10 @@ def _depth_check(tree: Tree) -> None:
 
 @functools.lru_cache(maxsize=None)
 def _parser() -> Lark:
+    # cache=True: Lark keeps the analysed grammar in the temp folder (keyed by grammar and options), so a cold
+    # CLI start does not rebuild the LALR tables; an unwritable temp folder just means no cache
     return Lark(grammar_path("expr.lark").read_text(encoding="utf-8"), parser="lalr",
-                propagate_positions=True, maybe_placeholders=False)
+                propagate_positions=True, maybe_placeholders=False, cache=True)
 
 
 _FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "ID": "an id", "STRING": "a quoted id",

@@ -363,12 +363,14 @@ _SIGNS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开�
                "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额")
 
 
+_RE_2021 = re.compile("|".join(re.escape(w) for w in _SIGNS_2021))
+_RE_2019 = re.compile("|".join(re.escape(w) for w in _SIGNS_2019))
+
+
 def template_signals(pieces: list[Piece]) -> dict[str, int]:
-    s21 = s19 = 0
-    for p in pieces:
-        s21 += any(w in p.f for w in _SIGNS_2021)
-        s19 += any(w in p.f for w in _SIGNS_2019)
-    return {"2021": s21, "2019": s19}
+    """How many table pieces carry a 2021-only or a 2019-only label."""
+    text = "\n".join(p.f for p in pieces if len(p.f) > 1)
+    return {"2021": len(_RE_2021.findall(text)), "2019": len(_RE_2019.findall(text))}
 
 
 def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | None]) -> tuple[dict[str, Table], str | None, dict[str, int]]:
