@@ -24,6 +24,8 @@ _MAX_SOLUTIONS = 50
 
 def _splits(s: str, k: int):
     """All ways to cut digit string s into k non-negative integers without leading zeros."""
+    if not s.isdigit():
+        return
     if k == 1:
         if s and (s == "0" or s[0] != "0") and len(s) <= 7:
             yield (int(s),)
@@ -150,6 +152,8 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
             # an unrecognised numbered label right after ("…00000002.某某…") took the run's last digit
             if b + m.end() < len(text.f) and text.f[b + m.end()] == "." and "." not in run:
                 run = run[:-1]
+            if not run:
+                continue
             label_span = text.span(a, b)
             k = len(r.cols)
             if k == 1:
@@ -160,9 +164,9 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
                 else:
                     vals = [(int(run),)]
             elif tdef.id == "t3":
-                vals = split_row(run.split(".")[0], k)
+                vals = split_row(run, k) if run.isdigit() else []
             else:
-                vals = [v for v in _splits(run, k)][: _MAX_SOLUTIONS + 1]
+                vals = list(itertools.islice(_splits(run, k), _MAX_SOLUTIONS + 1)) if run.isdigit() else []
             if len(vals) == 1:
                 rows[r.id] = Row(tdef.id, r.id, r.label, r.label, label_span, "exact",
                                  _cells_from(text, tdef, r, b, run, vals[0]), k, k)
