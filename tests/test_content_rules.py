@@ -162,3 +162,17 @@ def test_pattern_timeout_becomes_a_rule_crash_not_a_hang(tmp_path):
     got = [d for d in run_rules(parse_text(text, "t.txt"), RuleSet([rule], KINDS, [], []))
            if d.code == "GK901"]
     assert got and "超过" in got[0].message
+
+
+def test_pattern_required_under_a_subsection_and_per_paragraph(tmp_path):
+    seed = (HERE / "reports" / "seeds" / "004_c12fc4cb6f2af7bf.txt").read_text(encoding="utf-8")
+    # under 总体情况's （二）依申请公开 sub-heading (line 19) the text says 收到依申请公开 1 件
+    rule = pattern_rule(tmp_path, "  pattern: 收到\n  mode: required\n  section: 1\n  subsection: 依申请")
+    assert run(rule, seed) == []
+    rule = pattern_rule(tmp_path, "  pattern: 复议\n  mode: required\n  section: 1\n  subsection: 平台建设")
+    assert [(d.line, d.column) for d in run(rule, seed)] == [(27, 1)]
+    # each paragraph of 五 must name a problem or a measure: both of seed 004's do
+    rule = pattern_rule(tmp_path, "  pattern: 不足|改进\n  mode: required\n  section: 5\n  unit: paragraph")
+    assert run(rule, seed) == []
+    rule = pattern_rule(tmp_path, "  pattern: 不足\n  mode: required\n  section: 5\n  unit: paragraph")
+    assert [d.line for d in run(rule, seed)] == [94]

@@ -460,6 +460,10 @@ class _Budget:
     "exceptions": Opt(list, [], doc="regular expressions; a forbidden match inside a match of one of them is allowed"),
     "fold": Opt(bool, False, doc="match on folded text (spaces removed, full-width forms NFKC-normalised)"),
     "timeout": Opt((int, float), 1.0, doc="seconds of matching allowed per report; over it the rule stops (GK901)"),
+    "subsection": Opt(str, "", doc="regular expression for a sub-heading （一）…/1. …: only the text under the "
+                                   "sub-headings it matches (up to the next sub-heading) is searched"),
+    "unit": Opt(str, "scope", doc="required mode: `scope` (once in the whole scope) or `paragraph` (in each "
+                                  "paragraph of the scope)"),
 })
 def check_pattern(rule, report: Report, ctx):
     """A regular expression that must (mode: required) or must not (mode: forbidden) occur in the prose.
@@ -474,20 +478,19 @@ def check_pattern(rule, report: Report, ctx):
     number = rule.opt("section") or None
     if number is not None and report.section(number) is None:
         return
-    lines = [line for _sec, line in prose_lines(report, [number] if number else None)]
+    units = _pattern_units(report, rule, number)
+    lines = [line for _span, _where, unit in units for line in unit]
 
     def view(text: str) -> tuple[str, list[int] | None]:
         return fold(text) if rule.opt("fold") else (text, None)
 
     if rule.opt("mode") == "required":
-        if any(budget.finditer(rx, view(line.text)[0]) for line in lines):
-            return
-        if budget.finditer(rx, view("".join(line.text for line in lines))[0]):
-            return
-        sec = report.section(number) if number else None
-        span = sec.span if sec else (trimmed_span(lines[0]) if lines else Span.point(1, 1))
-        where = f"第{numeral(number)}部分“{sec.heading}”" if sec else "报告"
-        yield Finding(span, {"pattern": rule.opt("pattern"), "where": where})
+        for span, where, unit in units:
+            if any(budget.finditer(rx, view(line.text)[0]) for line in unit):
+                continue
+            if budget.finditer(rx, view("".join(line.text for line in unit))[0]):
+                continue
+            yield Finding(span, {"pattern": rule.opt("pattern"), "where": where})
         return
     for line in lines:
         t, idx = view(line.text)
@@ -498,6 +501,43 @@ def check_pattern(rule, report: Report, ctx):
             a, b = (idx[m.start()], idx[m.end() - 1] + 1) if idx is not None else (m.start(), m.end())
             yield Finding(line.span(a, b), {"match": line.text[a:b],
                                             "context": quote(line.text[max(0, a - 10):b + 10], 40)})
+
+
+def _pattern_units(report: Report, rule, number: int | None) -> list[tuple[Span, str, list[Line]]]:
+    """The places a pattern rule searches: (where to point, how to name it, its prose lines).
+
+    The scope is the report or one section; ``subsection`` narrows it to the text under matching
+    sub-headings; ``unit: paragraph`` makes each paragraph of the scope a place of its own.
+    """
+    sec = report.section(number) if number else None
+    sub = _compile(rule.opt("subsection")) if rule.opt("subsection") else None
+    if sub is None and rule.opt("unit") != "paragraph":
+        lines = [line for _sec, line in prose_lines(report, [number] if number else None)]
+        span = sec.span if sec else (trimmed_span(lines[0]) if lines else Span.point(1, 1))
+        where = f"第{numeral(number)}部分“{sec.heading}”" if sec else "报告"
+        return [(span, where, lines)] if lines or sec else []
+    sections = [sec] if sec else list(report.sections)
+    scopes: list[tuple[Span, str, list]] = []
+    for s in sections:
+        if sub is None:
+            scopes.append((s.span, f"第{numeral(s.number)}部分“{s.heading}”", list(s.blocks)))
+            continue
+        current = None
+        for b in s.blocks:
+            if isinstance(b, Heading) and b.kind in ("sub", "top"):
+                current = None
+                if sub.search(b.text):
+                    current = (b.span, f"“{b.text}”", [b])
+                    scopes.append(current)
+            elif current is not None:
+                current[2].append(b)
+    units = []
+    for span, where, blocks in scopes:
+        if rule.opt("unit") == "paragraph":
+            units += [(p.span, f"{where}下的段落", list(p.lines)) for p in blocks if isinstance(p, Paragraph)]
+        else:
+            units.append((span, where, [line for b in blocks for line in block_lines(report, b)]))
+    return units
 
 
 def _validate_pattern(rule):
@@ -515,6 +555,13 @@ def _validate_pattern(rule):
         raise ValueError("mode 只能是 required 或 forbidden")
     if not 0 <= rule.opt("section") <= 6:
         raise ValueError("section 只能是 1 到 6，或 0 表示整个报告")
+    if rule.opt("unit") not in ("scope", "paragraph"):
+        raise ValueError("unit 只能是 scope 或 paragraph")
+    if rule.opt("subsection"):
+        try:
+            _compile(rule.opt("subsection"))
+        except Exception as exc:  # noqa: BLE001
+            raise ValueError(f"subsection 不是有效的正则表达式：{exc}") from None
     if not 0 < rule.opt("timeout") <= 30:
         raise ValueError("timeout 应在 0 到 30 秒之间")
 
