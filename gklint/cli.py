@@ -75,7 +75,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--exit-zero", is_flag=True, help="即使有错误也以 0 退出")
 @click.option("--color/--no-color", default=None, help="是否使用颜色（默认自动）")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入文件而不是标准输出")
-def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, stdin_filename, exit_zero, color, output):
+@click.option("--statistics", is_flag=True, help="只输出每条规则的问题数和涉及的文件数（批量审查用）")
+def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, stdin_filename, exit_zero, color, output,
+              statistics):
     """检查年度报告：文件、目录（递归查找 .txt/.md）或 -（标准输入）。
 
     退出码：0 没有错误；1 有错误级别的问题；2 用法、配置或规则包错误。
@@ -115,6 +117,9 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
         sources[path] = text
         all_diags.extend(diags)
+    if statistics:
+        click.echo(_statistics(all_diags, ruleset), nl=False)
+        sys.exit(0 if exit_zero or not any(d.severity is Severity.ERROR for d in all_diags) else 1)
     if fmt is None:
         fmt = "rich" if (output is None and sys.stdout.isatty()) else "concise"
     rules_meta = {r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value} for r in ruleset.rules}
@@ -132,6 +137,21 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     if exit_zero:
         sys.exit(0)
     sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
+
+
+def _statistics(diags, ruleset) -> str:
+    """Per rule: how many findings, in how many files (most frequent first)."""
+    from collections import Counter, defaultdict
+
+    counts: Counter = Counter(d.code for d in diags)
+    files: dict[str, set] = defaultdict(set)
+    names: dict[str, tuple[str, str]] = {}
+    for d in diags:
+        files[d.code].add(d.path)
+        names[d.code] = (d.name, d.severity.value)
+    lines = [f"{n:>6}  {code:<7} {names[code][1]:<8} {len(files[code]):>4} 个文件  {names[code][0]}"
+             for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 @main.command("rules")

@@ -119,3 +119,8 @@ def test_jobs_gives_same_result(tmp_path):
     one = gk("check", "--format", "concise", "--select", "GK2", str(tmp_path)).stdout
     two = gk("check", "--format", "concise", "--select", "GK2", "--jobs", "2", str(tmp_path)).stdout
     assert one == two and one.count("GK203") == 30
+
+
+def test_statistics_counts_per_rule():
+    out = gk("check", "--statistics", "--select", "GK203,GK204", S002).stdout.splitlines()
+    assert out[0].split()[:3] == ["3", "GK203", "error"] and out[1].split()[:3] == ["2", "GK204", "warning"]
