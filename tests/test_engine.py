@@ -105,3 +105,11 @@ def test_rule_codes_are_in_their_ranges():
     for r in load_ruleset().rules:
         if r.code.startswith("GK"):
             assert r.code[2] in ranges, r.code
+
+
+def test_explain_works_for_every_rule():
+    from gklint.cli import explain_text
+
+    for r in load_ruleset().rules:
+        text = explain_text(r)
+        assert r.code in text and "## 为什么" in text and "## 错误示例" in text and "## 正确示例" in text
