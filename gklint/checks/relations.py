@@ -16,7 +16,7 @@ from ..diagnostics import Severity
 from ..expr import ExprError, ExprSyntaxError, compile_expr
 from ..model import Cell, Report
 from . import Finding, Opt, kind
-from .table_shape import _cut_row, cell_name, col_label, row_label
+from .table_shape import _cut_row, cell_name, col_label, mostly_empty, row_label
 
 FOREACH_DOC = "variable → list of ids, or 'rows:<table>' / 'cols:<table>' (the template's data rows/columns)"
 
@@ -114,7 +114,8 @@ def _missing_finding(rule, report, b, res, reported: set):
     """Say once per rule that a relation cannot be checked because a cell of a present row is blank."""
     if "missing" not in rule.messages or reported:
         return None
-    blanks = [c for c in res.missing if _is_cell(c) and _row_present(report, c)]
+    blanks = [c for c in res.missing if _is_cell(c) and _row_present(report, c)
+              and not mostly_empty(report.tables[c.table])]  # an empty table is said once by GK203
     if not blanks:
         return None
     c = blanks[0]

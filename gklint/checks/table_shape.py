@@ -115,7 +115,7 @@ def check_row_arity(rule, report: Report, ctx):
         empty = []
         cut = _cut_row(t)
         present = [r for r in t.rows if r.present]
-        if present and sum(r.written for r in present) * 10 <= sum(r.expected for r in present):
+        if mostly_empty(t):
             # labels without (almost) any number: most likely the values were lost in extraction
             yield Finding(present[0].label_span, {"table": TABLE_NAMES[t.id],
                                                   "written": sum(r.written for r in present),
@@ -136,6 +136,12 @@ def check_row_arity(rule, report: Report, ctx):
             yield Finding(span, {"table": TABLE_NAMES[t.id], "count": len(empty),
                                  "rows": "、".join(f"“{row_label(t, r.id)}”" for r in empty[:3])
                                  + (f"等 {len(empty)} 行" if len(empty) > 3 else "")}, message="empty")
+
+
+def mostly_empty(t: Table) -> bool:
+    """Labels without (almost) any number: at most one value in ten cells of the rows present."""
+    present = [r for r in t.rows if r.present]
+    return bool(present) and sum(r.written for r in present) * 10 <= sum(r.expected for r in present)
 
 
 def _cut_row(t: Table):
