@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from lark import Token, Tree
 
 from .diagnostics import Diagnostic, Severity, Span
+from .flattened import align_flattened, flattened_table
 from .model import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
 from .parse import match_section_heading, parse_outline
 from .source import Source
@@ -59,7 +60,7 @@ def _title(tok: Token, lines: list[Line], before: list) -> Title:
     return Title(re.sub(r"^标题[:：]", "", text), agency, year, span, well)
 
 
-def _blocks(items: list, lines: list, kinds: dict[int, str], out_regions: list) -> tuple[list, Title | None, list[Line]]:
+def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
     blocks: list = []
     title = None
     chrome: list[Line] = []
@@ -97,9 +98,8 @@ def _blocks(items: list, lines: list, kinds: dict[int, str], out_regions: list) 
 def build(source: Source) -> Parsed:
     problems = list(source.problems)
     lines, tree = parse_outline(source.text)
-    kinds: dict[int, str] = {}
     front_regions: list = []
-    front, title, chrome = _blocks(tree.children[0].children, lines, kinds, front_regions)
+    front, title, chrome = _blocks(tree.children[0].children, lines, front_regions)
     regions: list[tuple[int | None, list]] = [(None, r) for r in front_regions]
     sections: list[Section] = []
     sec_trees = [c for c in tree.children[1:] if isinstance(c, Tree)]
@@ -109,7 +109,7 @@ def build(source: Source) -> Parsed:
         f = folded(line.text)
         hm = match_section_heading(f) or match_section_heading(folded(line.text.replace("\t", "")))
         sec_regions: list = []
-        blocks, _t, ch = _blocks(st.children[1:], lines, kinds, sec_regions)
+        blocks, _t, ch = _blocks(st.children[1:], lines, sec_regions)
         chrome.extend(ch)
         regions.extend((hm.number if hm else None, r) for r in sec_regions)
         nxt = sec_trees[i + 1].children[0].line - 1 if i + 1 < len(sec_trees) else len(source.text.split("\n"))
@@ -149,14 +149,12 @@ def build(source: Source) -> Parsed:
     cut = truncation(report)
     if cut is not None:
         report = replace(report, truncated_at=cut)
-    problems.extend(_parse_problems(report, regions, source, flat_notes))
+    problems.extend(_parse_problems(report, source, flat_notes))
     return Parsed(report, problems)
 
 
 def _flattened_tables(tables: dict[str, Table], sections: list[Section]) -> dict[str, list[str]]:
     """Tables 二/三/四 found only as run-together text: recover what the template's sums allow."""
-    from .checks.table_shape import flattened_table
-    from .flattened import align_flattened
     from .template import load_template
 
     notes: dict[str, list[str]] = {}
@@ -206,7 +204,7 @@ def is_legacy(report: Report) -> bool:
     return report.year is not None and report.year <= 2018
 
 
-def _parse_problems(report: Report, regions, source: Source, flat_notes=None) -> list[Diagnostic]:
+def _parse_problems(report: Report, source: Source, flat_notes=None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     path = report.path
     if source.encoding == "gb18030":
@@ -251,8 +249,6 @@ def _parse_problems(report: Report, regions, source: Source, flat_notes=None) ->
             continue
         if t is None or t.found or sec is None:
             continue
-        from .checks.table_shape import flattened_table
-
         flat = flattened_table(sec)
         digits = [flat] if flat is not None else []
         region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)

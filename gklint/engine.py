@@ -6,7 +6,7 @@ text per rule). A rule that raises becomes one GK901 diagnostic for that file; t
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable
@@ -143,8 +143,6 @@ def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,
         for f in findings:
             d = _diagnostic(rule, f, report.path)
             if severities and (rule.code in severities or rule.name in severities):
-                from dataclasses import replace
-
                 d = replace(d, severity=Severity.parse(severities.get(rule.code) or severities[rule.name]))
             out.append(d)
     return out

@@ -15,11 +15,29 @@ import re
 from decimal import Decimal
 
 from .diagnostics import Span
-from .model import MISSING, NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table
+from .model import MISSING, NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion
 from .template import RowDef, TableDef
-from .textnorm import fold
+from .textnorm import fold, folded
 
 _MAX_SOLUTIONS = 50
+
+_TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量", "申请人情况", "本年新收政府信息公开申请数量",
+                "结果维持", "尚未审结", "未经复议直接起诉", "行政事业性收费", "本年新制作数量")
+
+
+def flattened_table(section):
+    """A long line of a section that is really a table with its cells run together (crawled pages), as a
+    one-line Paragraph, or None."""
+    for b in section.blocks:
+        if not isinstance(b, (Paragraph, TableRegion)):
+            continue
+        for line in b.lines:
+            if len(line.text) < 60 or "\t" in line.text or line.text.count("|") > 2:
+                continue
+            f = folded(line.text)
+            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and re.search(r"\d{3,}", f):
+                return Paragraph((line,))
+    return None
 
 
 def _splits(s: str, k: int):

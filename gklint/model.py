@@ -149,6 +149,15 @@ class Paragraph:
         a, b = self.lines[0], self.lines[-1]
         return Span(a.line, a.column, b.line, b.column + len(b.text))
 
+    def locate(self, i: int) -> tuple[Line, int]:
+        """The Line holding character ``i`` of ``text``, and the offset inside that line."""
+        for l in self.lines:
+            if i < len(l.text):
+                return l, i
+            i -= len(l.text)
+        last = self.lines[-1]
+        return last, max(len(last.text) - 1, 0)
+
 
 @dataclass(frozen=True)
 class TableRegion:

@@ -27,6 +27,7 @@ _DEC = re.compile(r"^[-+]?\d+\.\d+$")
 _UNIT = re.compile(r"^([-+]?\d+(?:\.\d+)?)(万元|元|件|条|个|项)$")
 
 
+@lru_cache(maxsize=8192)
 def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
     """The kind and value of a cell's text: number, blank, placeholder or text."""
     f = folded(raw)

@@ -35,32 +35,12 @@ from .table_shape import cell_name, col_label, row_label, statistical_year
 
 
 @dataclass(frozen=True)
-class _Unit:
-    """A run of text made of consecutive Lines (a paragraph or a heading), joined without separators."""
-
-    lines: tuple[Line, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(l.text for l in self.lines)
-
-    def locate(self, i: int) -> tuple[Line, int]:
-        """The Line holding character ``i`` of the joined text, and the offset inside that line."""
-        for l in self.lines:
-            if i < len(l.text):
-                return l, i
-            i -= len(l.text)
-        last = self.lines[-1]
-        return last, max(len(last.text) - 1, 0)
-
-
-@dataclass(frozen=True)
 class Clause:
     """One clause of narrative text (between 。；;！？), folded, with a map back to the original text."""
 
     f: str                  # folded text; 《…》 contents masked with □ (same length)
     idx: tuple[int, ...]    # for every folded character, its index in the unit's joined text
-    unit: _Unit
+    unit: Paragraph
     section: int | None     # the template section the text is in (None: preamble)
     topic: str              # folded text of the sub-heading / inline （二）… the clause falls under
     first: bool = False     # the first clause of its paragraph or heading
@@ -100,24 +80,24 @@ def _mask_books(f: str) -> str:
     return _BOOK.sub(lambda m: "《" + "□" * (len(m.group(0)) - 2) + "》", f)
 
 
-def _heading_unit(report: Report, h: Heading) -> _Unit | None:
+def _heading_unit(report: Report, h: Heading) -> Paragraph | None:
     """The heading's text as a unit, located in its line (the span may include Markdown marks such as ###)."""
     line = report.lines[h.span.line - 1] if 0 < h.span.line <= len(report.lines) else ""
     start = line.find(h.text, max(h.span.column - 1, 0))
     if start < 0 or not h.text:
         return None
-    return _Unit((Line(h.text, h.span.line, start + 1),))
+    return Paragraph((Line(h.text, h.span.line, start + 1),))
 
 
-def _units(report: Report) -> Iterator[tuple[int | None, _Unit | None, str | None]]:
+def _units(report: Report) -> Iterator[tuple[int | None, Paragraph | None, str | None]]:
     """(section number, unit, heading text) for the preamble and every section, in document order."""
     for b in report.preamble:
         if isinstance(b, Paragraph) and b.lines:
-            yield None, _Unit(b.lines), None
+            yield None, Paragraph(b.lines), None
     for s in report.sections:
         for b in s.blocks:
             if isinstance(b, Paragraph) and b.lines:
-                yield s.number, _Unit(b.lines), None
+                yield s.number, Paragraph(b.lines), None
             elif isinstance(b, Heading):
                 yield s.number, _heading_unit(report, b), b.text
 

@@ -99,6 +99,16 @@ def _focus(rule, report: Report, b: dict, res, resolver):
     return cells[0] if cells else None
 
 
+def _judge(rule, report: Report, ctx, b: dict, res, reported: list, **extra):
+    """The finding (if any) of one evaluated relation: a violation, or once per rule 'cannot check'."""
+    if res.value is None:
+        f = _missing_finding(rule, report, b, res, reported)
+        if f:
+            yield f
+    elif res.value is False:
+        yield _violation(rule, report, ctx, b, res, **extra)
+
+
 def _violation(rule, report: Report, ctx, b: dict, res, **extra) -> Finding:
     """A relation that does not hold: at the focus cell, with both sides and the cell's name."""
     focus = _focus(rule, report, b, res, ctx.resolver)
@@ -110,7 +120,7 @@ def _violation(rule, report: Report, ctx, b: dict, res, **extra) -> Finding:
     return Finding(focus.span if focus is not None else None, params)
 
 
-def _missing_finding(rule, report, b, res, reported: set):
+def _missing_finding(rule, report, b, res, reported: list):
     """Say once per rule that a relation cannot be checked because a cell of a present row is blank."""
     if "missing" not in rule.messages or reported:
         return None
@@ -119,7 +129,7 @@ def _missing_finding(rule, report, b, res, reported: set):
     if not blanks:
         return None
     c = blanks[0]
-    reported.add(True)
+    reported.append(c)
     t = report.tables[c.table]
     where = c.span or t.row(c.row).label_span
     return Finding(where, {**_params(rule, report, b, res), "cell": cell_name(t, c.row, c.col),
@@ -155,16 +165,9 @@ def check_equation(rule, report: Report, ctx):
     if not _table_found(rule, report):
         return
     expr = compile_expr(rule.opt("expr"))
-    reported: set = set()
+    reported: list = []
     for b in _bindings(rule, report):
-        res = expr.evaluate(ctx.resolver, b)
-        if res.value is None:
-            f = _missing_finding(rule, report, b, res, reported)
-            if f:
-                yield f
-            continue
-        if res.value is False:
-            yield _violation(rule, report, ctx, b, res)
+        yield from _judge(rule, report, ctx, b, expr.evaluate(ctx.resolver, b), reported)
 
 
 check_equation.validate = _validate
@@ -182,7 +185,7 @@ def check_conditional(rule, report: Report, ctx):
     if not _complete(report, rule.opt("table")):
         return  # a table with rows missing (GK202) cannot show what was done with the applications
     when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
-    reported: set = set()
+    reported: list = []
     for b in _bindings(rule, report):
         w = when.evaluate(ctx.resolver, b)
         if w.value is not True:
@@ -195,13 +198,7 @@ def check_conditional(rule, report: Report, ctx):
             yield Finding(span, {**_params(rule, report, b, res), "when_lhs": _fmt(w.lhs),
                                  "cell": cell_name(t, c.row, c.col) if t else ""}, message="blank")
             continue
-        if res.value is None:
-            f = _missing_finding(rule, report, b, res, reported)
-            if f:
-                yield f
-            continue
-        if res.value is False:
-            yield _violation(rule, report, ctx, b, res, when_lhs=_fmt(w.lhs), when_rhs=_fmt(w.rhs))
+        yield from _judge(rule, report, ctx, b, res, reported, when_lhs=_fmt(w.lhs), when_rhs=_fmt(w.rhs))
 
 
 check_conditional.validate = lambda rule: _validate(rule, ("when", "then"))

@@ -5,6 +5,7 @@ import re
 
 from ..diagnostics import Severity, Span
 from ..model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Report, Table
+from ..flattened import flattened_table
 from ..template import load_template
 from ..textnorm import folded
 from . import Finding, Opt, kind
@@ -33,27 +34,6 @@ def cell_name(table: Table, row_id: str, col: str) -> str:
     return f"“{row_label(table, row_id)}”行“{col_label(table, col)}”列"
 
 
-_TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量", "申请人情况", "本年新收政府信息公开申请数量",
-                "结果维持", "尚未审结", "未经复议直接起诉", "行政事业性收费", "本年新制作数量")
-
-
-def flattened_table(section):
-    """A long line of a section that is really a table with its cells run together (crawled pages), as a
-    one-line Paragraph, or None."""
-    from ..model import Paragraph, TableRegion
-
-    for b in section.blocks:
-        if not isinstance(b, (Paragraph, TableRegion)):
-            continue
-        for line in b.lines:
-            if len(line.text) < 60 or "\t" in line.text or line.text.count("|") > 2:
-                continue
-            f = folded(line.text)
-            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and re.search(r"\d{3,}", f):
-                return Paragraph((line,))
-    return None
-
-
 def _tables(rule, report: Report):
     wanted = rule.opt("tables") or ["t2", "t3", "t4"]
     for tid in wanted:
@@ -68,7 +48,6 @@ TABLES_OPT = {"tables": Opt(list, ["t2", "t3", "t4"], doc="which tables (t2, t3,
 @kind("table_present", options=dict(TABLES_OPT))
 def check_table_present(rule, report: Report, ctx):
     """Sections 二, 三 and 四 each carry their table."""
-    flagged = {d.code for d in ()}
     for t in _tables(rule, report):
         sec = report.section(SECTION_OF[t.id])
         if sec is None or t.found:
