@@ -53,7 +53,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from gklint.api import parse_source
     from gklint.engine import load_ruleset, run_rules
-    from gklint.source import read_path
+    from gklint.readers import read_path
 
     ruleset = load_ruleset()
     parse_source(read_path(SEEDS[0]))  # warm up: grammar compiled once per process

@@ -10,7 +10,7 @@ from .diagnostics import Diagnostic, Severity, Span
 from .flattened import align_flattened, flattened_table
 from .model import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
 from .parse import match_section_heading, parse_outline
-from .source import Source
+from .readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
 from .textnorm import cn_number, fold, folded
 
@@ -23,6 +23,7 @@ _DATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*
 class Parsed:
     report: Report
     problems: list[Diagnostic]
+    source: Source | None = None     # what was read: its map places view positions in the original file
 
 
 def _line(tok: Token, lines: list[tuple[str, Line]]) -> Line:
@@ -150,7 +151,7 @@ def build(source: Source) -> Parsed:
     if cut is not None:
         report = replace(report, truncated_at=cut)
     problems.extend(_parse_problems(report, source, flat_notes))
-    return Parsed(report, problems)
+    return Parsed(report, problems, source)
 
 
 def _flattened_tables(tables: dict[str, Table], sections: list[Section]) -> dict[str, list[str]]:

@@ -19,6 +19,13 @@ def gklint_check_kinds():
 
 
 @hookimpl
+def gklint_readers():
+    from .readers.builtin import builtin_readers
+
+    return builtin_readers()
+
+
+@hookimpl
 def gklint_formatters():
     from .formatters import FORMATTERS
 

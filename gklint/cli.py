@@ -19,18 +19,36 @@ def main() -> None:
 @main.command("parse")
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True)
-def parse_cmd(path: str, fmt: str) -> None:
+@click.option("--text", "text_view", is_flag=True,
+              help="只显示读取得到的文本视图（带行号；Word/PDF 的行列号都指这个视图）")
+def parse_cmd(path: str, fmt: str, text_view: bool) -> None:
     """Show how gklint reads a report: sections, tables and every template cell."""
-    from .api import parse_file, parse_source, report_to_json
-    from .source import decode
+    from .api import parse_bytes, parse_file, report_to_json
 
-    parsed = parse_source(decode(sys.stdin.buffer.read(), "-")) if path == "-" else parse_file(path)
+    parsed = parse_bytes(sys.stdin.buffer.read(), "-") if path == "-" else parse_file(path)
+    if text_view:
+        click.echo(_text_view(parsed.source))
+        sys.exit(1 if any(d.severity.value == "error" for d in parsed.source.problems) else 0)
     data = report_to_json(parsed)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         click.echo(_tree(data))
     sys.exit(1 if any(d["severity"] == "error" for d in data["diagnostics"]) else 0)
+
+
+def _text_view(src) -> str:
+    """The text view with line numbers and, for Word/PDF, where each line comes from."""
+    lines = src.text.split("\n")
+    width = len(str(len(lines)))
+    out = []
+    for n, line in enumerate(lines, 1):
+        place = src.place(n, 1)
+        where = place.get("location") or (f"L{place['line']}" if "line" in place else "")
+        out.append(f"{n:>{width}}  {where + '  ' if where else ''}{line}")
+    for d in src.problems:
+        out.append(f"{d.line}:{d.column}: {d.severity.value} {d.code} {d.message}")
+    return "\n".join(out)
 
 
 def _tree(data: dict) -> str:

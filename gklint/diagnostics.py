@@ -4,7 +4,7 @@ Positions are 1-based lines and columns (Unicode code points) in the original fi
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -55,6 +55,8 @@ class Diagnostic:
     message: str
     fix: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    page: int | None = None          # PDF page (1-based), design.md "Positions in non-text inputs"
+    location: str | None = None      # readable place in Word/PDF: 第 3 页, 第 12 段, 表格 2 第 5 行第 3 格
 
     @classmethod
     def at(cls, span: Span | None, *, path: str, code: str, name: str, message: str,
@@ -63,6 +65,10 @@ class Diagnostic:
         span = span or Span(1, 1, 1, 1)
         return cls(path, span.line, span.column, span.end_line, span.end_column,
                    Severity.parse(severity), code, name, message, fix, dict(extra))
+
+    def moved(self, **changes: Any) -> "Diagnostic":
+        """The same finding at another place (fields line/column/end_*/page/location)."""
+        return replace(self, **changes)
 
     @property
     def sort_key(self) -> tuple:
@@ -73,6 +79,7 @@ class Diagnostic:
         d["severity"] = self.severity.value
         if not d["extra"]:
             del d["extra"]
-        if d["fix"] is None:
-            del d["fix"]
+        for k in ("fix", "page", "location"):
+            if d[k] is None:
+                del d[k]
         return d

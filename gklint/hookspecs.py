@@ -40,3 +40,17 @@ def gklint_check_kinds() -> dict:
 @hookspec
 def gklint_formatters() -> dict:
     """Return output formats for ``gklint check --format`` (name → ``write(diagnostics, stream, **options)``)."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def gklint_readers() -> list:
+    """Return readers for report forms (a list of ``gklint.readers.Reader``, e.g. ``SimpleReader``).
+
+    A reader turns a file's bytes into a ``gklint.readers.Source`` (text view + position map) and never raises.
+    Content sniffing (``sniff``) wins over the file suffix. Import heavy libraries lazily inside ``read``.
+    """

@@ -8,15 +8,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .api import REPORT_SUFFIXES, parse_source
+from .api import parse_source
 from .diagnostics import Diagnostic
 from .engine import RuleSet, load_ruleset, run_rules
-from .source import Source, decode, read_path
+from .readers import Source, read_bytes, read_path, report_suffixes
 
 
 def collect_paths(paths: Iterable[str]) -> list[str]:
-    """Files as given; directories are searched recursively for report files (.txt, .md)."""
+    """Files as given; directories are searched recursively for the files some reader reads (.txt, .md, .html …)."""
     out: list[str] = []
+    suffixes = report_suffixes()
     for p in paths:
         if p == "-":
             out.append(p)
@@ -24,7 +25,7 @@ def collect_paths(paths: Iterable[str]) -> list[str]:
         path = Path(p)
         if path.is_dir():
             for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(
+                if f.is_file() and f.name.lower().endswith(suffixes) and not any(
                         part.startswith(".") for part in f.relative_to(path).parts):
                     out.append(str(f))
         else:
@@ -34,7 +35,8 @@ def collect_paths(paths: Iterable[str]) -> list[str]:
 
 def lint_source(source: Source, ruleset: RuleSet, severities: dict[str, str] | None = None) -> list[Diagnostic]:
     parsed = parse_source(source)
-    return run_rules(parsed, ruleset, severities=severities)
+    found = run_rules(parsed, ruleset, severities=severities)
+    return [source.relocate(d) for d in found] if source.mapped else found
 
 
 _WORKER: dict = {}
@@ -55,7 +57,7 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data:
     """Yield (path, text, diagnostics) per file, in the order given."""
     files = [p for p in paths if p != "-"]
     if "-" in paths and stdin_data is not None:
-        src = decode(stdin_data, stdin_name)
+        src = read_bytes(stdin_data, stdin_name)
         yield stdin_name, src.text, lint_source(src, ruleset, severities)
     if jobs == 0:
         jobs = os.cpu_count() or 1

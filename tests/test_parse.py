@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from gklint.api import parse_file, parse_text, report_to_json
-from gklint.source import decode, read_path
+from gklint.readers import decode, read_path
 
 from conftest import CORPUS, REPORTS, SEEDS
 

@@ -1,4 +1,4 @@
-"""Stage 1: bytes to a ``Source`` — decoded text whose lines and columns are those of the original file.
+"""Reader for plain text and Markdown: the view is the file, its lines and columns those of the original.
 
 Decoding: UTF-8 (with or without BOM), UTF-16 with BOM, then GB18030 (a superset of GBK and GB2312, the usual
 encodings of Chinese government files). Nothing is guessed silently: a file that is not valid UTF-8 but is
@@ -10,22 +10,8 @@ the first character of the text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from .diagnostics import Diagnostic, Severity, Span
-
-
-@dataclass(frozen=True)
-class Source:
-    path: str
-    text: str
-    encoding: str
-    problems: tuple[Diagnostic, ...] = field(default=())
-
-    @property
-    def lines(self) -> list[str]:
-        return self.text.split("\n")
+from ..diagnostics import Diagnostic, Severity, Span
+from .base import SimpleReader, Source
 
 
 def _looks_like_text(text: str) -> bool:
@@ -73,14 +59,13 @@ def decode(data: bytes, path: str = "<stdin>") -> Source:
     return Source(path, text, encoding or "utf-8", tuple(problems))
 
 
-def read_path(path: str | Path) -> Source:
-    """Read one file; an unreadable file becomes a Source with a GK001 diagnostic, never an exception."""
-    p = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        return Source(p, "", "", (Diagnostic.at(
-            Span.point(1, 1), path=p, code="GK001", name="unreadable-file", severity=Severity.ERROR,
-            message=f"无法读取文件：{reason}"),))
-    return decode(data, p)
+def _is_markdown(path: str) -> bool:
+    return path.lower().endswith((".md", ".markdown"))
+
+
+def read_text(data: bytes, path: str) -> Source:
+    src = decode(data, path)
+    return Source(src.path, src.text, src.encoding, src.problems, "markdown" if _is_markdown(path) else "text")
+
+
+READER = SimpleReader("text", (".txt", ".text", ".md", ".markdown"), read_text)

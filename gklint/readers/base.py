@@ -1,0 +1,176 @@
+"""Stage 1 (read): what every reader gives the parser — a ``Source``.
+
+A ``Source`` is a *text view* of the report (what the parser reads: one line per paragraph, one line per table
+row with tab-separated cells) plus, for forms that are not plain text, a ``PositionMap`` from positions in that
+view back to the original file:
+
+- text and Markdown: the view *is* the file; no map.
+- HTML: every piece of the view maps to the 1-based line and column of its text in the HTML source, so
+  diagnostics and cells point where an editor opening the .html shows them (``Origin.line``/``column`` set).
+- Word and PDF have no lines of their own: line/column stay those of the view (``gklint parse --text``
+  prints it), and each piece carries ``page`` (PDF) and a readable ``location`` (``第 3 页``, ``第 12 段``,
+  ``表格 2 第 5 行第 3 格``).
+
+Readers are plugins: ``gklint_readers`` returns ``Reader`` objects (see ``gklint.readers``).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from ..diagnostics import Diagnostic, Severity, Span
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of the text view comes from in the original file."""
+
+    line: int | None = None          # 1-based line in the original file (HTML); None: keep the view's
+    column: int | None = None        # 1-based column (code points) of the piece's first character
+    page: int | None = None          # PDF page, 1-based
+    location: str | None = None      # human-readable place: 第 3 页 / 第 12 段 / 表格 2 第 5 行第 3 格
+
+
+@dataclass(frozen=True)
+class Segment:
+    """From 0-based offset ``start`` of its view line on, the view comes from ``origin``.
+
+    ``linear``: characters were copied one for one, so offset ``start + k`` is column ``origin.column + k``
+    (false where the view differs from the source, e.g. an entity such as ``&nbsp;``).
+    """
+
+    start: int
+    origin: Origin
+    linear: bool = True
+
+
+class PositionMap:
+    """Text-view (line, column) → ``Origin``. One sorted list of segments per view line (1-based)."""
+
+    def __init__(self, lines: dict[int, list[Segment]] | None = None):
+        self._lines: dict[int, list[Segment]] = {}
+        self._starts: dict[int, list[int]] = {}
+        for n, segs in (lines or {}).items():
+            self.set_line(n, segs)
+
+    def set_line(self, line: int, segments: list[Segment]) -> None:
+        segs = sorted(segments, key=lambda s: s.start)
+        self._lines[line] = segs
+        self._starts[line] = [s.start for s in segs]
+
+    def segments(self, line: int) -> list[Segment]:
+        return self._lines.get(line, [])
+
+    def origin(self, line: int, column: int) -> Origin | None:
+        """The original position of view ``line``/``column`` (1-based), or None if the view line is unmapped."""
+        segs = self._lines.get(line)
+        if not segs:
+            return None
+        i = max(0, bisect.bisect_right(self._starts[line], column - 1) - 1)
+        seg = segs[i]
+        o = seg.origin
+        if o.line is not None and o.column is not None and seg.linear:
+            return Origin(o.line, o.column + max(0, column - 1 - seg.start), o.page, o.location)
+        return o
+
+
+@dataclass(frozen=True)
+class Source:
+    """A report as read: the text view, its encoding, read problems, and where the view came from."""
+
+    path: str
+    text: str
+    encoding: str
+    problems: tuple[Diagnostic, ...] = field(default=())
+    format: str = "text"                       # text | markdown | html | docx | pdf | …
+    positions: PositionMap | None = field(default=None, compare=False)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    @property
+    def mapped(self) -> bool:
+        return self.positions is not None
+
+    def place(self, line: int | None, column: int | None) -> dict:
+        """Original ``line``/``column`` and ``page``/``location`` of a view position (only keys that apply)."""
+        if self.positions is None or line is None:
+            return {}
+        o = self.positions.origin(line, column or 1)
+        if o is None:
+            return {}
+        out: dict = {}
+        if o.line is not None:
+            out["line"] = o.line
+            if o.column is not None:
+                out["column"] = o.column
+        if o.page is not None:
+            out["page"] = o.page
+        if o.location is not None:
+            out["location"] = o.location
+        return out
+
+    def relocate(self, d: Diagnostic) -> Diagnostic:
+        """A diagnostic found in the view, placed in the original file (positions, page, location)."""
+        if self.positions is None or d.page is not None or d.location is not None:
+            return d  # not from the view, or placed already by its reader
+        start = self.place(d.line, d.column)
+        if not start:
+            return d
+        end = self.place(d.end_line, max(1, d.end_column - 1))
+        changes: dict = {"page": start.get("page"), "location": start.get("location")}
+        if "line" in start:
+            changes["line"] = start["line"]
+            changes["column"] = start.get("column", 1)
+            if "line" in end:
+                changes["end_line"] = end["line"]
+                changes["end_column"] = end.get("column", 1) + (1 if d.end_column > d.column or d.end_line > d.line else 0)
+            else:
+                changes["end_line"], changes["end_column"] = changes["line"], changes["column"] + 1
+            if (changes["end_line"], changes["end_column"]) <= (changes["line"], changes["column"]):
+                changes["end_line"], changes["end_column"] = changes["line"], changes["column"] + 1
+        return d.moved(**changes)
+
+
+class Reader(Protocol):
+    """A reader plugin. ``gklint_readers`` returns a list of these.
+
+    ``name``: the form (``html``); ``suffixes``: file name endings it is chosen for (lower case, with dot);
+    ``sniff(head)``: does this content (the first 8 KiB) look like this form? — content wins over the suffix,
+    so a misnamed file is read as what it is; ``priority``: sniffers are asked highest first;
+    ``read(data, path)``: bytes to a ``Source``. It must never raise: bad input is a ``Source`` whose
+    ``problems`` hold a GK0xx diagnostic (and whose text may be empty).
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    priority: int
+
+    def sniff(self, head: bytes) -> bool: ...
+
+    def read(self, data: bytes, path: str) -> Source: ...
+
+
+@dataclass(frozen=True)
+class SimpleReader:
+    """A ``Reader`` from plain functions (how the built-in readers are declared)."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[bytes, str], Source]
+    sniff: Callable[[bytes], bool] = field(default=lambda head: False)
+    priority: int = 0
+
+
+def problem(path: str, code: str, name: str, message: str, severity: Severity = Severity.ERROR,
+            **where) -> Diagnostic:
+    """A read problem at the start of the file (``where``: page/location if known)."""
+    d = Diagnostic.at(Span.point(1, 1), path=path, code=code, name=name, severity=severity, message=message)
+    return d.moved(**where) if where else d
+
+
+def failed(path: str, fmt: str, code: str, name: str, message: str, encoding: str = "") -> Source:
+    """A file that could not be read at all: an empty view and one diagnostic."""
+    return Source(path, "", encoding, (problem(path, code, name, message),), fmt)
