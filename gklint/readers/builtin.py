@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-BUILTIN_MODULES = ("text",)
+BUILTIN_MODULES = ("pdf", "docx", "html", "text")
 
 
 def builtin_readers() -> list:

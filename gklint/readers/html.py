@@ -1,0 +1,13 @@
+"""Reader for html (being written: returns a GK0xx until done)."""
+from __future__ import annotations
+
+from .base import SimpleReader, failed
+
+SUFFIXES = {"html": (".html", ".htm", ".shtml", ".xhtml"), "docx": (".docx", ".doc", ".wps"), "pdf": (".pdf",)}["html"]
+
+
+def read(data: bytes, path: str):
+    return failed(path, "html", "GK013", "unsupported-format", "尚不支持此格式")
+
+
+READER = SimpleReader("html", SUFFIXES, read)
