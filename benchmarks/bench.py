@@ -52,7 +52,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from gklint.api import parse_source
-    from gklint.engine import load_ruleset, run_rules
+    from gklint.rules.engine import load_ruleset, run_rules
     from gklint.readers import read_path
 
     ruleset = load_ruleset()

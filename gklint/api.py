@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .build import Parsed, build
+from .model.build import Parsed, build
 from .diagnostics import Diagnostic, Severity, Span
 from .model import MISSING, Heading, Paragraph, Report, TableRegion
 from .readers import Source, decode, read_bytes, read_path

@@ -13,7 +13,7 @@ def gklint_rule_dirs():
 
 @hookimpl
 def gklint_check_kinds():
-    from .checks import builtin_kinds
+    from .rules.checks import builtin_kinds
 
     return builtin_kinds()
 

@@ -102,7 +102,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     """
     from .config import Config, ConfigError, find_config, load_config_file
     from .diagnostics import Diagnostic, Severity, Span
-    from .engine import load_ruleset
+    from .rules.engine import load_ruleset
     from .formatters import render
     from .lint import collect_paths, lint_paths
 
@@ -177,7 +177,7 @@ def _statistics(diags, ruleset) -> str:
 @click.option("--pack", "packs", multiple=True, type=click.Path(file_okay=False))
 def rules_cmd(fmt, packs):
     """列出所有规则。"""
-    from .engine import load_ruleset
+    from .rules.engine import load_ruleset
 
     rs = load_ruleset([Path(p) for p in packs])
     if fmt == "json":
@@ -196,7 +196,7 @@ def rules_cmd(fmt, packs):
 @click.option("--pack", "packs", multiple=True, type=click.Path(file_okay=False))
 def explain_cmd(rule, packs):
     """显示一条规则的说明和示例（按代码或名称，如 GK301 或 t3-row-total）。"""
-    from .engine import load_ruleset
+    from .rules.engine import load_ruleset
 
     rs = load_ruleset([Path(p) for p in packs])
     found = next((r for r in rs.rules if rule.upper() == r.code or rule == r.name or rule in r.aliases), None)

@@ -25,9 +25,9 @@ def gklint_rule_dirs() -> list:
 
 @hookspec
 def gklint_check_kinds() -> dict:
-    """Return check kinds that rules may ``kind:`` (name → ``gklint.checks.Kind``).
+    """Return check kinds that rules may ``kind:`` (name → ``gklint.rules.checks.Kind``).
 
-    Build them with ``gklint.checks.kind`` (a decorator that also validates option schemas). Import heavy code
+    Build them with ``gklint.rules.checks.kind`` (a decorator that also validates option schemas). Import heavy code
     lazily inside the hook.
     """
 

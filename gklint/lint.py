@@ -10,7 +10,7 @@ from typing import Iterable
 
 from .api import parse_source
 from .diagnostics import Diagnostic
-from .engine import RuleSet, load_ruleset, run_rules
+from .rules.engine import RuleSet, load_ruleset, run_rules
 from .readers import Source, read_bytes, read_path, report_suffixes
 
 

@@ -16,7 +16,7 @@ _PKG = Path(__file__).resolve().parent
 def data_dir(kind: str) -> Path:
     """The folder of one kind of data: ``grammars``, ``rules`` or ``templates``."""
     if kind == "templates":
-        return _PKG / "templates"
+        return _PKG / "model" / "templates"
     for candidate in (_PKG.parent / kind, _PKG / "_data" / kind):
         if candidate.is_dir():
             return candidate

@@ -29,8 +29,8 @@ import yaml
 
 from .api import parse_text
 from .diagnostics import Diagnostic
-from .engine import RuleSet, load_ruleset, run_rules
-from .rules import Rule
+from .rules.engine import RuleSet, load_ruleset, run_rules
+from .rules.loader import Rule
 
 
 @dataclass

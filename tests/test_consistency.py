@@ -1,4 +1,4 @@
-"""Extra tests for the GK5xx consistency checks (gklint/checks/consistency.py): seeds stay clean, the corpus
+"""Extra tests for the GK5xx consistency checks (gklint/rules/checks/consistency.py): seeds stay clean, the corpus
 never crashes and gives only the findings judged true, clause positions map back to the file, and the
 ambiguous wordings stay silent."""
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from gklint.api import parse_file, parse_text
-from gklint.checks.consistency import _cut_values, agency_kind, clauses
-from gklint.engine import load_ruleset, run_rules
+from gklint.rules.checks.consistency import _cut_values, agency_kind, clauses
+from gklint.rules.engine import load_ruleset, run_rules
 
 REPORTS = Path(__file__).parent / "reports"
 SEEDS = sorted((REPORTS / "seeds").glob("*.txt"))

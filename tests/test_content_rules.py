@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from gklint.api import parse_file, parse_text
-from gklint.checks import builtin_kinds
+from gklint.rules.checks import builtin_kinds
 from gklint.diagnostics import Severity
-from gklint.engine import RuleSet, load_ruleset, run_rules
-from gklint.rules import RuleError, load_rule
+from gklint.rules.engine import RuleSet, load_ruleset, run_rules
+from gklint.rules.loader import RuleError, load_rule
 
 HERE = Path(__file__).parent
 SEEDS = sorted((HERE / "reports" / "seeds").glob("*.txt"))

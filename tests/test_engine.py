@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from gklint.api import parse_file, parse_text
-from gklint.checks import Finding, kind
-from gklint.engine import load_ruleset, run_rules
-from gklint.rules import RuleError, load_pack, render_message
+from gklint.rules.checks import Finding, kind
+from gklint.rules.engine import load_ruleset, run_rules
+from gklint.rules.loader import RuleError, load_pack, render_message
 
 from conftest import REPORTS
 

@@ -1,4 +1,4 @@
-"""The rule-expression language (gklint.expr): parsing, checking and three-valued evaluation."""
+"""The rule-expression language (gklint.rules.expr): parsing, checking and three-valued evaluation."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from gklint.expr import Expr, ExprError, ExprSyntaxError, RefSpec, compile_expr
+from gklint.rules.expr import Expr, ExprError, ExprSyntaxError, RefSpec, compile_expr
 
 T3_COLS = ["natural", "business", "research", "nonprofit", "legal", "other", "total"]
 # Template rows as the resolver lists them: group labels (3, 3.3, 3.4 ...) are not listed.

@@ -1,6 +1,6 @@
 """Crawled pages whose table cells run together: recovered only where the template's sums allow one reading."""
 from gklint.api import parse_file
-from gklint.flattened import split_row
+from gklint.model.flattened import split_row
 
 from conftest import REPORTS
 

@@ -4,7 +4,7 @@ import random
 import pytest
 
 from gklint.api import parse_text
-from gklint.engine import load_ruleset, run_rules
+from gklint.rules.engine import load_ruleset, run_rules
 
 from conftest import CORPUS, SEEDS
 

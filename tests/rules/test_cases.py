@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from gklint.engine import load_ruleset
+from gklint.rules.engine import load_ruleset
 from gklint.testing import example_cases, load_cases, rule_has_cases
 
 HERE = Path(__file__).parent

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gklint.api import parse_file
-from gklint.engine import load_ruleset, run_rules
+from gklint.rules.engine import load_ruleset, run_rules
 
 HERE = Path(__file__).parent
 REPORTS = HERE.parent / "reports"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 import gklint_pack_example
-from gklint.engine import load_ruleset
+from gklint.rules.engine import load_ruleset
 from gklint.testing import example_cases, load_cases
 
 HERE = Path(__file__).parent

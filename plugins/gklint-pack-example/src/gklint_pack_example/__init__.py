@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gklint.checks import Finding, Opt, kind
+from gklint.rules.checks import Finding, Opt, kind
 from gklint.plugins import hookimpl
 from gklint.textnorm import folded
 
@@ -31,4 +31,4 @@ def gklint_rule_dirs():
 
 @hookimpl
 def gklint_check_kinds():
-    return {"section_items": __import__("gklint.checks", fromlist=["KINDS"]).KINDS["section_items"]}
+    return {"section_items": __import__("gklint.rules.checks", fromlist=["KINDS"]).KINDS["section_items"]}

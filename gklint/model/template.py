@@ -1,6 +1,6 @@
 """The national template as data: sections, tables, rows, columns, labels and aliases (2021 and 2019).
 
-The YAML files in ``gklint/templates/`` are the source of truth; this module only loads them and prepares the
+The YAML files in ``gklint/model/templates/`` are the source of truth; this module only loads them and prepares the
 folded label keys the aligner matches against.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from functools import cached_property, lru_cache
 
 import yaml
 
-from .resources import template_path
-from .textnorm import folded, strip_numbering
+from ..resources import template_path
+from ..textnorm import folded, strip_numbering
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import itertools
 import re
 from decimal import Decimal
 
-from .diagnostics import Span
-from .model import MISSING, NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion
+from ..diagnostics import Span
+from .nodes import MISSING, NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion
 from .template import RowDef, TableDef
-from .textnorm import fold, folded
+from ..textnorm import fold, folded
 
 _MAX_SOLUTIONS = 50
 
@@ -68,7 +68,7 @@ def split_row(s: str, k: int, groups: int = 1) -> list[tuple[int, ...]]:
 
 
 def _label_forms(r: RowDef) -> list[str]:
-    from .textnorm import folded
+    from ..textnorm import folded
 
     forms = [folded(r.label)]
     forms += [folded(a) for a in r.aliases]

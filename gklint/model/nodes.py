@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterator, Union
 
-from .diagnostics import Span
+from ..diagnostics import Span
 
 Number = Union[int, Decimal]
 

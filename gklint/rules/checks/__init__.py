@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..diagnostics import Severity, Span
+from ...diagnostics import Severity, Span
 
 
 @dataclass(frozen=True)

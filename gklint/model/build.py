@@ -6,13 +6,13 @@ from dataclasses import dataclass, replace
 
 from lark import Token, Tree
 
-from .diagnostics import Diagnostic, Severity, Span
+from ..diagnostics import Diagnostic, Severity, Span
 from .flattened import align_flattened, flattened_table
-from .model import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
-from .parse import match_section_heading, parse_outline
-from .readers import Source
+from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
+from ..parse.outline import match_section_heading, parse_outline
+from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
-from .textnorm import cn_number, fold, folded
+from ..textnorm import cn_number, fold, folded
 
 _TITLE_RE = re.compile(r"^(?:标题[:：])?(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?的?(?P<rest>.*)$")
 _STANDARD_TAIL = re.compile(r"^政府信息公开工作年度报告$")

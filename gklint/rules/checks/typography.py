@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..model import Line, Paragraph, Report
+from ...model import Line, Paragraph, Report
 from . import Finding, Opt, kind
 from .content import URL_RE, block_lines, heading_line, quote, title_lines, trimmed_span
 

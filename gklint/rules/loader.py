@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .checks import Kind
-from .diagnostics import Severity
+from ..diagnostics import Severity
 
 # libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python safe loader
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,6 +1,6 @@
 """Check kinds for the tables' arithmetic and conditional relations (勾稽关系), in the expression language.
 
-Expressions (``grammars/expr.lark``, evaluated by ``gklint.expr``, never ``eval``) name cells by canonical id.
+Expressions (``grammars/expr.lark``, evaluated by ``gklint.rules.expr``, never ``eval``) name cells by canonical id.
 ``foreach`` gives the bindings to loop over: a list of ids, or ``rows:t3`` / ``cols:t3`` for the template's
 data rows or columns. A diagnostic points at the ``focus`` cell (the total that is wrong) and says the
 computed value. An operand cell that is blank or missing in a row the report has makes the relation
@@ -12,9 +12,9 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from ..diagnostics import Severity
+from ...diagnostics import Severity
 from ..expr import ExprError, ExprSyntaxError, compile_expr
-from ..model import Cell, Report
+from ...model import Cell, Report
 from . import Finding, Opt, kind
 from .table_shape import _cut_row, cell_name, col_label, mostly_empty, row_label
 

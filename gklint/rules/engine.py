@@ -11,11 +11,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
-from .build import Parsed
+from ..model.build import Parsed
 from .checks import Finding, Kind
-from .diagnostics import Diagnostic, Severity, Span
-from .model import Report
-from .rules import Pack, Rule, RuleError, load_pack, render_message
+from ..diagnostics import Diagnostic, Severity, Span
+from ..model import Report
+from .loader import Pack, Rule, RuleError, load_pack, render_message
 
 
 class Resolver:
@@ -73,7 +73,7 @@ class RuleSet:
 def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object] = ()) -> RuleSet:
     """All rules: installed plugins (entry points), ``extra_plugins`` (modules with hook functions, e.g. a pack
     under test that is not installed) and ``extra_dirs`` (rule-pack folders given with ``--pack``)."""
-    from .plugins import get_plugin_manager
+    from ..plugins import get_plugin_manager
 
     pm, plugin_problems = get_plugin_manager()
     kinds: dict[str, Kind] = {}

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from ..diagnostics import Severity, Span
-from ..model import Heading, Report
-from ..template import load_template
-from ..textnorm import folded
+from ...diagnostics import Severity, Span
+from ...model import Heading, Report
+from ...model.template import load_template
+from ...textnorm import folded
 from . import Finding, Opt, kind
 
 NUMERALS = "一二三四五六七八九十"

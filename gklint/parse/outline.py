@@ -12,10 +12,10 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
-from .model import Line
-from .resources import grammar_path
-from .template import load_template
-from .textnorm import cn_number, fold, folded, strip_numbering
+from ..model.nodes import Line
+from ..resources import grammar_path
+from ..model.template import load_template
+from ..textnorm import cn_number, fold, folded, strip_numbering
 
 # ----------------------------------------------------------------------------------------------------------
 # Section headings

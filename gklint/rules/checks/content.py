@@ -21,9 +21,9 @@ try:  # the `regex` module gives a per-call timeout, which `re` does not
 except ModuleNotFoundError:  # pragma: no cover - declared as a dependency; `re` keeps gklint usable without it
     _rx = None
 
-from ..diagnostics import Span
-from ..model import Heading, Line, Paragraph, Report, Section, TableRegion
-from ..textnorm import fold, folded
+from ...diagnostics import Span
+from ...model import Heading, Line, Paragraph, Report, Section, TableRegion
+from ...textnorm import fold, folded
 from . import Finding, Opt, kind
 from .structure import numeral
 

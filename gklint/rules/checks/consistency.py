@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
-from ..diagnostics import Severity, Span
-from ..model import NUMBER, UNSPLIT, Heading, Line, Paragraph, Report, Table
-from ..textnorm import cn_number, fold
+from ...diagnostics import Severity, Span
+from ...model import NUMBER, UNSPLIT, Heading, Line, Paragraph, Report, Table
+from ...textnorm import cn_number, fold
 from . import Finding, Opt, kind
 from .structure import numeral
 from .table_shape import cell_name, col_label, row_label, statistical_year

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-from ..diagnostics import Severity, Span
-from ..model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Report, Table
-from ..flattened import flattened_table
-from ..template import load_template
-from ..textnorm import folded
+from ...diagnostics import Severity, Span
+from ...model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Report, Table
+from ...model.flattened import flattened_table
+from ...model.template import load_template
+from ...textnorm import folded
 from . import Finding, Opt, kind
 from .structure import numeral
 
