@@ -55,8 +55,10 @@ class Diagnostic:
     message: str
     fix: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
-    page: int | None = None          # PDF page (1-based), design.md "Positions in non-text inputs"
-    location: str | None = None      # readable place in Word/PDF: 第 3 页, 第 12 段, 表格 2 第 5 行第 3 格
+    # Word/PDF (design.md "Positions in non-text inputs"): line/column are those of the reader's text view
+    # (``gklint parse --text``); these say where that is in the document.
+    page: int | None = None          # PDF page, 1-based
+    location: str | None = None      # readable place: 第 3 页, 第 12 段, 表格 2 第 5 行第 3 格
 
     @classmethod
     def at(cls, span: Span | None, *, path: str, code: str, name: str, message: str,
@@ -65,6 +67,13 @@ class Diagnostic:
         span = span or Span(1, 1, 1, 1)
         return cls(path, span.line, span.column, span.end_line, span.end_column,
                    Severity.parse(severity), code, name, message, fix, dict(extra))
+
+    @property
+    def where(self) -> str | None:
+        """The readable place in a Word/PDF document (``表格 2 第 5 行第 3 格``, ``第 3 页``), or None."""
+        if self.location and self.page and f"第 {self.page} 页" not in self.location:
+            return f"第 {self.page} 页 {self.location}"
+        return self.location or (f"第 {self.page} 页" if self.page else None)
 
     def moved(self, **changes: Any) -> "Diagnostic":
         """The same finding at another place (fields line/column/end_*/page/location)."""

@@ -49,7 +49,7 @@ def _init_worker(extra_dirs, select, ignore, severities) -> None:
 
 def _lint_one(path: str) -> tuple[str, str, list[Diagnostic]]:
     src = read_path(path)
-    return path, src.text, lint_source(src, _WORKER["rs"], _WORKER["sev"])
+    return path, src.excerpt_text, lint_source(src, _WORKER["rs"], _WORKER["sev"])
 
 
 def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data: bytes | None = None,
@@ -58,7 +58,7 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data:
     files = [p for p in paths if p != "-"]
     if "-" in paths and stdin_data is not None:
         src = read_bytes(stdin_data, stdin_name)
-        yield stdin_name, src.text, lint_source(src, ruleset, severities)
+        yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs > 1 and len(files) > 8:
@@ -68,4 +68,4 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data:
         return
     for p in files:
         src = read_path(p)
-        yield p, src.text, lint_source(src, ruleset, severities)
+        yield p, src.excerpt_text, lint_source(src, ruleset, severities)

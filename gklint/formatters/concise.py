@@ -1,7 +1,8 @@
 """``concise``: one ``path:line:col: severity CODE message`` line per diagnostic, nothing else.
 
 This is the format editors' problem matchers read (design.md, CLI contract), so it never changes shape:
-a message that contains line breaks is folded onto one line.
+a message that contains line breaks is folded onto one line. For Word and PDF, where line and column are
+those of the text view, the place in the document follows the message in brackets: ``[第 3 页]``.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def one_line(text: str) -> str:
 
 def format_line(d: Diagnostic) -> str:
     """The concise line for one diagnostic, without the trailing newline."""
-    return f"{d.path}:{d.line}:{d.column}: {d.severity.value} {d.code} {one_line(d.message)}"
+    where = f" [{d.where}]" if d.where else ""
+    return f"{d.path}:{d.line}:{d.column}: {d.severity.value} {d.code} {one_line(d.message)}{where}"
 
 
 def write(diagnostics: list[Diagnostic], stream: TextIO, **_options: Any) -> None:

@@ -47,7 +47,8 @@ def properties(d: Diagnostic) -> dict[str, str]:
 def format_command(d: Diagnostic) -> str:
     """The ``::error …::message`` line for one diagnostic, without the trailing newline."""
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties(d).items())
-    return f"::{COMMANDS[d.severity]} {props}::{escape_data(d.message)}"
+    where = f"（{d.where}）" if d.where else ""
+    return f"::{COMMANDS[d.severity]} {props}::{escape_data(d.message + where)}"
 
 
 def write(diagnostics: list[Diagnostic], stream: TextIO, **_options: Any) -> None:

@@ -149,6 +149,8 @@ def header(d: Diagnostic) -> Text:
         "  ", (f"{d.line}:{d.column}", "bold"), "  ",
         (f"{d.severity.value:<7}", SEVERITY_STYLES[d.severity]), "  ",
         (d.code, "bold"), "  ", message)
+    if d.where:
+        text.append(f"  （{d.where}）", style="magenta")
     if d.fix:
         text.append("  [可修复]", style="green")
     return text

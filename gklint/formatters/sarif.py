@@ -2,7 +2,8 @@
 
 One run; ``tool.driver.rules`` lists every code that occurs (metadata from the ``rules`` option when given);
 each result has ``ruleId``, ``ruleIndex``, ``level``, ``message.text``, one physical location with a
-1-based region, and ``partialFingerprints["gklint/v1"]``. Columns are Unicode code points
+1-based region (Word/PDF: no region — their lines are gklint's text view — but the place in the message, a
+logical location and ``properties`` page/location/textViewLine), and ``partialFingerprints["gklint/v1"]``. Columns are Unicode code points
 (``columnKind: "unicodeCodePoints"``), as gklint counts them; ``endColumn`` is exclusive in both.
 """
 from __future__ import annotations
@@ -50,6 +51,16 @@ def region(d: Diagnostic) -> dict[str, int]:
     return {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col}
 
 
+def location(d: Diagnostic) -> dict[str, Any]:
+    """The result's location: a region in text and HTML files; for Word/PDF, whose lines are those of
+    gklint's text view (not of the file), the artifact and a logical location naming the place instead."""
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(d.path)}}
+    if not d.where:
+        physical["region"] = region(d)
+        return {"physicalLocation": physical}
+    return {"physicalLocation": physical, "logicalLocations": [{"name": d.where, "kind": "element"}]}
+
+
 def rule_descriptor(code: str, name: str, meta: dict[str, Any] | None) -> dict[str, Any]:
     """A ``reportingDescriptor`` for ``code``; ``meta`` is the entry of the ``rules`` option, if any.
 
@@ -82,18 +93,21 @@ def to_sarif(diagnostics: list[Diagnostic], rules: dict[str, dict] | None = None
     for d in diagnostics:
         digest = fingerprint(d)
         seen[digest] = seen.get(digest, 0) + 1
-        results.append({
+        result = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": LEVELS[d.severity],
             "message": {"text": d.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": artifact_uri(d.path)},
-                "region": region(d),
-            }}],
+            "locations": [location(d)],
             "partialFingerprints": {
                 FINGERPRINT_KEY: digest if seen[digest] == 1 else f"{digest}:{seen[digest]}"},
-        })
+        }
+        if d.where:
+            result["message"]["text"] = f"{d.message}（{d.where}）"
+            result["properties"] = {k: v for k, v in (("page", d.page), ("location", d.location),
+                                                      ("textViewLine", d.line), ("textViewColumn", d.column))
+                                    if v is not None}
+        results.append(result)
     driver = {
         "name": "gklint",
         "rules": [rule_descriptor(code, name, rules.get(code)) for code, name in codes],

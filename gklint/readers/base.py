@@ -51,6 +51,7 @@ class PositionMap:
     def __init__(self, lines: dict[int, list[Segment]] | None = None):
         self._lines: dict[int, list[Segment]] = {}
         self._starts: dict[int, list[int]] = {}
+        self._sorted: list[int] | None = None
         for n, segs in (lines or {}).items():
             self.set_line(n, segs)
 
@@ -58,6 +59,16 @@ class PositionMap:
         segs = sorted(segments, key=lambda s: s.start)
         self._lines[line] = segs
         self._starts[line] = [s.start for s in segs]
+        self._sorted = None
+
+    def _nearest(self, line: int) -> int | None:
+        if self._sorted is None:
+            self._sorted = sorted(n for n, segs in self._lines.items() if segs)
+        keys = self._sorted
+        if not keys:
+            return None
+        i = bisect.bisect_right(keys, line)
+        return keys[i - 1] if i > 0 else keys[0]
 
     def segments(self, line: int) -> list[Segment]:
         return self._lines.get(line, [])
@@ -66,7 +77,11 @@ class PositionMap:
         """The original position of view ``line``/``column`` (1-based), or None if the view line is unmapped."""
         segs = self._lines.get(line)
         if not segs:
-            return None
+            near = self._nearest(line)
+            if near is None:
+                return None
+            o = self._lines[near][0].origin       # an unmapped view line (a blank line): where its neighbour is
+            return Origin(o.line, o.column, o.page, o.location)
         i = max(0, bisect.bisect_right(self._starts[line], column - 1) - 1)
         seg = segs[i]
         o = seg.origin
@@ -85,6 +100,12 @@ class Source:
     problems: tuple[Diagnostic, ...] = field(default=())
     format: str = "text"                       # text | markdown | html | docx | pdf | …
     positions: PositionMap | None = field(default=None, compare=False)
+    original: str | None = field(default=None, compare=False, repr=False)   # decoded original (HTML) for excerpts
+
+    @property
+    def excerpt_text(self) -> str:
+        """The text whose lines the diagnostics' line numbers refer to, for source excerpts."""
+        return self.original if self.original is not None else self.text
 
     @property
     def lines(self) -> list[str]:
