@@ -234,3 +234,42 @@ def test_unknown_format_raises():
 
 def test_registry_names():
     assert {"rich", "concise", "json", "sarif", "github"} <= set(FORMATTERS)
+
+
+# RFC 3986 URI-reference characters: unreserved, reserved and percent-encoded octets only
+_URI_CHARS = __import__("re").compile(r"^(?:[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*$")
+
+
+@pytest.mark.parametrize("path", ["年报 2023#1/报告 50%.txt", "reports/平潭 (2025).html", "/abs/年报.pdf",
+                                  "C:\\年报\\a b.docx", "./x/y.md"])
+def test_sarif_uri_is_a_percent_encoded_uri_reference(path):
+    from urllib.parse import unquote, urlsplit
+
+    d = Diagnostic.at(Span.point(1, 1), path=path, code="GK101", name="title-missing", message="m")
+    uri = json.loads(run("sarif", [d]))["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+        "artifactLocation"]["uri"]
+    assert _URI_CHARS.match(uri), uri
+    assert "#" not in uri and not urlsplit(uri).fragment
+    tail = path.replace("\\", "/").lstrip("./").split("/")[-1]
+    assert unquote(uri).endswith(tail)
+
+
+def test_word_and_pdf_places_in_every_format():
+    d = Diagnostic.at(Span.point(40, 3), path="年报.pdf", code="GK301", name="table-balance",
+                      message="合计不符").moved(page=3, location="第 3 页")
+    w = Diagnostic.at(Span.point(12, 1), path="年报.docx", code="GK401", name="fee-missing",
+                      message="缺少收费").moved(location="表格 2 第 5 行第 3 格")
+    assert run("concise", [d]).strip() == "年报.pdf:40:3: error GK301 合计不符 [第 3 页]"
+    assert "表格 2 第 5 行第 3 格" in run("concise", [w])
+    assert "第 3 页" in run("rich", [d]) and "第 3 页" in run("github", [d])
+    j = json.loads(run("json", [d]))
+    assert (j[0] if isinstance(j, list) else j["diagnostics"][0])["page"] == 3
+    res = json.loads(run("sarif", [d, w]))["runs"][0]["results"]
+    places = {"年报.pdf": "第 3 页", "年报.docx": "表格 2 第 5 行第 3 格"}
+    for r in res:
+        place = places[__import__("urllib.parse").parse.unquote(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])]
+        loc = r["locations"][0]
+        assert "region" not in loc["physicalLocation"]          # a PDF has no text lines of its own
+        assert loc["logicalLocations"][0]["name"].endswith(place) and place in r["message"]["text"]
+        assert r["properties"]["textViewLine"] in (40, 12)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import PurePosixPath, PureWindowsPath
+from urllib.parse import quote
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, Severity
@@ -22,21 +24,31 @@ FINGERPRINT_KEY = "gklint/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def artifact_uri(path: str) -> str:
-    """The path as a SARIF uri: forward slashes, without a leading ``./``; otherwise as given."""
+def normalised_path(path: str) -> str:
+    """Forward slashes, without a leading ``./``; otherwise as given (what fingerprints are made of)."""
     uri = path.replace("\\", "/")
     while uri.startswith("./"):
         uri = uri[2:]
     return uri
 
 
+def artifact_uri(path: str) -> str:
+    """The path as a SARIF ``uri`` (an RFC 3986 URI reference): relative paths percent-encoded (``#``, ``%``,
+    spaces and non-ASCII characters such as 年报 are encoded as UTF-8), absolute ones as ``file://`` URIs."""
+    norm = normalised_path(path)
+    if PureWindowsPath(path).drive or norm.startswith("/"):
+        p = PureWindowsPath(path) if PureWindowsPath(path).drive else PurePosixPath(norm)
+        return p.as_uri()
+    return quote(norm, safe="/")
+
+
 def fingerprint(d: Diagnostic) -> str:
     """sha256 (hex) of code, path and message, NUL-separated; the line is left out on purpose.
 
     So the fingerprint survives edits elsewhere in the file (ecosystem.md §5.3). The path is normalised
-    with :func:`artifact_uri`, so ``./a.md`` and ``a.md`` give the same value.
+    with :func:`normalised_path`, so ``./a.md`` and ``a.md`` give the same value.
     """
-    key = "\0".join((d.code, artifact_uri(d.path), d.message))
+    key = "\0".join((d.code, normalised_path(d.path), d.message))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
