@@ -1,6 +1,7 @@
-"""Benchmark gklint (not a test): parse and lint times per report, CLI cold start, throughput with --jobs.
+"""Benchmark gklint (not a test): reading cost of the published forms (HTML, Word, PDF: ms per page, beside
+pypdfium2's raw text extraction), parse and lint times per report, CLI cold start, throughput with --jobs.
 
-    python benchmarks/bench.py [--reports 200] [--repeat 20]
+    python benchmarks/bench.py [--reports 200] [--repeat 20] [--readers-only]
 
 The generated corpus is the five seed reports with agencies, years and table numbers varied (balanced, so the
 rules do real work), written to a temporary directory.
@@ -45,12 +46,49 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+PUBLISHED = ROOT / "tests" / "reports" / "published"
+
+
+def pdf_pages(path: Path) -> int:
+    import pypdfium2
+
+    return len(pypdfium2.PdfDocument(str(path)))
+
+
+def raw_pdf_text(path: Path) -> None:
+    """The floor for PDF reading: pypdfium2's own text extraction, page by page, no layout."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(path))
+    for page in doc:
+        page.get_textpage().get_text_range()
+
+
+def bench_readers(repeat: int) -> None:
+    """Reading cost of the published forms: ms per HTML page, per .docx, per PDF page (text view + map)."""
+    from gklint.readers import read_path
+
+    print(f"{'published sample':<28}{'KB':>6}{'read ms':>9}{'pages':>6}{'ms/page':>9}{'raw pdfium ms/page':>20}")
+    for p in sorted(PUBLISHED.iterdir()):
+        if p.suffix not in (".html", ".docx", ".pdf"):
+            continue
+        read_path(p)  # warm up: lazy imports
+        ms = median_ms(lambda: read_path(p), repeat)
+        pages = pdf_pages(p) if p.suffix == ".pdf" else 1
+        raw = f"{median_ms(lambda: raw_pdf_text(p), repeat) / pages:>20.2f}" if p.suffix == ".pdf" else ""
+        print(f"{p.name:<28}{p.stat().st_size / 1024:>6.0f}{ms:>9.1f}{pages:>6}{ms / pages:>9.1f}{raw}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--readers-only", action="store_true", help="only the reading cost of HTML/Word/PDF")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
+    bench_readers(max(5, args.repeat // 2))
+    if args.readers_only:
+        return
     from gklint.api import parse_source
     from gklint.rules.engine import load_ruleset, run_rules
     from gklint.readers import read_path
