@@ -94,17 +94,23 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--color/--no-color", default=None, help="是否使用颜色（默认自动）")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入文件而不是标准输出")
 @click.option("--statistics", is_flag=True, help="只输出每条规则的问题数和涉及的文件数（批量审查用）")
+@click.option("--max-file-size", default=None, metavar="SIZE",
+              help="超过此大小的文件不检查（GK017）：字节数或 4MB、512KB；0 表示不限；默认 4MB")
+@click.option("--max-findings-per-rule", type=click.IntRange(min=0), default=None,
+              help="每条规则在每个文件最多列出的问题数，其余计入 GK019；0 表示不限；默认 100")
+@click.option("--annotate", type=click.Path(dir_okay=False),
+              help="把每个问题作为批注写入 Word 文档的副本（只用于检查单个 .docx；原文件不变）")
 def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, stdin_filename, exit_zero, color, output,
-              statistics):
+              statistics, max_file_size, max_findings_per_rule, annotate):
     """检查年度报告：文件、目录（递归查找 .txt/.md）或 -（标准输入）。
 
     退出码：0 没有错误；1 有错误级别的问题；2 用法、配置或规则包错误。
     """
-    from .config import Config, ConfigError, find_config, load_config_file
+    from .config import Config, ConfigError, find_config, load_config_file, parse_size
     from .diagnostics import Diagnostic, Severity, Span
     from .rules.engine import load_ruleset
     from .formatters import render
-    from .lint import collect_paths, lint_paths
+    from .lint import collect, lint_paths
 
     try:
         cfg_file = Path(config_path) if config_path else (None if no_config else find_config(
@@ -117,24 +123,60 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     sel = _split(select) or cfg.select
     ign = _split(ignore) + cfg.ignore
     ruleset = load_ruleset(extra).select(sel, ign)
+    bad = [*ruleset.unknown(sel + ign), *ruleset.unknown(cfg.severity, prefixes=False),
+           *ruleset.unknown(c for cs in cfg.per_file_ignores.values() for c in cs)]
+    if bad:
+        where = f"（{cfg.path}）" if cfg.path else ""
+        click.echo(f"gklint: 配置错误：没有这样的规则 {', '.join(dict.fromkeys(bad))}{where}；"
+                   "select/ignore/per-file-ignores 可用代码、代码前缀或名称，severity 只能用代码或名称；"
+                   "用 gklint rules 查看全部规则", err=True)
+        sys.exit(2)
+    try:
+        max_size = parse_size(max_file_size) if max_file_size is not None else cfg.max_file_size
+    except ValueError:
+        click.echo(f"gklint: --max-file-size 应为字节数或如 4MB 的大小，不是 {max_file_size!r}", err=True)
+        sys.exit(2)
+    max_findings = max_findings_per_rule if max_findings_per_rule is not None else cfg.max_findings_per_rule
     if (sel or ign) and not ruleset.rules and not ruleset.errors:
         click.echo(f"gklint: --select/--ignore 没有选中任何规则（{', '.join(sel + ign)}）", err=True)
         sys.exit(2)
-    files = collect_paths(paths)
+    files, empty_dirs = collect(paths)
+    for d in empty_dirs:
+        click.echo(f"gklint: 目录 {d} 中没有找到报告文件（gklint 读取 {', '.join(_suffixes())}）", err=True)
+    if not files:
+        click.echo("gklint: 没有找到报告文件（no report files found）", err=True)
+        sys.exit(2)
+    if annotate:
+        from .formatters.annotate_docx import annotate_problem
+
+        if (problem := annotate_problem(files, annotate)) is not None:
+            click.echo(f"gklint: {problem}", err=True)
+            sys.exit(2)
     missing = [p for p in files if p != "-" and not Path(p).exists()]
-    stdin_data = sys.stdin.buffer.read() if "-" in files else None
+    stdin_data = _read_stdin(max_size) if "-" in files else None
     all_diags: list[Diagnostic] = []
     sources: dict[str, str] = {}
-    for err in ruleset.errors:
-        all_diags.append(Diagnostic.at(Span.point(err.line, 1), path=err.path, code="GK902", name="bad-rule-pack",
-                                       severity=Severity.ERROR, message=f"规则包错误：{err.message}"))
+    from .rules.engine import finish
+
+    all_diags.extend(finish((Diagnostic.at(
+        Span.point(err.line, 1), path=err.path, code="GK902", name="bad-rule-pack", severity=Severity.ERROR,
+        message=f"规则包错误：{err.message}") for err in ruleset.errors), ruleset, cfg.severity, 0))
     for path, text, diags in lint_paths(files, ruleset, jobs=jobs, stdin_data=stdin_data, stdin_name=stdin_filename,
-                                        extra_dirs=extra, select=sel, ignore=ign, severities=cfg.severity):
+                                        extra_dirs=extra, select=sel, ignore=ign, severities=cfg.severity,
+                                        max_size=max_size, max_findings=max_findings):
         ignored = cfg.ignored_for(path)
         if ignored:
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
         sources[path] = text
         all_diags.extend(diags)
+    if annotate:
+        from .formatters.annotate_docx import AnnotateError, write_annotated
+
+        try:
+            write_annotated(files[0], annotate, [d for d in all_diags if d.path == files[0]])
+        except AnnotateError as exc:
+            click.echo(f"gklint: {exc}", err=True)
+            sys.exit(2)
     if statistics:
         click.echo(_statistics(all_diags, ruleset), nl=False)
         sys.exit(0 if exit_zero or not any(d.severity is Severity.ERROR for d in all_diags) else 1)
@@ -150,11 +192,25 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     except ValueError as exc:
         click.echo(f"gklint: {exc}", err=True)
         sys.exit(2)
-    if ruleset.errors or (missing and len(missing) == len(files)):
+    if (ruleset.errors and ruleset.keeps("GK902")) or (missing and len(missing) == len(files)):
         sys.exit(2)
     if exit_zero:
         sys.exit(0)
     sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
+
+
+def _suffixes() -> list[str]:
+    from .readers import report_suffixes
+
+    return list(report_suffixes())
+
+
+def _read_stdin(max_size: int | None) -> bytes:
+    """Standard input, but no more than one byte over the size limit (the reader then says GK017)."""
+    from .readers import DEFAULT_MAX_FILE_SIZE
+
+    limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
+    return sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
 
 
 def _statistics(diags, ruleset) -> str:

@@ -2,18 +2,41 @@
 
 Found upwards from the checked path (the closest file wins). Keys: ``select``, ``ignore``, ``severity``
 (code or name → error|warning|info), ``per-file-ignores`` (glob → codes), ``packs`` (extra rule-pack folders,
-relative to the config file). Unknown keys are an error (exit 2), so a typo never silently disables nothing.
+relative to the config file), ``max-file-size`` (bytes, or "4MB"/"512KB"; 0: no limit) and
+``max-findings-per-rule`` (per rule and file; 0: no cap). Unknown keys are an error (exit 2), so a typo never
+silently disables nothing; so is a rule code that does not exist (checked by the CLI against the loaded rules).
+Discovery never raises: a path that cannot be resolved or a folder that cannot be read ends the search
+(the path itself then gets its GK001 when it is read).
 """
 from __future__ import annotations
 
 import fnmatch
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs"}
+import re
+
+KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule"}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.I)
+
+
+def parse_size(value) -> int:
+    """Bytes from 4194304, "4MB", "4 MiB", "512K" (binary units); ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(value)
+        return value
+    m = _SIZE.match(str(value))
+    if not m:
+        raise ValueError(value)
+    unit = (m.group(2) or "b").lower()[0]
+    return int(float(m.group(1)) * {"b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[unit])
 
 
 class ConfigError(ValueError):
@@ -28,6 +51,8 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     packs: list[Path] = field(default_factory=list)
+    max_file_size: int | None = None          # None: gklint.readers.DEFAULT_MAX_FILE_SIZE
+    max_findings_per_rule: int | None = None  # None: gklint.rules.engine.DEFAULT_MAX_FINDINGS
 
     def ignored_for(self, path: str) -> list[str]:
         out: list[str] = []
@@ -72,23 +97,47 @@ def load_config_file(path: Path) -> Config:
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
         raise ConfigError(f"{path}: per-file-ignores 应为 文件模式 → 规则列表 的映射")
+    try:
+        max_size = parse_size(data["max-file-size"]) if "max-file-size" in data else None
+    except ValueError:
+        raise ConfigError(f"{path}: max-file-size 应为字节数或如 \"4MB\" 的大小（0 表示不限）") from None
+    max_findings = data.get("max-findings-per-rule")
+    if max_findings is not None and (not isinstance(max_findings, int) or isinstance(max_findings, bool)
+                                     or max_findings < 0):
+        raise ConfigError(f"{path}: max-findings-per-rule 应为非负整数（0 表示不限）")
     return Config(path, _as_list(data.get("select", []), "select", path), _as_list(data.get("ignore", []), "ignore", path),
                   dict(sev), {k: _as_list(v, k, path) for k, v in pfi.items()},
-                  [(path.parent / p) for p in _as_list(data.get("packs", []), "packs", path)])
+                  [(path.parent / p) for p in _as_list(data.get("packs", []), "packs", path)],
+                  max_size, max_findings)
+
+
+def _is_file(p: Path) -> bool:
+    try:
+        return p.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def find_config(start: Path) -> Path | None:
-    start = start.resolve()
-    d = start if start.is_dir() else start.parent
+    """The closest configuration file upwards from ``start``; None when there is none or ``start`` cannot be
+    resolved (a symlink loop, a folder without permission …: never an exception)."""
+    try:
+        start = start.resolve()
+        d = start if start.is_dir() else start.parent
+    except (OSError, RuntimeError, ValueError):
+        try:
+            d = Path(os.path.abspath(start)).parent
+        except (OSError, ValueError):
+            return None
     for folder in (d, *d.parents):
         for name in (".gklint.toml", ".gklint.yaml", "gklint.toml"):
-            if (folder / name).is_file():
+            if _is_file(folder / name):
                 return folder / name
         py = folder / "pyproject.toml"
-        if py.is_file():
+        if _is_file(py):
             try:
                 if "gklint" in tomllib.loads(py.read_text(encoding="utf-8")).get("tool", {}):
                     return py
-            except (OSError, tomllib.TOMLDecodeError):
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                 pass
     return None

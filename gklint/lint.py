@@ -16,56 +16,78 @@ from .readers import Source, read_bytes, read_path, report_suffixes
 
 def collect_paths(paths: Iterable[str]) -> list[str]:
     """Files as given; directories are searched recursively for the files some reader reads (.txt, .md, .html …)."""
+    return collect(paths)[0]
+
+
+def collect(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(files, directories given that hold no report file). A directory that cannot be listed (no permission,
+    a symlink loop) is returned as a file of its own, so reading it gives its GK001; hidden files and
+    folders are skipped; symlinked folders are not followed (no loops)."""
     out: list[str] = []
+    empty: list[str] = []
     suffixes = report_suffixes()
     for p in paths:
         if p == "-":
             out.append(p)
             continue
-        path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and f.name.lower().endswith(suffixes) and not any(
-                        part.startswith(".") for part in f.relative_to(path).parts):
-                    out.append(str(f))
-        else:
+        try:
+            is_dir = os.path.isdir(p)
+        except (OSError, ValueError):
+            is_dir = False
+        if not is_dir:
             out.append(p)
-    return out
+            continue
+        found: list[str] = []
+        errors: list[str] = []
+        for root, dirs, names in os.walk(p, onerror=lambda e: errors.append(e.filename or p)):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if not name.startswith(".") and name.lower().endswith(suffixes):
+                    found.append(os.path.join(root, name))
+        out.extend(sorted(errors) + sorted(found, key=lambda f: Path(f).parts))
+        if not found and not errors:
+            empty.append(p)
+    return out, empty
 
 
-def lint_source(source: Source, ruleset: RuleSet, severities: dict[str, str] | None = None) -> list[Diagnostic]:
+def lint_source(source: Source, ruleset: RuleSet, severities: dict[str, str] | None = None,
+                max_findings: int | None = None) -> list[Diagnostic]:
     parsed = parse_source(source)
-    found = run_rules(parsed, ruleset, severities=severities)
+    found = run_rules(parsed, ruleset, severities=severities, max_findings=max_findings)
     return [source.relocate(d) for d in found] if source.mapped else found
 
 
 _WORKER: dict = {}
 
 
-def _init_worker(extra_dirs, select, ignore, severities) -> None:
+def _init_worker(extra_dirs, select, ignore, severities, max_size=None, max_findings=None) -> None:
     _WORKER["rs"] = load_ruleset(extra_dirs).select(select, ignore)
     _WORKER["sev"] = severities
+    _WORKER["limits"] = (max_size, max_findings)
 
 
 def _lint_one(path: str) -> tuple[str, str, list[Diagnostic]]:
-    src = read_path(path)
-    return path, src.excerpt_text, lint_source(src, _WORKER["rs"], _WORKER["sev"])
+    max_size, max_findings = _WORKER.get("limits", (None, None))
+    src = read_path(path, max_size)
+    return path, src.excerpt_text, lint_source(src, _WORKER["rs"], _WORKER["sev"], max_findings)
 
 
 def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data: bytes | None = None,
-               stdin_name: str = "-", extra_dirs=(), select=None, ignore=None, severities=None):
-    """Yield (path, text, diagnostics) per file, in the order given."""
+               stdin_name: str = "-", extra_dirs=(), select=None, ignore=None, severities=None,
+               max_size: int | None = None, max_findings: int | None = None):
+    """Yield (path, text, diagnostics) per file, in the order given. ``max_size``: bytes beyond which a file
+    is not read (GK017; None: the default, 0: no limit); ``max_findings``: per code and file (GK019)."""
     files = [p for p in paths if p != "-"]
     if "-" in paths and stdin_data is not None:
-        src = read_bytes(stdin_data, stdin_name)
-        yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities)
+        src = read_bytes(stdin_data, stdin_name, max_size)
+        yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities, max_findings)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs > 1 and len(files) > 8:
         with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                 initargs=(list(extra_dirs), select, ignore, severities)) as ex:
+                                 initargs=(list(extra_dirs), select, ignore, severities, max_size, max_findings)) as ex:
             yield from ex.map(_lint_one, files, chunksize=max(1, len(files) // (jobs * 4)))
         return
     for p in files:
-        src = read_path(p)
-        yield p, src.excerpt_text, lint_source(src, ruleset, severities)
+        src = read_path(p, max_size)
+        yield p, src.excerpt_text, lint_source(src, ruleset, severities, max_findings)

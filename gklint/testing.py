@@ -17,7 +17,8 @@ A case file ``<CODE>.yaml``::
 ``expect: []`` is a passing case. Only the case file's rule runs (plus parse problems, which are ignored).
 Rule documentation examples are executed too (``example_cases``): in each rule's ``examples``, ``good`` is
 text found in the pack's ``examples/base.txt`` (or ``examples.base``) and ``bad`` replaces it; the good report
-must give no diagnostic of the rule and the bad one at least one.
+must give no diagnostic of the rule and the bad one at least one. Rules of kind ``internal`` (the codes gklint's
+stages emit) have no runnable examples: their tests are in gklint's own suite.
 """
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ def example_cases(ruleset: RuleSet | None = None) -> list[Case]:
     ruleset = ruleset or load_ruleset()
     out: list[Case] = []
     for r in ruleset.rules:
+        if r.kind == "internal":
+            continue  # gklint's own codes: their examples describe files and situations, not text edits
         base_name = r.examples.get("base", "examples/base.txt")
         base_path = Path(r.path).parent / base_name
         base = base_path.read_text(encoding="utf-8")

@@ -155,12 +155,12 @@ def test_pattern_rejects_bad_options(tmp_path, options, error):
         pattern_rule(tmp_path, options)
 
 
-def test_pattern_timeout_becomes_a_rule_crash_not_a_hang(tmp_path):
+def test_pattern_timeout_becomes_a_rule_timeout_not_a_hang(tmp_path):
     pytest.importorskip("regex")
     rule = pattern_rule(tmp_path, "  pattern: '(a|aa)+c'\n  timeout: 0.2")
     text = REPORT.replace("咨询电话 12345。", "咨询电话 " + "a" * 60 + "b。")
     got = [d for d in run_rules(parse_text(text, "t.txt"), RuleSet([rule], KINDS, [], []))
-           if d.code == "GK901"]
+           if d.code == "GK903"]
     assert got and "超过" in got[0].message
 
 

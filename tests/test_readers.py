@@ -99,3 +99,13 @@ def test_position_map_places_view_positions_in_the_original():
     w = src.relocate(Diagnostic.at(Span(3, 1, 3, 3), path="a.html", code="GK301", name="n", message="m"))
     assert (w.line, w.column, w.page, w.location) == (3, 1, 2, "表格 1 第 3 行第 2 格")
     assert "page" not in d.to_dict() and w.to_dict()["page"] == 2
+
+
+def test_line_numbers_in_messages_follow_the_map():
+    pm = PositionMap({1: [Segment(0, Origin(line=17, column=5))], 2: [Segment(0, Origin(line=19, column=1))],
+                      3: [Segment(0, Origin(page=4, location="第 4 页"))]})
+    html = Source("a.html", "x\ny\nz", "utf-8", (), "html", pm)
+    d = Diagnostic.at(Span.point(1, 1), path="a.html", code="GK107", name="n", message="重复（第 2 行已有；第 1–2 行）")
+    assert html.relocate(d).message == "重复（第 19 行已有；第 17–19 行）"
+    d3 = Diagnostic.at(Span.point(3, 1), path="a.pdf", code="GK502", name="n", message="为 5（第 3 行）")
+    assert html.relocate(d3).message == "为 5（第 4 页，文本视图第 3 行）"

@@ -124,7 +124,7 @@ def build(source: Source) -> Parsed:
     by_table: dict[str, list[Piece]] = {"t2": [], "t3": [], "t4": []}
     table_section: dict[str, int | None] = {}
     for number, region in regions:
-        ps = pieces_of(region)
+        ps = pieces_of(region, source.exact_rows)
         tid = {2: "t2", 3: "t3", 4: "t4"}.get(number or 0)
         if tid is None:
             votes = table_votes(ps)
@@ -135,7 +135,7 @@ def build(source: Source) -> Parsed:
         by_table[tid].extend(ps)
         table_section.setdefault(tid, number)
     tables, version, signals = align_tables(by_table, table_section)
-    flat_notes = _flattened_tables(tables, sections)
+    flat_notes, cutoffs = _flattened_tables(tables, sections)
 
     pub = pub_span = None
     for cl in chrome:
@@ -145,20 +145,32 @@ def build(source: Source) -> Parsed:
             pub_span = cl.span(m.start(), m.end())
             break
 
+    chrome = [c for c in chrome if c.line not in source.meta_lines]   # the page's own metadata is not pasted chrome
     report = Report(source.path, source.text, source.encoding, tuple(source.text.split("\n")), title, tuple(front),
                     tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span)
     cut = truncation(report)
     if cut is not None:
         report = replace(report, truncated_at=cut)
     problems.extend(_parse_problems(report, source, flat_notes))
+    for tid, (span, what) in cutoffs.items():
+        problems.append(Diagnostic.at(span, path=report.path, code="GK018", name="too-ambiguous-to-check",
+                                      severity=Severity.WARNING,
+                                      message=f"第{'二三四'[int(tid[1]) - 2]}部分统计表连在一起的数字{'、'.join(what)}"
+                                              "可能的拆法太多，超出了检查的上限，这些单元格未拆分、未检查；"
+                                              "请用分隔的表格（制表符或表格格式）提供该表"))
     return Parsed(report, problems, source)
 
 
-def _flattened_tables(tables: dict[str, Table], sections: list[Section]) -> dict[str, list[str]]:
-    """Tables 二/三/四 found only as run-together text: recover what the template's sums allow."""
+def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
+    """Tables 二/三/四 found only as run-together text: recover what the template's sums allow.
+
+    Returns the notes per recovered table and, per table, where and which runs the bounded split search gave
+    up on (GK018)."""
+    from .flattened import CUT_OFF
     from .template import load_template
 
     notes: dict[str, list[str]] = {}
+    cutoffs: dict[str, tuple[Span, list[str]]] = {}
     for tid, num in (("t2", 2), ("t3", 3), ("t4", 4)):
         t = tables.get(tid)
         sec = next((s for s in sections if s.number == num), None)
@@ -169,10 +181,13 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]) -> dict
             continue
         tdef = load_template(t.template or "2021").tables[tid]
         new, ns, resolved = align_flattened(tdef, p, num)
+        cut = [n.replace(CUT_OFF, "") for n in ns if n.endswith(CUT_OFF)]
+        if cut:
+            cutoffs[tid] = (p.span, cut)
         if new.found:
             tables[tid] = Table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
             notes[tid] = (ns, resolved)
-    return notes
+    return notes, cutoffs
 
 
 _SENTENCE_END = tuple("。！？；;.!?…”）)】")

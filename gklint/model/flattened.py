@@ -20,6 +20,7 @@ from .template import RowDef, TableDef
 from ..textnorm import fold, folded
 
 _MAX_SOLUTIONS = 50
+CUT_OFF = "拆法太多，超出检查上限，未拆分"   # the note of a run whose split search was cut off (GK018)
 
 _TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量", "申请人情况", "本年新收政府信息公开申请数量",
                 "结果维持", "尚未审结", "未经复议直接起诉", "行政事业性收费", "本年新制作数量")
@@ -40,31 +41,105 @@ def flattened_table(section):
     return None
 
 
-def _splits(s: str, k: int):
-    """All ways to cut digit string s into k non-negative integers without leading zeros."""
-    if not s.isdigit():
-        return
-    if k == 1:
-        if s and (s == "0" or s[0] != "0") and len(s) <= 7:
-            yield (int(s),)
-        return
-    for i in range(1, min(len(s) - k + 1, 7) + 1):
-        head = s[:i]
-        if len(head) > 1 and head[0] == "0":
-            break
-        for rest in _splits(s[i:], k - 1):
-            yield (int(head), *rest)
+MAX_SPLIT_STEPS = 200_000    # search steps per run of digits; more is GK018, never a hang (issue 8)
+_DIGITS = 7                  # at most 7 digits per cell (a count below ten million)
 
 
-def split_row(s: str, k: int, groups: int = 1) -> list[tuple[int, ...]]:
-    """Splits of s into `groups` groups of k values where each group's last value is the sum of the others."""
-    out = []
-    for vals in _splits(s, k * groups):
-        if all(sum(vals[g * k:g * k + k - 1]) == vals[g * k + k - 1] for g in range(groups)):
-            out.append(vals)
-            if len(out) > _MAX_SOLUTIONS:
+class TooAmbiguous(Exception):
+    """The split search for a run of digits used up its step budget."""
+
+
+class _Search:
+    """Bounded search for the ways to cut a digit string into ``groups`` groups of ``k`` values.
+
+    Values have 1-7 digits and no leading zero. With ``constrained`` each group's last value is the sum of the
+    group's others, so only the k-1 addends are enumerated and the sum is read off the digits that follow;
+    with unconstrained values the count of tails from each (value index, position) is memoised. Either way
+    the work is bounded by ``steps`` (TooAmbiguous when used up) and the kept solutions by ``limit``."""
+
+    def __init__(self, s: str, k: int, groups: int, constrained: bool, limit: int, steps: int) -> None:
+        self.s, self.k, self.groups, self.constrained = s, k, groups, constrained
+        self.limit, self.steps = limit, steps
+        self.memo: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+
+    def tick(self) -> None:
+        self.steps -= 1
+        if self.steps < 0:
+            raise TooAmbiguous
+
+    def value(self, p: int, n: int) -> int | None:
+        s = self.s
+        if p + n > len(s) or (n > 1 and s[p] == "0"):
+            return None
+        return int(s[p:p + n])
+
+    def fits(self, pos: int, values_left: int) -> bool:
+        rest = len(self.s) - pos
+        return values_left <= rest <= values_left * _DIGITS
+
+    def solutions(self) -> list[tuple[int, ...]]:
+        if not self.s.isdigit() or not self.fits(0, self.k * self.groups):
+            return []
+        return self.tails(0, 0)
+
+    def tails(self, g: int, pos: int) -> list[tuple[int, ...]]:
+        """Solutions for groups g.. starting at pos (at most limit + 1)."""
+        if g == self.groups:
+            return [()] if pos == len(self.s) else []
+        key = (g, pos)
+        if key in self.memo:
+            return self.memo[key]
+        out: list[tuple[int, ...]] = []
+        for end, vals in self.group(pos, self.groups - g - 1):
+            for tail in self.tails(g + 1, end):
+                out.append(vals + tail)
+                if len(out) > self.limit:
+                    break
+            if len(out) > self.limit:
                 break
-    return out
+        self.memo[key] = out
+        return out
+
+    def group(self, pos: int, groups_after: int):
+        """(end, values) of one group starting at pos that leaves room for the groups after it."""
+        k, after = self.k, groups_after * self.k
+        found: list[tuple[int, tuple[int, ...]]] = []
+
+        def dfs(q: int, vals: tuple[int, ...], acc: int) -> None:
+            self.tick()
+            if len(vals) == k - 1 and self.constrained:
+                t = str(acc)
+                if self.s.startswith(t, q) and self.fits(q + len(t), after):
+                    found.append((q + len(t), vals + (acc,)))
+                return
+            if len(vals) == k:
+                if self.fits(q, after):
+                    found.append((q, vals))
+                return
+            left = k - len(vals) - 1          # values after this one in the group
+            for n in range(1, _DIGITS + 1):
+                v = self.value(q, n)
+                if v is None:
+                    break
+                if not self.fits(q + n, left + after):
+                    if len(self.s) - (q + n) < left + after:
+                        break             # longer values leave even less room
+                    continue
+                dfs(q + n, vals + (v,), acc + v)
+
+        dfs(pos, (), 0)
+        return found
+
+
+def _splits(s: str, k: int, limit: int = 50, steps: int = MAX_SPLIT_STEPS) -> list[tuple[int, ...]]:
+    """Ways (at most limit + 1) to cut digit string s into k non-negative integers without leading zeros."""
+    return _Search(s, k, 1, False, limit, steps).solutions()
+
+
+def split_row(s: str, k: int, groups: int = 1, steps: int = MAX_SPLIT_STEPS) -> list[tuple[int, ...]]:
+    """Splits of s into `groups` groups of k values where each group's last value is the sum of the others
+    (at most _MAX_SOLUTIONS + 1). Raises TooAmbiguous when the bounded search cannot decide."""
+    return _Search(s, k, groups, True, _MAX_SOLUTIONS, steps).solutions()
 
 
 def _label_forms(r: RowDef) -> list[str]:
@@ -147,8 +222,14 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
         for m in re.finditer(r"尚未审结总计(\d{15,})", text.f):
             pass
         if m:
-            sols = split_row(m.group(1), 5, 3)
-            if len(sols) == 1:
+            try:
+                sols = split_row(m.group(1), 5, 3)
+            except TooAmbiguous:
+                sols = None
+                notes.append(f"表四“{m.group(1)[:40]}”{CUT_OFF}")
+            if sols is None:
+                pass
+            elif len(sols) == 1:
                 for g, r in enumerate(tdef.rows):
                     vals = sols[0][g * 5:g * 5 + 5]
                     cells, pos = [], m.start(1) + sum(len(str(v)) for v in sols[0][:g * 5])
@@ -161,6 +242,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
     else:
         hits = _find_rows(text, tdef)
         pending: dict[str, list] = {}
+        cut: list[str] = []
         for i, (a, b, r) in enumerate(hits):
             nxt = hits[i + 1][0] if i + 1 < len(hits) else len(text.f)
             m = re.match(r"\d+(?:\.\d+)?", text.f[b:nxt])
@@ -174,18 +256,25 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
                 continue
             label_span = text.span(a, b)
             k = len(r.cols)
-            if k == 1:
+            if len(run) > 15 * k:
+                vals = []   # more digits than k counts can have (and int() of thousands of digits raises)
+            elif k == 1:
                 if "." in run and tdef.columns[r.cols[0]].type == "decimal":
                     vals = [(Decimal(run),)]
                 elif "." in run:
                     vals = []
                 else:
                     vals = [(int(run),)]
-            elif tdef.id == "t3":
-                vals = split_row(run, k) if run.isdigit() else []
             else:
-                vals = list(itertools.islice(_splits(run, k), _MAX_SOLUTIONS + 1)) if run.isdigit() else []
-            if len(vals) == 1:
+                try:
+                    vals = ((split_row(run, k) if tdef.id == "t3" else _splits(run, k, _MAX_SOLUTIONS))
+                            if run.isdigit() else [])
+                except TooAmbiguous:
+                    vals = None
+            if vals is None:
+                cut.append(r.id)
+                pending[r.id] = [r, label_span, b, run, []]
+            elif len(vals) == 1:
                 rows[r.id] = Row(tdef.id, r.id, r.label, r.label, label_span, "exact",
                                  _cells_from(text, tdef, r, b, run, vals[0]), k, k)
             else:
@@ -193,7 +282,10 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
         if tdef.id == "t3" and pending:
             _resolve_by_columns(tdef, text, rows, pending, resolved)
         for rid, (r, span, b, run, vals) in pending.items():
-            notes.append(f"“{r.label}”的“{run}”有 {len(vals) if len(vals) <= _MAX_SOLUTIONS else '多'} 种拆法")
+            if rid in cut:
+                notes.append(f"“{r.label}”的“{run[:40]}”{CUT_OFF}")
+            else:
+                notes.append(f"“{r.label}”的“{run}”有 {len(vals) if len(vals) <= _MAX_SOLUTIONS else '多'} 种拆法")
             run_span = text.span(b, b + len(run)) if run else span
             cells = tuple(Cell(tdef.id, r.id, c, run, None, UNSPLIT, run_span) for c in r.cols)
             rows[rid] = Row(tdef.id, r.id, r.label, r.label, span, "exact", cells, len(r.cols), len(r.cols))
@@ -211,12 +303,15 @@ def _resolve_by_columns(tdef: TableDef, text: _Text, rows: dict, pending: dict, 
     if any(not c for c in choices) or len(choices) > 4 or _product(len(c) for c in choices) > 20000:
         return
     outcome = [r.id for r in tdef.rows if r.id.startswith("3.") and r.id != "3.7" and not r.group]
+    if not all(k in rows or k in pending for k in ("1", "2", "3.7", "4", *outcome)):
+        return
+    base = {rid: row_vals(rows[rid]) for rid in rows}
+    if any(v is None for vals in base.values() for v in vals):
+        return
     good = []
     for combo in itertools.product(*choices):
-        vals = {rid: row_vals(rows[rid]) for rid in rows}
+        vals = dict(base)
         vals.update(dict(zip(ids, combo)))
-        if not all(k in vals for k in ("1", "2", "3.7", "4", *outcome)):
-            return
         ok = all(vals["3.7"][c] == sum(vals[o][c] for o in outcome) and
                  vals["1"][c] + vals["2"][c] == vals["3.7"][c] + vals["4"][c] for c in range(7))
         if ok:

@@ -27,6 +27,9 @@ _DEC = re.compile(r"^[-+]?\d+\.\d+$")
 _UNIT = re.compile(r"^([-+]?\d+(?:\.\d+)?)(万元|元|件|条|个|项)$")
 
 
+MAX_NUMBER_CHARS = 20
+
+
 @lru_cache(maxsize=8192)
 def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
     """The kind and value of a cell's text: number, blank, placeholder or text."""
@@ -35,6 +38,8 @@ def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
         return BLANK, None
     if f in PLACEHOLDERS:
         return PLACEHOLDER, None
+    if len(f) > MAX_NUMBER_CHARS:
+        return TEXT, None   # no count has 20 digits; int() of thousands of digits even raises (fuzzing, issue 8)
     if _INT.match(f):
         return NUMBER, int(f)
     if _THOUSANDS.match(f):
@@ -53,7 +58,7 @@ class Piece:
     f: str               # folded
     span: Span
     row_start: bool      # first piece of a physical table row (TROW)
-    layout: str          # "tab", "pipe", "line"
+    layout: str          # "tab", "pipe", "line"; "grid": a tab row a reader knows is complete (HTML, Word)
 
 
 def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
@@ -71,17 +76,17 @@ def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
     return out
 
 
-def pieces_of(lines: list[tuple[str, Line]]) -> list[Piece]:
-    """The cell stream of some table lines (terminal, line)."""
+def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
+    """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
     for kind, line in lines:
         if kind == "TSEP":
             continue
         if kind == "TROW":
-            layout = "tab" if "\t" in line.text else "pipe"
-            parts = _split_row(line, "\t" if layout == "tab" else "|")
+            layout = ("grid" if line.line in exact else "tab") if "\t" in line.text else "pipe"
+            parts = _split_row(line, "|" if layout == "pipe" else "\t")
             filled = [(t, o) for t, o in parts if t.strip(" \u00a0\u3000\t")]
-            if len(filled) <= 1:
+            if len(filled) <= 1 and layout != "grid":
                 # "0 |" one cell per line with a stray pipe: a cell line, not a row
                 layout, parts = "line", filled
         else:
@@ -159,7 +164,8 @@ class Labels:
         best, best_ratio = None, 0.0
         for r in self.table.rows:
             rc = r.core
-            if len(core) >= 4 and (rc.startswith(core) and len(core) >= 0.5 * len(rc) or core.startswith(rc)):
+            if len(core) >= 4 and (rc.startswith(core) and len(core) >= 0.5 * len(rc)
+                                   or core.startswith(rc) and len(rc) >= 4):
                 ratio = 0.95
             else:
                 ratio = difflib.SequenceMatcher(None, core, rc).ratio()
@@ -220,7 +226,7 @@ def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
             v.pop()
         while v and not v[0].f:
             v.pop(0)
-    elif layout == "pipe":
+    elif layout in ("pipe", "grid"):   # only merged cells' extra slots; a blank cell stays
         while len(v) > expected and not v[0].f:
             v.pop(0)
         while len(v) > expected and not v[-1].f:
@@ -256,9 +262,18 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
     headers: list[HeaderLabel] = []
     notes: list[str] = []
     cur: _RowAcc | None = None
+    group: tuple[RowDef, Piece] | None = None   # a group label (（六）其他处理) just seen in this tab row
     for p in pieces:
-        if p.row_start and cur is not None:
-            cur = None
+        if p.row_start:
+            cur = group = None
+        if group is not None and p.f and _is_value(p):
+            # the 2019 shape in a 2021 table: values straight after the group label, no sub-row labels. They
+            # are the group's last sub-row (（六）… → 3. 其他); the other sub-rows are then missing (GK202)
+            last = [r for r in table.rows if r.id.startswith(group[0].id + ".") and not r.group][-1:]
+            if last and last[0].id not in found:
+                cur = _RowAcc(LabelMatch(last[0], "fuzzy"), group[1], layout=group[1].layout)
+                found[last[0].id] = cur
+            group = None
         if not p.f:
             if cur is not None and p.layout != "line":
                 cur.values.append(p)
@@ -267,7 +282,9 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
         if m is not None:
             if m.row.group:
                 cur = None
+                group = (m.row, p) if p.layout == "tab" else None
                 continue
+            group = None
             prev = found.get(m.row.id)
             if prev is not None and any(v.f for v in prev.values):
                 notes.append(f"duplicate row {m.row.id} at line {p.span.line}")
@@ -318,7 +335,8 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
         if any(_is_value(p) and p.f for p in row_pieces):
             layout = row_pieces[0].layout
             vs = [p for p in row_pieces if _is_value(p)]
-            values.extend(_trim(vs, layout, 0) if layout == "tab" else vs)
+            values.extend(_trim(vs, layout, 0) if layout == "tab" else
+                          _trim(vs, layout, sum(len(r.cols) for r in table.rows)) if layout == "grid" else vs)
         row_pieces.clear()
 
     for p in pieces:

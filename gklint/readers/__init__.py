@@ -8,6 +8,8 @@ it is. A reader never raises; ``read_bytes`` turns a reader that does into a GK0
 """
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from .base import Origin, PositionMap, Reader, Segment, SimpleReader, Source, fa
 from .text import decode
 
 __all__ = ["Origin", "PositionMap", "Reader", "Segment", "SimpleReader", "Source", "decode", "failed",
-           "problem", "read_bytes", "read_path", "readers", "report_suffixes"]
+           "problem", "read_bytes", "read_path", "readers", "report_suffixes", "unreadable",
+           "DEFAULT_MAX_FILE_SIZE"]
 
 SNIFF_BYTES = 8192
 
@@ -57,25 +60,70 @@ def reader_for(data: bytes, path: str) -> Reader:
     return next(r for r in rs if r.name == "text")
 
 
-def read_bytes(data: bytes, path: str = "<stdin>") -> Source:
-    """Read one report's bytes with the reader its content (or else its name) calls for."""
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+"""Bytes beyond which a file is not read (GK017); real reports are under 200 KB. ``max-file-size`` in the
+configuration or ``--max-file-size`` raise it; 0 means no limit."""
+
+
+def _size_text(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} 字节"
+
+
+def too_large(path: str, size: int, limit: int) -> Source:
+    """The one diagnostic of a file over the size limit; the file is not read any further."""
+    return Source(path, "", "", (Diagnostic.at(
+        Span.point(1, 1), path=path, code="GK017", name="file-too-large", severity=Severity.ERROR,
+        message=f"文件有 {_size_text(size)}，超过了 {_size_text(limit)} 的上限（年度报告一般不到 200 KB），未检查；"
+                "确实需要检查时用 --max-file-size 或配置项 max-file-size 提高上限"),))
+
+
+def _limit(max_size: int | None) -> int:
+    return DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
+
+
+def read_bytes(data: bytes, path: str = "<stdin>", max_size: int | None = None) -> Source:
+    """Read one report's bytes with the reader its content (or else its name) calls for.
+
+    Bytes over ``max_size`` (default ``DEFAULT_MAX_FILE_SIZE``; 0: no limit) give one GK017 and are not read;
+    a file with no text at all gives GK015 (unless its reader already said why)."""
+    limit = _limit(max_size)
+    if limit and len(data) > limit:
+        return too_large(path, len(data), limit)
     reader = reader_for(data, path)
     try:
-        return reader.read(data, path)
+        src = reader.read(data, path)
     except Exception as exc:  # noqa: BLE001 - the contract: bad input never crashes gklint
         return failed(path, reader.name, "GK009", "parser-failure",
                       f"读取{reader.name}文件时出现内部错误（{exc.__class__.__name__}: {exc}），"
                       "请把该文件报告给 gklint 维护者")
+    if not src.text.strip() and not any(d.severity is Severity.ERROR for d in src.problems):
+        what = "是空的" if not data else "只有空白字符"
+        src = replace(src, problems=(*src.problems, Diagnostic.at(
+            Span.point(1, 1), path=path, code="GK015", name="empty-file", severity=Severity.ERROR,
+            message=f"文件{what}，没有可检查的内容")))
+    return src
 
 
-def read_path(path: str | Path) -> Source:
+def read_path(path: str | Path, max_size: int | None = None) -> Source:
     """Read one file; an unreadable file becomes a Source with a GK001 diagnostic, never an exception."""
     p = str(path)
+    limit = _limit(max_size)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        return Source(p, "", "", (Diagnostic.at(
-            Span.point(1, 1), path=p, code="GK001", name="unreadable-file", severity=Severity.ERROR,
-            message=f"无法读取文件：{reason}"),))
-    return read_bytes(data, p)
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if limit and size > limit:
+                return too_large(p, size, limit)
+            data = fh.read(limit + 1) if limit else fh.read()
+    except (OSError, RuntimeError, ValueError) as exc:
+        return unreadable(p, exc)
+    if limit and len(data) > limit:  # grew while being read, or a device
+        return too_large(p, len(data), limit)
+    return read_bytes(data, p, max_size=0)
+
+
+def unreadable(path: str, exc: BaseException) -> Source:
+    """GK001 for a path that cannot be read (missing, a directory, no permission, a symlink loop …)."""
+    reason = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+    return Source(path, "", "", (Diagnostic.at(
+        Span.point(1, 1), path=path, code="GK001", name="unreadable-file", severity=Severity.ERROR,
+        message=f"无法读取文件：{reason}"),))

@@ -16,6 +16,7 @@ Readers are plugins: ``gklint_readers`` returns ``Reader`` objects (see ``gklint
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -90,6 +91,10 @@ class PositionMap:
         return o
 
 
+# how rule messages cite a line of the view: "第 37 行", "第 71–73 行"
+_LINE_REF = re.compile(r"第 (\d+)(?:–(\d+))? 行")
+
+
 @dataclass(frozen=True)
 class Source:
     """A report as read: the text view, its encoding, read problems, and where the view came from."""
@@ -101,6 +106,12 @@ class Source:
     format: str = "text"                       # text | markdown | html | docx | pdf | …
     positions: PositionMap | None = field(default=None, compare=False)
     original: str | None = field(default=None, compare=False, repr=False)   # decoded original (HTML) for excerpts
+    # view lines that are complete table rows (HTML/Word grids): every field is a cell or a merged cell's slot,
+    # so an empty first/last field is a blank cell, not a lost row edge as in pasted text
+    exact_rows: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    # view lines the reader made from the page's own metadata (HTML <title>/<meta>, its 发布时间/来源 bar): read
+    # like any line (the publication date), but not text the author pasted into the report (no GK602)
+    meta_lines: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def excerpt_text(self) -> str:
@@ -152,7 +163,21 @@ class Source:
                 changes["end_line"], changes["end_column"] = changes["line"], changes["column"] + 1
             if (changes["end_line"], changes["end_column"]) <= (changes["line"], changes["column"]):
                 changes["end_line"], changes["end_column"] = changes["line"], changes["column"] + 1
+        message = _LINE_REF.sub(self._line_ref, d.message)
+        if message != d.message:
+            changes["message"] = message
         return d.moved(**changes)
+
+    def _line_ref(self, m: "re.Match[str]") -> str:
+        """A message's "第 N 行" (a view line) said in the original's terms: the HTML source line, or for
+        Word/PDF the place in the document and the view line (``表格 2 第 5 行第 3 格，文本视图第 37 行``)."""
+        a = self.place(int(m.group(1)), 1)
+        b = self.place(int(m.group(2)), 1) if m.group(2) else a
+        if "line" in a:
+            lo, hi = a["line"], b.get("line", a["line"])
+            return f"第 {lo} 行" if lo == hi else f"第 {lo}–{hi} 行"
+        where = a.get("location") or (f"第 {a['page']} 页" if "page" in a else None)
+        return f"{where}，文本视图{m.group(0)}" if where else m.group(0)
 
 
 class Reader(Protocol):

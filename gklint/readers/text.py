@@ -1,12 +1,13 @@
 """Reader for plain text and Markdown: the view is the file, its lines and columns those of the original.
 
-Decoding: UTF-8 (with or without BOM), UTF-16 with BOM, then GB18030 (a superset of GBK and GB2312, the usual
+Decoding: UTF-8 (with or without BOM), UTF-16 with BOM (or without one: GK016), then GB18030 (a superset of GBK and GB2312, the usual
 encodings of Chinese government files). Nothing is guessed silently: a file that is not valid UTF-8 but is
 valid GB18030 is decoded as GB18030 and says so (``Source.encoding``); one that is neither is an error
 diagnostic (GK002) and is decoded with replacement characters so that the rest of the pipeline still runs.
 
 Newlines (CRLF, CR) are normalised to LF; that changes no line or column. The BOM is dropped, so column 1 is
-the first character of the text.
+the first character of the text. HTML comments are blanked out (``blank_html_comments``), also without moving
+anything: a ``<!-- … -->`` after a heading must not unmake the heading.
 """
 from __future__ import annotations
 
@@ -22,11 +23,40 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(text[:20000]) // 200)
 
 
+def _plausible(ch: str) -> bool:
+    o = ord(ch)
+    return (32 <= o < 127 or ch in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2010 <= o <= 0x206F or 0x3400 <= o <= 0x4DBF or 0xA0 <= o <= 0xFF)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM: of the two byte orders, the one whose decoding is (at least 95 %) ASCII, CJK and
+    CJK punctuation. Binary data decoded as UTF-16 spreads over the whole BMP and is refused; so is the wrong
+    byte order of a real report (它的汉字变成谚文、数字变成注音符号). None when it is not UTF-16."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        if "\x00" not in text and sum(map(_plausible, sample)) >= 0.95 * len(sample):
+            return text
+    return None
+
+
 def decode(data: bytes, path: str = "<stdin>") -> Source:
     problems: list[Diagnostic] = []
     encoding = None
     text = None
-    if data.startswith(b"\xef\xbb\xbf"):
+    if (b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+            and (text := _utf16_without_bom(data)) is not None):
+        encoding = "utf-16 (no BOM)"
+        problems.append(Diagnostic.at(
+            Span.point(1, 1), path=path, code="GK016", name="utf16-without-bom", severity=Severity.INFO,
+            message="文件是没有字节顺序标记（BOM）的 UTF-16 编码，已按 UTF-16 解码；建议另存为 UTF-8"))
+    elif data.startswith(b"\xef\xbb\xbf"):
         data, encoding = data[3:], "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -56,7 +86,24 @@ def decode(data: bytes, path: str = "<stdin>") -> Source:
             message="文件不是文本格式的报告（含有二进制内容），无法检查；请提供 .txt、.md 或网页文本"))
         text = ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(path, text, encoding or "utf-8", tuple(problems))
+    return Source(path, blank_html_comments(text), encoding or "utf-8", tuple(problems))
+
+
+def blank_html_comments(text: str) -> str:
+    """``<!-- … -->`` (Markdown and crawled text carry them; they are not the report's text) replaced by spaces,
+    newlines kept, so no line or column moves. Linear: one find per comment, an unclosed one is left alone."""
+    if "<!--" not in text:
+        return text
+    out, pos = [], 0
+    while (i := text.find("<!--", pos)) >= 0:
+        j = text.find("-->", i + 4)
+        if j < 0:
+            break
+        out.append(text[pos:i])
+        out.append("".join(ch if ch == "\n" else " " for ch in text[i:j + 3]))
+        pos = j + 3
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _is_markdown(path: str) -> bool:

@@ -1,10 +1,17 @@
 """Stage 4: run a rule set over a parsed report.
 
 Rules are grouped by check kind; each rule runs once per report over the shared model (no re-scanning of the
-text per rule). A rule that raises becomes one GK901 diagnostic for that file; the other rules go on.
+text per rule). A rule that raises becomes one GK901 diagnostic for that file (GK903 when its regular
+expressions ran out of time); the other rules go on.
+
+Every code gklint emits is a documented rule (the reader, parser and engine codes GK0xx/GK9xx are rules of kind
+``internal`` that never run), so ``select``/``ignore``/``severity`` apply to all diagnostics alike; a code no
+rule documents (a third-party reader's) is always kept. At most ``max_findings`` diagnostics per code and file
+are kept; the rest are counted in one GK019.
 """
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -16,6 +23,9 @@ from .checks import Finding, Kind
 from ..diagnostics import Diagnostic, Severity, Span
 from ..model import Report
 from .loader import Pack, Rule, RuleError, load_pack, render_message
+from .saferegex import RegexTimeout
+
+DEFAULT_MAX_FINDINGS = 100       # per rule (code) and file; 0 = no cap
 
 
 class Resolver:
@@ -54,9 +64,46 @@ class RuleSet:
     kinds: dict[str, Kind]
     packs: list[Pack]
     errors: list[RuleError]
+    known: tuple[Rule, ...] = ()      # every loaded rule, before select/ignore
+    ignored: frozenset[str] = frozenset()   # codes of known rules that `ignore` matched
 
     def by_code(self) -> dict[str, Rule]:
         return {r.code: r for r in self.rules}
+
+    @cached_property
+    def selected_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.rules)
+
+    @cached_property
+    def known_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in (self.known or self.rules))
+
+    @cached_property
+    def always_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in (self.known or self.rules) if r.kind == "internal" and r.opt("always"))
+
+    def keeps(self, code: str) -> bool:
+        """Whether a diagnostic with this code is reported under the current select/ignore: a selected code;
+        a code no rule documents; or an ``always`` internal code (a file or a selected rule that could not be
+        checked at all: GK001, GK017, GK901 …) that ``ignore`` does not name."""
+        return (code in self.selected_codes or code not in self.known_codes
+                or (code in self.always_codes and code not in self.ignored))
+
+    def unknown(self, items: Iterable[str], *, prefixes: bool = True) -> list[str]:
+        """The selectors among ``items`` that name no rule: not a code, a name, an alias, ``ALL`` or (when
+        ``prefixes``) a prefix of a code. ``GK6O5`` or ``GK2O4`` (a letter O) is not a prefix of anything."""
+        rules = self.known or tuple(self.rules)
+        names = {r.name for r in rules} | {a for r in rules for a in r.aliases}
+        codes = {r.code for r in rules}
+        bad = []
+        for item in items:
+            s = item.strip()
+            if not s or s in codes or s in names or s == "ALL":
+                continue
+            if prefixes and re.fullmatch(r"[A-Z]{2,4}\d{0,2}", s) and any(c.startswith(s) for c in codes):
+                continue
+            bad.append(s)
+        return bad
 
     def select(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> "RuleSet":
         """Keep rules matching any of ``select`` (codes, prefixes or names) and none of ``ignore``."""
@@ -67,7 +114,9 @@ class RuleSet:
             return any(rule.code.startswith(p) or p == rule.name or p in rule.aliases or p == "ALL" for p in pats)
 
         rules = [r for r in self.rules if (not sel or hit(r, sel)) and not hit(r, ign)]
-        return RuleSet(rules, self.kinds, self.packs, self.errors)
+        known = self.known or tuple(self.rules)
+        ignored = self.ignored | {r.code for r in known if hit(r, ign)}
+        return RuleSet(rules, self.kinds, self.packs, self.errors, known, frozenset(ignored))
 
 
 def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object] = ()) -> RuleSet:
@@ -106,7 +155,7 @@ def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object
             seen[r.code] = r.path
             rules.append(r)
     rules.sort(key=lambda r: r.code)
-    return RuleSet(rules, kinds, packs, errors)
+    return RuleSet(rules, kinds, packs, errors, tuple(rules))
 
 
 def _diagnostic(rule: Rule, f: Finding, path: str) -> Diagnostic:
@@ -117,32 +166,69 @@ def _diagnostic(rule: Rule, f: Finding, path: str) -> Diagnostic:
 
 
 def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,
-              severities: dict[str, str] | None = None) -> list[Diagnostic]:
+              severities: dict[str, str] | None = None, max_findings: int | None = None) -> list[Diagnostic]:
+    """The rules' findings and the read/parse problems, under the rule set's select/ignore, ``severities``
+    (code or name → severity, for every code) and the cap of ``max_findings`` per code (None: the default)."""
     report = parsed.report
     ctx = Context(report, settings or {})
     out: list[Diagnostic] = list(parsed.problems)
-    if not report.text.strip() and any(d.severity is Severity.ERROR for d in parsed.problems):
-        return out
-    if any(d.code == "GK006" for d in parsed.problems):
-        return out  # legacy format: reported once, no current-format rules
+    if not (not report.text.strip() and any(d.severity is Severity.ERROR for d in parsed.problems)) \
+            and not any(d.code == "GK006" for d in parsed.problems):  # legacy format: reported once, no rules
+        out.extend(_run(report, ruleset, ctx))
+    return finish(out, ruleset, severities, DEFAULT_MAX_FINDINGS if max_findings is None else max_findings)
+
+
+def _run(report: Report, ruleset: RuleSet, ctx: Context):
     for rule in ruleset.rules:
-        if not rule.applies_to(report.template):
+        if rule.kind == "internal" or not rule.applies_to(report.template):
             continue
         kind = ruleset.kinds.get(rule.kind)
         if kind is None:
             continue
         try:
             findings = list(kind.func(rule, report, ctx))
+        except RegexTimeout as exc:
+            yield Diagnostic.at(Span.point(1, 1), path=report.path, code="GK903", name="rule-timeout",
+                                severity=Severity.WARNING,
+                                message=f"规则 {rule.code}（{rule.name}）在本文件上停止：{exc}；其他规则照常检查")
+            continue
         except Exception as exc:  # noqa: BLE001 - a crashing rule must not stop the others
             tb = traceback.extract_tb(exc.__traceback__)[-1]
-            out.append(Diagnostic.at(Span.point(1, 1), path=report.path, code="GK901", name="rule-crashed",
-                                     severity=Severity.ERROR,
-                                     message=f"规则 {rule.code}（{rule.name}）运行出错：{exc.__class__.__name__}: {exc}"
-                                             f"（{Path(tb.filename).name}:{tb.lineno}），其他规则照常检查"))
+            yield Diagnostic.at(Span.point(1, 1), path=report.path, code="GK901", name="rule-crashed",
+                                severity=Severity.ERROR,
+                                message=f"规则 {rule.code}（{rule.name}）运行出错：{exc.__class__.__name__}: {exc}"
+                                        f"（{Path(tb.filename).name}:{tb.lineno}），其他规则照常检查")
             continue
         for f in findings:
-            d = _diagnostic(rule, f, report.path)
-            if severities and (rule.code in severities or rule.name in severities):
-                d = replace(d, severity=Severity.parse(severities.get(rule.code) or severities[rule.name]))
-            out.append(d)
+            yield _diagnostic(rule, f, report.path)
+
+
+def finish(diags: Iterable[Diagnostic], ruleset: RuleSet, severities: dict[str, str] | None = None,
+           max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Diagnostic]:
+    """Select/ignore, severity overrides and the per-code cap, for every diagnostic of one file."""
+    out: list[Diagnostic] = []
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for d in diags:
+        if not ruleset.keeps(d.code):
+            continue
+        if severities:
+            sev = severities.get(d.code) or severities.get(d.name)
+            if sev:
+                d = replace(d, severity=Severity.parse(sev))
+        counts[d.code] = counts.get(d.code, 0) + 1
+        names[d.code] = d.name
+        if max_findings and counts[d.code] > max_findings:
+            continue
+        out.append(d)
+    if max_findings:
+        path = out[0].path if out else ""
+        for code, n in counts.items():
+            if n > max_findings and ruleset.keeps("GK019"):
+                d = Diagnostic.at(Span.point(1, 1), path=path, code="GK019", name="findings-capped",
+                                  severity=Severity.INFO,
+                                  message=f"规则 {code}（{names[code]}）在本文件共有 {n} 条问题，只列出前 {max_findings} 条，"
+                                          f"其余 {n - max_findings} 条未列出（--max-findings-per-rule 可调整上限）")
+                sev = severities and (severities.get("GK019") or severities.get("findings-capped"))
+                out.append(replace(d, severity=Severity.parse(sev)) if sev else d)
     return out

@@ -403,10 +403,11 @@ def _depth_check(tree: Tree) -> None:
 
 @functools.lru_cache(maxsize=None)
 def _parser() -> Lark:
-    # cache=True: Lark keeps the analysed grammar in the temp folder (keyed by grammar and options), so a cold
-    # CLI start does not rebuild the LALR tables; an unwritable temp folder just means no cache
+    # No cache=True: Lark's cache is a pickle under a predictable name in the shared temp folder, and unpickling
+    # a file another user can write runs their code (issue 8). Building the LALR tables takes ~15 ms, once per
+    # process and only when a rule pack has expressions; tests/test_hardening.py forbids `cache=` in gklint/.
     return Lark(grammar_path("expr.lark").read_text(encoding="utf-8"), parser="lalr",
-                propagate_positions=True, maybe_placeholders=False, cache=True)
+                propagate_positions=True, maybe_placeholders=False)
 
 
 _FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "ID": "an id", "STRING": "a quoted id",

@@ -3,6 +3,12 @@
 One rule per YAML file, ``rules/<pack>/<CODE>.yaml`` (the file stem is the code). Loading is strict: an unknown
 key, a wrong type, an unknown kind or an unknown option is a ``RuleError`` that names the file and line.
 YAML is loaded with ``yaml.safe_load`` semantics (SafeLoader); nothing in a rule file is executed.
+
+A pack is data from someone else, so loading it is bounded too (issue 8): a file over ``MAX_RULE_FILE`` bytes,
+YAML aliases (``*name``: the billion laughs), nesting deeper than ``MAX_YAML_DEPTH``, a list or mapping longer
+than ``MAX_ITEMS``, more than ``MAX_RULES`` rule files, a regular expression that would cost too much
+(``gklint.rules.saferegex``) or a ``foreach`` of more than ``MAX_BINDINGS`` combinations is refused: a
+``RuleError`` (GK902) naming the file, the line and the limit.
 """
 from __future__ import annotations
 
@@ -18,6 +24,12 @@ from ..diagnostics import Severity
 
 # libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python safe loader
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_RULE_FILE = 256 * 1024      # bytes of one rule file or pack.yaml
+MAX_RULES = 2000                 # rule files in one pack
+MAX_YAML_DEPTH = 20              # nesting of mappings and lists
+MAX_ITEMS = 500                  # entries of one list or mapping
+MAX_YAML_NODES = 50_000          # scalars, lists and mappings in one file
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -98,17 +110,58 @@ def _typename(t) -> str:
     return {str: "字符串", dict: "映射", list: "列表", int: "整数", bool: "布尔值", float: "数字"}.get(t, t.__name__)
 
 
-def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
+def read_limited(path: Path) -> str:
+    """A pack file's text, refused (RuleError) over MAX_RULE_FILE bytes without reading it all."""
     p = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_RULE_FILE + 1)
+        if len(data) > MAX_RULE_FILE:
+            raise RuleError(p, 1, f"文件过大（超过 {MAX_RULE_FILE // 1024} KB 的上限）")
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(p, 1, f"无法读取规则文件：{exc}") from None
+
+
+def safe_yaml(text: str, p: str) -> tuple[Any, yaml.Node | None]:
+    """Load a pack's YAML with bounded cost: the event stream is checked first (no aliases, bounded depth,
+    node count and list/mapping lengths), then the document is composed and constructed."""
+    try:
+        depth, nodes, counts = 0, 0, [0]
+        per_item = [1]                             # events per entry: 2 in a mapping (key and value), 1 in a list
+        for ev in yaml.parse(text, Loader=_Loader):
+            line = ev.start_mark.line + 1
+            if isinstance(ev, yaml.AliasEvent):
+                raise RuleError(p, line, f"不允许使用 YAML 别名（*{ev.anchor}）：规则包中每个值都要写出来")
+            if isinstance(ev, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                nodes += 1
+                counts[-1] += 1
+                if nodes > MAX_YAML_NODES:
+                    raise RuleError(p, line, f"YAML 内容过多（超过 {MAX_YAML_NODES} 个值的上限）")
+                if counts[-1] > per_item[-1] * MAX_ITEMS:
+                    raise RuleError(p, line, f"列表或映射过长（超过 {MAX_ITEMS} 项的上限）")
+            if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                counts.append(0)
+                per_item.append(2 if isinstance(ev, yaml.MappingStartEvent) else 1)
+                if depth > MAX_YAML_DEPTH:
+                    raise RuleError(p, line, f"YAML 嵌套过深（超过 {MAX_YAML_DEPTH} 层的上限）")
+            elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+                counts.pop()
+                per_item.pop()
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleError(p, mark.line + 1 if mark else 1, f"YAML 语法错误：{getattr(exc, 'problem', exc)}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(p, 1, f"无法读取规则文件：{exc}") from None
+    return data, node
+
+
+def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
+    p = str(path)
+    text = read_limited(path)
+    data, node = safe_yaml(text, p)
     if not isinstance(data, dict):
         raise RuleError(p, 1, "规则文件必须是一个映射（key: value）")
     lines = _key_lines(node)
@@ -151,6 +204,17 @@ def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
                             f"检查类型 {kind.name} 没有选项 {key!r}（可用：{', '.join(kind.options) or '无'}）")
         if not isinstance(value, spec.type) or (isinstance(value, bool) and spec.type in (int, (int, float))):
             raise RuleError(p, opt_lines.get(key, 1), f"选项 {key!r} 应为{_typename(spec.type)}")
+        if getattr(spec, "regex", False) and value:
+            from .saferegex import check as check_regex
+
+            items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) \
+                else [(None, value)]
+            for sub, pattern in items:
+                name = key if sub is None else f"{key}[{sub!r}]" if isinstance(value, dict) else f"{key}[{sub}]"
+                try:
+                    check_regex(pattern)
+                except ValueError as exc:
+                    raise RuleError(p, opt_lines.get(key, 1), f"选项 {name}：{exc}") from None
     for key, spec in kind.options.items():
         if key not in options:
             if spec.required:
@@ -194,15 +258,23 @@ def load_pack(directory: Path, kinds: dict[str, Kind]) -> tuple[Pack, list[Rule]
     errors: list[RuleError] = []
     if meta_path.exists():
         try:
-            meta = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-        except yaml.YAMLError as exc:
-            errors.append(RuleError(str(meta_path), 1, f"YAML 语法错误：{exc}"))
+            meta = safe_yaml(read_limited(meta_path), str(meta_path))[0] or {}
+            if not isinstance(meta, dict):
+                raise RuleError(str(meta_path), 1, "pack.yaml 必须是一个映射（key: value）")
+        except RuleError as exc:
+            errors.append(exc)
+            meta = {}
     pack = Pack(str(meta.get("name", directory.name)), directory, str(meta.get("prefix", "GK")),
                 str(meta.get("version", "0")), str(meta.get("description", "")))
     rules: list[Rule] = []
-    for f in sorted(directory.glob("*.yaml")):
-        if f.name == "pack.yaml":
-            continue
+    files = []
+    for f in directory.glob("*.yaml"):
+        if f.name != "pack.yaml":
+            files.append(f)
+            if len(files) > MAX_RULES:
+                errors.append(RuleError(str(directory), 1, f"规则文件过多（超过 {MAX_RULES} 个的上限），规则包未加载"))
+                return pack, [], errors
+    for f in sorted(files):
         try:
             rule = load_rule(f, kinds, pack.name)
         except RuleError as exc:

@@ -21,6 +21,8 @@ class Opt:
     default: Any = None
     required: bool = False
     doc: str = ""
+    regex: bool = False     # a regular expression (a string, or the strings of a list or mapping): checked at
+                            # load with gklint.rules.saferegex, refused with GK902 when too costly
 
 
 @dataclass
@@ -56,7 +58,7 @@ def kind(name: str, options: dict[str, Opt] | None = None):
 def builtin_kinds() -> dict[str, Kind]:
     import importlib
 
-    for mod in ("structure", "table_shape", "relations", "content", "consistency", "typography"):
+    for mod in ("structure", "table_shape", "relations", "content", "consistency", "typography", "internal"):
         try:
             importlib.import_module(f"{__name__}.{mod}")
         except ModuleNotFoundError as exc:  # a kind module not written yet must not break the others

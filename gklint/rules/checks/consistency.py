@@ -146,7 +146,7 @@ NUM = r"(?<![\d零〇一二两三四五六七八九十])(?P<n>\d{1,3}(?:,\d{3})+
 def to_int(s: str) -> int | None:
     s = s.replace(",", "")
     if s.isdigit():
-        return int(s)
+        return int(s) if len(s) <= 15 else None   # not a count (and int() of 5,000 digits raises)
     if s in ("零", "〇"):
         return 0
     return cn_number(s.replace("两", "二"))

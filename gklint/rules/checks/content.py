@@ -12,14 +12,10 @@ without writing Python.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import replace
 from typing import Iterator
 
-try:  # the `regex` module gives a per-call timeout, which `re` does not
-    import regex as _rx
-except ModuleNotFoundError:  # pragma: no cover - declared as a dependency; `re` keeps gklint usable without it
-    _rx = None
+from .. import saferegex
 
 from ...diagnostics import Span
 from ...model import Heading, Line, Paragraph, Report, Section, TableRegion
@@ -253,7 +249,8 @@ def check_section_content(rule, report: Report, ctx):
 @kind("section_keywords", options={
     "section": Opt(int, 5, doc="section number (1-6)"),
     "groups": Opt(dict, {}, required=True,
-                  doc="message key → regular expression; a group none of whose words appear gives one finding"),
+                  doc="message key → regular expression; a group none of whose words appear gives one finding",
+                  regex=True),
     "min_chars": Opt(int, 20, doc="skip a section this thin (the emptiness rule reports it)"),
 })
 def check_section_keywords(rule, report: Report, ctx):
@@ -264,8 +261,9 @@ def check_section_keywords(rule, report: Report, ctx):
     if sec is None or _too_thin(sec, rule.opt("min_chars")):
         return
     f = section_text(sec)
+    budget = saferegex.Budget()
     for key, pattern in rule.opt("groups").items():
-        if not re.search(pattern, f):
+        if not budget.search(pattern, f):
             yield Finding(sec.span, {"heading": sec.heading, "number": numeral(sec.number),
                                      "words": pattern.replace("|", "、")}, message=str(key))
 
@@ -280,9 +278,9 @@ def _validate_groups(rule):
         if key not in rule.messages:
             raise ValueError(f"groups.{key} 在 messages 中没有对应的消息")
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"groups.{key} 不是有效的正则表达式：{exc}") from None
+            saferegex.check(pattern)
+        except ValueError as exc:
+            raise ValueError(f"groups.{key} {exc}") from None
 
 
 check_section_keywords.validate = _validate_groups
@@ -291,7 +289,7 @@ check_section_keywords.validate = _validate_groups
 @kind("prior_year_followup", options={
     "section": Opt(int, 5, doc="section number (五)"),
     "words": Opt(str, r"上一?年度?|去年|往年|前一?年度|上次年报|上一?期|以往年度",
-                 doc="regular expression for a reference to last year"),
+                 doc="regular expression for a reference to last year", regex=True),
     "min_chars": Opt(int, 20, doc="skip a section this thin (the emptiness rule reports it)"),
     "since": Opt(int, 2021, doc="first report year the requirement applies to (the 2021 format)"),
 })
@@ -303,7 +301,7 @@ def check_prior_year_followup(rule, report: Report, ctx):
     if sec is None or _too_thin(sec, rule.opt("min_chars")):
         return
     f = section_text(sec)
-    if re.search(rule.opt("words"), f):
+    if saferegex.Budget().search(rule.opt("words"), f):
         return
     year = report_year(report)
     if year and re.search(rf"{year - 1}年", f):
@@ -333,9 +331,10 @@ def is_people_government(agency: str | None) -> bool:
 
 @kind("overall_aspects", options={
     "section": Opt(int, 1, doc="section number (一、总体情况)"),
-    "aspects": Opt(dict, dict(ASPECTS), doc="aspect name → regular expression of words that cover it"),
+    "aspects": Opt(dict, dict(ASPECTS), doc="aspect name → regular expression of words that cover it", regex=True),
     "government": Opt(str, GOVERNMENT_ITEMS,
-                      doc="words a 人民政府's report must also use (工作考核、社会评议和责任追究); empty to skip"),
+                      doc="words a 人民政府's report must also use (工作考核、社会评议和责任追究); empty to skip",
+                      regex=True),
     "since": Opt(int, 2021, doc="first report year the five aspects apply to (the 2021 format)"),
 })
 def check_overall_aspects(rule, report: Report, ctx):
@@ -348,23 +347,24 @@ def check_overall_aspects(rule, report: Report, ctx):
     f = section_text(sec)
     if not f:
         return  # an empty 总体情况 is another rule's business
+    budget = saferegex.Budget()
     for name, pattern in rule.opt("aspects").items():
-        if not re.search(pattern, f):
+        if not budget.search(pattern, f):
             yield Finding(sec.span, {"aspect": name, "heading": sec.heading})
     gov = rule.opt("government")
     if gov and is_people_government(report.agency):
         # Art. 50(四) puts these beside the problems of 五, the template under 监督保障 of 一: either will do
         five = whole_section(report, 5)
-        if not re.search(gov, f) and not (five is not None and re.search(gov, section_text(five))):
+        if not budget.search(gov, f) and not (five is not None and budget.search(gov, section_text(five))):
             yield Finding(sec.span, {"agency": report.agency, "heading": sec.heading}, message="government")
 
 
 def _validate_aspects(rule):
     for key, pattern in {**rule.opt("aspects"), "government": rule.opt("government") or ""}.items():
         try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            raise ValueError(f"{key} 不是有效的正则表达式：{exc}") from None
+            saferegex.check(str(pattern))
+        except ValueError as exc:
+            raise ValueError(f"{key} {exc}") from None
     if "government" not in rule.messages:
         raise ValueError("messages 需要 government（人民政府的考核、评议、责任追究）")
 
@@ -377,7 +377,10 @@ check_overall_aspects.validate = _validate_aspects
 # ----------------------------------------------------------------------------------------------------------
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# The look-behinds make every match start at the beginning of its run: without them a long run of word characters
+# with no @ was rescanned from every position (quadratic: one line of 20,000 一 took 15 s, issue 8)
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+"
+                    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 PLACEHOLDERS = (
     ("instruction", re.compile(r"[（(]\s*文字描述[^）)\n]{0,80}[）)]?")),
     ("instruction", re.compile(r"[（(]\s*(?:请|此处|在此处)?(?:填写|填报|填入)[^）)\n]{0,30}[）)]")),
@@ -425,43 +428,24 @@ def check_placeholders(rule, report: Report, ctx):
 # pattern: a regular expression required in, or forbidden from, a section or the whole report
 # ----------------------------------------------------------------------------------------------------------
 
-MAX_PATTERN = 500
+MAX_PATTERN = saferegex.MAX_PATTERN
 
 
 def _compile(pattern: str):
-    if _rx is not None:
-        return _rx.compile(pattern, _rx.VERSION0)
-    return re.compile(pattern)
-
-
-class _Budget:
-    """One time budget for all the matching a rule does on one report (the `regex` module enforces it)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.deadline = time.monotonic() + seconds
-
-    def finditer(self, rx, text: str) -> list:
-        if _rx is None:
-            return list(rx.finditer(text))
-        left = self.deadline - time.monotonic()
-        try:
-            if left <= 0:
-                raise TimeoutError
-            return list(rx.finditer(text, timeout=left))
-        except TimeoutError:
-            raise TimeoutError(f"正则表达式匹配超过 {self.seconds:g} 秒，已停止（请简化 pattern）") from None
+    return saferegex.compile_pattern(pattern)
 
 
 @kind("pattern", options={
-    "pattern": Opt(str, required=True, doc="regular expression (the `regex` module's syntax, at most 500 characters)"),
+    "pattern": Opt(str, required=True, doc="regular expression (the `regex` module's syntax, at most 500 characters)",
+                   regex=True),
     "mode": Opt(str, "forbidden", doc="forbidden: every match is a finding; required: no match is a finding"),
     "section": Opt(int, 0, doc="section number 1-6; 0 for the whole report (title, preamble and all sections)"),
-    "exceptions": Opt(list, [], doc="regular expressions; a forbidden match inside a match of one of them is allowed"),
+    "exceptions": Opt(list, [], doc="regular expressions; a forbidden match inside a match of one of them is allowed",
+                      regex=True),
     "fold": Opt(bool, False, doc="match on folded text (spaces removed, full-width forms NFKC-normalised)"),
-    "timeout": Opt((int, float), 1.0, doc="seconds of matching allowed per report; over it the rule stops (GK901)"),
+    "timeout": Opt((int, float), 1.0, doc="seconds of matching allowed per report; over it the rule stops (GK903)"),
     "subsection": Opt(str, "", doc="regular expression for a sub-heading （一）…/1. …: only the text under the "
-                                   "sub-headings it matches (up to the next sub-heading) is searched"),
+                                   "sub-headings it matches (up to the next sub-heading) is searched", regex=True),
     "unit": Opt(str, "scope", doc="required mode: `scope` (once in the whole scope) or `paragraph` (in each "
                                   "paragraph of the scope)"),
 })
@@ -474,11 +458,11 @@ def check_pattern(rule, report: Report, ctx):
     """
     rx = _compile(rule.opt("pattern"))
     exc = [_compile(p) for p in rule.opt("exceptions") or []]
-    budget = _Budget(float(rule.opt("timeout")))
+    budget = saferegex.Budget(float(rule.opt("timeout")))
     number = rule.opt("section") or None
     if number is not None and report.section(number) is None:
         return
-    units = _pattern_units(report, rule, number)
+    units = _pattern_units(report, rule, number, budget)
     lines = [line for _span, _where, unit in units for line in unit]
 
     def view(text: str) -> tuple[str, list[int] | None]:
@@ -503,7 +487,7 @@ def check_pattern(rule, report: Report, ctx):
                                             "context": quote(line.text[max(0, a - 10):b + 10], 40)})
 
 
-def _pattern_units(report: Report, rule, number: int | None) -> list[tuple[Span, str, list[Line]]]:
+def _pattern_units(report: Report, rule, number: int | None, budget) -> list[tuple[Span, str, list[Line]]]:
     """The places a pattern rule searches: (where to point, how to name it, its prose lines).
 
     The scope is the report or one section; ``subsection`` narrows it to the text under matching
@@ -526,7 +510,7 @@ def _pattern_units(report: Report, rule, number: int | None) -> list[tuple[Span,
         for b in s.blocks:
             if isinstance(b, Heading) and b.kind in ("sub", "top"):
                 current = None
-                if sub.search(b.text):
+                if budget.search(sub, b.text):
                     current = (b.span, f"“{b.text}”", [b])
                     scopes.append(current)
             elif current is not None:
@@ -545,12 +529,10 @@ def _validate_pattern(rule):
     for name, p in pats:
         if not isinstance(p, str):
             raise ValueError(f"{name} 应为字符串")
-        if len(p) > MAX_PATTERN:
-            raise ValueError(f"{name} 过长（{len(p)} 个字符，最多 {MAX_PATTERN} 个）")
         try:
-            _compile(p)
-        except Exception as exc:  # noqa: BLE001 - re.error / regex.error
-            raise ValueError(f"{name} 不是有效的正则表达式：{exc}") from None
+            saferegex.check(p)
+        except ValueError as exc:
+            raise ValueError(f"{name} {exc}") from None
     if rule.opt("mode") not in ("required", "forbidden"):
         raise ValueError("mode 只能是 required 或 forbidden")
     if not 0 <= rule.opt("section") <= 6:
@@ -559,9 +541,9 @@ def _validate_pattern(rule):
         raise ValueError("unit 只能是 scope 或 paragraph")
     if rule.opt("subsection"):
         try:
-            _compile(rule.opt("subsection"))
-        except Exception as exc:  # noqa: BLE001
-            raise ValueError(f"subsection 不是有效的正则表达式：{exc}") from None
+            saferegex.check(rule.opt("subsection"))
+        except ValueError as exc:
+            raise ValueError(f"subsection {exc}") from None
     if not 0 < rule.opt("timeout") <= 30:
         raise ValueError("timeout 应在 0 到 30 秒之间")
 

@@ -145,9 +145,19 @@ def _validate(rule, keys=("expr",)) -> None:
                 compile_expr(text)
             except (ExprSyntaxError, ExprError) as exc:
                 raise ValueError(f"{key} 表达式有误：{exc}") from None
+    combos = 1
     for name, spec in (rule.opt("foreach") or {}).items():
         if not isinstance(spec, list) and str(spec).split(":")[0] not in ("rows", "cols"):
             raise ValueError(f"foreach.{name} 应为列表或 rows:<表>/cols:<表>")
+        if isinstance(spec, list) and not all(isinstance(x, (str, int, float)) and len(str(x)) <= 40 for x in spec):
+            raise ValueError(f"foreach.{name} 的每一项应为不超过 40 个字符的 id")
+        combos *= len(spec) if isinstance(spec, list) else MAX_TEMPLATE_IDS
+    if combos > MAX_BINDINGS:
+        raise ValueError(f"foreach 的组合过多（最多约 {combos} 种，上限 {MAX_BINDINGS}）")
+
+
+MAX_BINDINGS = 10_000     # combinations of one rule's foreach (issue 8: three lists of 2,000 ids ran for minutes)
+MAX_TEMPLATE_IDS = 40     # what rows:/cols: of a template table count for (the largest table has 32 rows)
 
 
 def _table_found(rule, report: Report) -> bool:

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from ...model import Line, Paragraph, Report
 from . import Finding, Opt, kind
+from .. import saferegex
 from .content import URL_RE, block_lines, heading_line, quote, title_lines, trimmed_span
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -113,7 +114,7 @@ FRONT_CHROME = [r"当前所在位置|您的位置|当前位置", r"^访问量\s*
 
 @kind("page_chrome", options={
     "front": Opt(list, list(FRONT_CHROME),
-                 doc="more chrome patterns, looked for in short lines before the first section only"),
+                 doc="more chrome patterns, looked for in short lines before the first section only", regex=True),
 })
 def check_page_chrome(rule, report: Report, ctx):
     """Lines of web-page furniture (来源 / 浏览次数 / 打印 / 扫一扫在手机打开当前页 …) copied with the report.
@@ -122,12 +123,13 @@ def check_page_chrome(rule, report: Report, ctx):
     """
     # a sentence that merely mentions 打印 or 扫一扫 is prose the line classifier took for chrome: not reported
     lines = {(l.line, l.column): l for l in report.chrome if not _is_prose(l.text)}
-    pats = [re.compile(p) for p in rule.opt("front") or []]
+    pats = list(rule.opt("front") or [])
+    budget = saferegex.Budget()
     for b in report.preamble:
         if isinstance(b, Paragraph) and len(b.lines) == 1:
             line = b.lines[0]
             t = line.text.strip(" \t\u3000\u00a0#*")
-            if len(t) <= 60 and "。" not in t and any(p.search(t) for p in pats):
+            if len(t) <= 60 and "。" not in t and any(budget.search(p, t) for p in pats):
                 lines.setdefault((line.line, line.column), line)
     for _k, line in sorted(lines.items()):
         yield Finding(trimmed_span(line), {"text": quote(line.text, 40)})

@@ -1,0 +1,136 @@
+"""Regular expressions from rule packs: compiled with bounded cost, run with a time budget.
+
+A pack is data from someone else (issue 8). Every regular expression a rule gives (an option declared with
+``Opt(..., regex=True)``) is checked when the pack loads and refused with GK902 when it is too long or would
+expand too much when compiled (``(?:(?:a{1000}){1000}){10}`` is 26 characters and took 3 GB to compile).
+Matching goes through a :class:`Budget`: the `regex` module's per-call timeout, one budget per rule and report;
+a rule that runs out stops with GK903, the other rules go on. Patterns use the `regex` module's VERSION0
+syntax (that of Python's ``re``, plus ``\\p{Han}`` and friends).
+"""
+from __future__ import annotations
+
+import re as _re
+import time
+from functools import lru_cache
+
+import regex as _rx
+
+MAX_PATTERN = 500           # characters of one pattern
+MAX_WEIGHT = 10_000         # atoms after expanding counted repeats ({m,n}): the compiled size, roughly
+DEFAULT_TIMEOUT = 1.0       # seconds of matching per rule and report, unless the rule says otherwise
+
+_COUNT = _re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+
+
+class RegexTimeout(TimeoutError):
+    """A rule's matching ran over its time budget on one report."""
+
+
+def weight(pattern: str) -> int:
+    """An upper estimate of the pattern's size once counted repeats are expanded (what compiling costs).
+
+    A light scan, not a parser: escapes and character classes are one atom, a group is the sum of its
+    contents, ``{m,n}`` multiplies the item before it by its largest count. Alternation adds up."""
+    stack: list[list[int]] = [[0, 0]]            # per open group: [total so far, weight of the last item]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        item = 1
+        if c == "\\":
+            i += 2
+            if i <= n and pattern[i - 1:i] in ("p", "P", "N", "x", "u", "U") and pattern[i:i + 1] == "{":
+                j = pattern.find("}", i)
+                i = n if j < 0 else j + 1
+        elif c == "[":
+            j = i + 1
+            if pattern[j:j + 1] == "^":
+                j += 1
+            if pattern[j:j + 1] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+        elif c == "(":
+            stack.append([0, 0])
+            i += 1
+            continue
+        elif c == ")":
+            total = stack.pop()[0] if len(stack) > 1 else 0
+            item = max(total, 1)
+            i += 1
+        elif c == "{" and (m := _COUNT.match(pattern, i)) and (m.group(1) or m.group(3)):
+            lo = int(m.group(1) or 0)
+            hi = int(m.group(3)) if m.group(3) else (lo + 1 if m.group(2) else lo)
+            top = stack[-1]
+            top[0] += top[1] * (max(lo, hi) - 1)
+            top[1] *= max(lo, hi, 1)
+            i = m.end()
+            if top[0] > MAX_WEIGHT * 10:
+                return top[0]
+            continue
+        elif c in "*+?|":
+            i += 1
+            continue
+        else:
+            i += 1
+        top = stack[-1]
+        top[0] += item
+        top[1] = item
+    while len(stack) > 1:                         # unclosed groups: the compiler will refuse them anyway
+        total = stack.pop()[0]
+        stack[-1][0] += total
+    return stack[0][0]
+
+
+def check(pattern: str) -> None:
+    """Refuse a pattern that is too long, expands too much, or does not compile (ValueError with the limit)."""
+    if not isinstance(pattern, str):
+        raise ValueError("应为正则表达式字符串")
+    if len(pattern) > MAX_PATTERN:
+        raise ValueError(f"正则表达式过长（{len(pattern)} 个字符，上限 {MAX_PATTERN}）")
+    w = weight(pattern)
+    if w > MAX_WEIGHT:
+        raise ValueError(f"正则表达式展开后过大（计数重复 {{m,n}} 展开后约 {w} 个元素，上限 {MAX_WEIGHT}）")
+    try:
+        compile_pattern(pattern)
+    except _rx.error as exc:
+        raise ValueError(f"不是有效的正则表达式：{exc}") from None
+
+
+@lru_cache(maxsize=1024)
+def compile_pattern(pattern: str):
+    """Compile a (checked) pattern with the `regex` module, cached."""
+    if len(pattern) > MAX_PATTERN or weight(pattern) > MAX_WEIGHT:
+        raise ValueError("pattern not checked")  # the loader refuses these; never compile one
+    return _rx.compile(pattern, _rx.VERSION0)
+
+
+class Budget:
+    """One time budget for all the matching one rule does on one report."""
+
+    def __init__(self, seconds: float = DEFAULT_TIMEOUT) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def _left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self._over()
+        return left
+
+    def _over(self):
+        raise RegexTimeout(f"正则表达式匹配超过 {self.seconds:g} 秒，已停止（请简化规则中的正则表达式）")
+
+    def search(self, pattern, text: str):
+        rx = compile_pattern(pattern) if isinstance(pattern, str) else pattern
+        try:
+            return rx.search(text, timeout=self._left())
+        except TimeoutError:
+            self._over()
+
+    def finditer(self, pattern, text: str) -> list:
+        rx = compile_pattern(pattern) if isinstance(pattern, str) else pattern
+        try:
+            return list(rx.finditer(text, timeout=self._left()))
+        except TimeoutError:
+            self._over()
