@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
@@ -14,6 +15,13 @@ from .rules.engine import RuleSet, load_ruleset, run_rules
 from .readers import Source, read_bytes, read_path, report_suffixes
 
 
+# A report repository's own documents, which are Markdown or text but no report: skipped in directory walks
+# (a file named on the command line is still checked). The pre-commit hook excludes the same names
+# (.pre-commit-hooks.yaml; a test keeps the two equal).
+NOT_REPORTS = re.compile(r"(?i)(^|/)(readme|changelog|changes|history|news|license|licence|copying|contributing"
+                         r"|code_of_conduct|security|authors|notice|todo)(\.[^/]*)?$|(^|/)\.github/")
+
+
 def collect_paths(paths: Iterable[str]) -> list[str]:
     """Files as given; directories are searched recursively for the files some reader reads (.txt, .md, .html …)."""
     return collect(paths)[0]
@@ -22,7 +30,8 @@ def collect_paths(paths: Iterable[str]) -> list[str]:
 def collect(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     """(files, directories given that hold no report file). A directory that cannot be listed (no permission,
     a symlink loop) is returned as a file of its own, so reading it gives its GK001; hidden files and
-    folders are skipped; symlinked folders are not followed (no loops)."""
+    folders are skipped, and so are the repository's own documents (``NOT_REPORTS``: README.md …); symlinked
+    folders are not followed (no loops)."""
     out: list[str] = []
     empty: list[str] = []
     suffixes = report_suffixes()
@@ -42,7 +51,7 @@ def collect(paths: Iterable[str]) -> tuple[list[str], list[str]]:
         for root, dirs, names in os.walk(p, onerror=lambda e: errors.append(e.filename or p)):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
-                if not name.startswith(".") and name.lower().endswith(suffixes):
+                if not name.startswith(".") and name.lower().endswith(suffixes) and not NOT_REPORTS.search(name):
                     found.append(os.path.join(root, name))
         out.extend(sorted(errors) + sorted(found, key=lambda f: Path(f).parts))
         if not found and not errors:

@@ -410,3 +410,15 @@ def test_pre_commit_hook_filters_files():
     for p in ("2023年报.md", "reports/2023/某县商务局.txt", "某局2024年度报告.docx", "a.pdf", "web/年报.html"):
         assert runs_on(p), p
     assert set(hook["types_or"]) >= {"markdown", "plain-text"}
+
+
+def test_directory_walks_skip_the_same_documents_the_hook_excludes(tmp_path):
+    from gklint.lint import NOT_REPORTS, collect
+
+    hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    assert hook["exclude"] == NOT_REPORTS.pattern            # one list of names, kept equal
+    (tmp_path / "README.md").write_text("# 年报仓库\n", encoding="utf-8")
+    (tmp_path / "2023年报.md").write_text("某局2023年政府信息公开工作年度报告\n", encoding="utf-8")
+    files, _ = collect([str(tmp_path)])
+    assert [Path(f).name for f in files] == ["2023年报.md"]
+    assert collect([str(tmp_path / "README.md")])[0] == [str(tmp_path / "README.md")]   # named: still checked

@@ -109,3 +109,17 @@ def test_line_numbers_in_messages_follow_the_map():
     assert html.relocate(d).message == "重复（第 19 行已有；第 17–19 行）"
     d3 = Diagnostic.at(Span.point(3, 1), path="a.pdf", code="GK502", name="n", message="为 5（第 3 行）")
     assert html.relocate(d3).message == "为 5（第 4 页，文本视图第 3 行）"
+
+
+def test_word_and_pdf_files_may_be_larger_than_the_text_limit(tmp_path):
+    pdf = (Path(__file__).parent / "reports" / "published" / "pingtan_2025_lo.pdf").read_bytes()
+    padded = tmp_path / "with-images.pdf"
+    padded.write_bytes(pdf + b"\n%" + b"x" * (5 * 1024 * 1024) + b"\n")    # 5 MB: fonts and images, say
+    src = R.read_path(padded)
+    assert src.format == "pdf" and "六、其他需要报告的事项" in src.text and not src.problems
+    text = tmp_path / "big.txt"
+    text.write_bytes(b"a" * (5 * 1024 * 1024))
+    assert [d.code for d in R.read_path(text).problems] == ["GK017"]
+    huge = tmp_path / "huge.pdf"
+    huge.write_bytes(pdf + b"\n%" + b"x" * (R.DEFAULT_MAX_FILE_SIZE * R.CONTAINER_FACTOR) + b"\n")
+    assert [d.code for d in R.read_path(huge).problems] == ["GK017"]

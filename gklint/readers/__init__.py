@@ -64,6 +64,17 @@ DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 """Bytes beyond which a file is not read (GK017); real reports are under 200 KB. ``max-file-size`` in the
 configuration or ``--max-file-size`` raise it; 0 means no limit."""
 
+CONTAINER_FACTOR = 16
+"""Word and PDF files carry fonts and images besides their text, and their readers bound what they take out
+(pages, parts, characters per page): they may be this many times the limit (64 MB by default)."""
+
+
+def _limit_for(head: bytes, path: str, limit: int) -> int:
+    """The size limit for a file whose first bytes are ``head``: larger for container forms."""
+    if not limit:
+        return 0
+    return limit * CONTAINER_FACTOR if getattr(reader_for(head, path), "container", False) else limit
+
 
 def _size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} 字节"
@@ -86,7 +97,7 @@ def read_bytes(data: bytes, path: str = "<stdin>", max_size: int | None = None) 
 
     Bytes over ``max_size`` (default ``DEFAULT_MAX_FILE_SIZE``; 0: no limit) give one GK017 and are not read;
     a file with no text at all gives GK015 (unless its reader already said why)."""
-    limit = _limit(max_size)
+    limit = _limit_for(data[:SNIFF_BYTES], path, _limit(max_size))
     if limit and len(data) > limit:
         return too_large(path, len(data), limit)
     reader = reader_for(data, path)
@@ -112,7 +123,10 @@ def read_path(path: str | Path, max_size: int | None = None) -> Source:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if limit and size > limit:
-                return too_large(p, size, limit)
+                limit = _limit_for(fh.read(SNIFF_BYTES), p, limit)
+                if size > limit:
+                    return too_large(p, size, limit)
+                fh.seek(0)
             data = fh.read(limit + 1) if limit else fh.read()
     except (OSError, RuntimeError, ValueError) as exc:
         return unreadable(p, exc)

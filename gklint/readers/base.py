@@ -186,6 +186,8 @@ class Reader(Protocol):
     ``name``: the form (``html``); ``suffixes``: file name endings it is chosen for (lower case, with dot);
     ``sniff(head)``: does this content (the first 8 KiB) look like this form? — content wins over the suffix,
     so a misnamed file is read as what it is; ``priority``: sniffers are asked highest first;
+    ``container`` (optional): the form carries fonts and images beside its text and the reader bounds what it
+    takes out, so files up to ``CONTAINER_FACTOR`` times the size limit are read;
     ``read(data, path)``: bytes to a ``Source``. It must never raise: bad input is a ``Source`` whose
     ``problems`` hold a GK0xx diagnostic (and whose text may be empty).
     """
@@ -208,6 +210,7 @@ class SimpleReader:
     read: Callable[[bytes, str], Source]
     sniff: Callable[[bytes], bool] = field(default=lambda head: False)
     priority: int = 0
+    container: bool = False    # the file holds more than its text (fonts, images): a larger size limit applies
 
 
 def problem(path: str, code: str, name: str, message: str, severity: Severity = Severity.ERROR,

@@ -302,4 +302,4 @@ def read(data: bytes, path: str) -> Source:
     return Source(path, "\n".join(lines), "utf-8", (), "docx", positions, exact_rows=frozenset(rows))
 
 
-READER = SimpleReader("docx", SUFFIXES, read, sniff, priority=20)
+READER = SimpleReader("docx", SUFFIXES, read, sniff, priority=20, container=True)

@@ -175,4 +175,4 @@ def _view(path: str, units: list, problems: list) -> Source:
     return Source(path, "\n".join(lines) + ("\n" if lines else ""), "utf-8", tuple(problems), "pdf", positions)
 
 
-READER = SimpleReader("pdf", SUFFIXES, read, sniff, priority=30)
+READER = SimpleReader("pdf", SUFFIXES, read, sniff, priority=30, container=True)
