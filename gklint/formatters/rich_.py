@@ -8,7 +8,9 @@
         │                 ^^
     共 1 个文件：1 个错误，0 个警告，0 个提示
 
-Carets are placed by display cells (``rich.cells.cell_len``), so they stay under the right character after
+Errors and warnings are shown in full, errors first within each file; info notes (typography, half-width
+punctuation …) are one line per rule with their count and the files affected, shown in full with
+``--show-info`` or the ``min-severity`` config key (``min_severity`` here). Carets are placed by display cells (``rich.cells.cell_len``), so they stay under the right character after
 double-width Chinese characters; tabs are expanded to 4-cell tab stops in the excerpt, and the caret line is
 computed from the expanded text. Lines wider than :data:`FULL_LINE_MAX` cells are cut to a window of about
 :data:`WINDOW` cells around the column, with ``…`` marking what was cut. This module imports rich at the
@@ -174,11 +176,49 @@ def source_lines(sources: dict[str, str] | None, path: str) -> list[str] | None:
     return [line[:-1] if line.endswith("\r") else line for line in sources[path].split("\n")]
 
 
+DEFAULT_MIN_SEVERITY = Severity.WARNING   #: shown in full by default; info notes are counted per rule
+
+
+def split_by_severity(diagnostics: list[Diagnostic], min_severity: str | Severity | None = None
+                      ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(shown in full, counted only): diagnostics at or above ``min_severity`` (default warning), each file's
+    in order of severity then position (errors first), and the rest."""
+    floor = Severity.parse(min_severity) if min_severity else DEFAULT_MIN_SEVERITY
+    shown = [d for d in diagnostics if d.severity.rank <= floor.rank]
+    rest = [d for d in diagnostics if d.severity.rank > floor.rank]
+    order = {p: i for i, p in enumerate(dict.fromkeys(d.path for d in diagnostics))}
+    shown.sort(key=lambda d: (order[d.path], d.severity.rank))   # stable: positions kept within a severity
+    return shown, rest
+
+
+def hidden_summary(hidden: list[Diagnostic], floor: Severity, rules: dict[str, dict] | None = None) -> list[Text]:
+    """One line per rule for the diagnostics not shown in full: code, count, files affected and the rule's
+    summary (its name without rule metadata)."""
+    if not hidden:
+        return []
+    names = {d.code: d.name for d in hidden}
+    counts = Counter(d.code for d in hidden)
+    files: dict[str, set[str]] = {}
+    for d in hidden:
+        files.setdefault(d.code, set()).add(d.path)
+    option = "--show-info" if floor is Severity.WARNING else "--show-info 或 min-severity = \"info\""
+    lines = [Text(f"另有 {len(hidden)} 条较低级别的问题未逐条列出（{option} 可全部列出）：", style="bold")]
+    for code in sorted(counts, key=lambda c: (-counts[c], c)):
+        sev = next(d.severity for d in hidden if d.code == code)
+        lines.append(Text.assemble("  ", (f"{code:<6}", "bold"), " ", (f"{sev.value:<7}", SEVERITY_STYLES[sev]),
+                                   f" {counts[code]:>4} 条  {len(files[code])} 个文件  "
+                                   f"{(rules or {}).get(code, {}).get('summary') or names[code]}"))
+    return lines
+
+
 def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, str] | None = None,
-          color: bool | None = None, files_checked: int | None = None, **_options: Any) -> None:
-    """Write the diagnostics grouped by file (in the order given), then the summary line."""
+          color: bool | None = None, files_checked: int | None = None, min_severity: str | None = None,
+          rules: dict[str, dict] | None = None, **_options: Any) -> None:
+    """Write the diagnostics at or above ``min_severity`` (default warning) grouped by file, errors first,
+    then one line per rule for the lower ones, then the summary line."""
     console = make_console(stream, color)
-    for path, group in groupby(diagnostics, key=lambda d: d.path):
+    shown, hidden = split_by_severity(diagnostics, min_severity)
+    for path, group in groupby(shown, key=lambda d: d.path):
         console.print(Text(path, style="bold underline"))
         lines = source_lines(sources, path)
         for d in group:
@@ -186,6 +226,11 @@ def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, s
             if lines is not None and 1 <= d.line <= len(lines):
                 for text in excerpt_lines(d, lines[d.line - 1]):
                     console.print(text)
+        console.print()
+    floor = Severity.parse(min_severity) if min_severity else DEFAULT_MIN_SEVERITY
+    for text in hidden_summary(hidden, floor, rules):
+        console.print(text)
+    if hidden:
         console.print()
     counts = Counter(d.severity for d in diagnostics)
     style = "bold red" if counts[Severity.ERROR] else "bold yellow" if counts[Severity.WARNING] else "bold green"

@@ -20,6 +20,7 @@ from ..textnorm import cn_number, fold, folded, strip_numbering
 # ----------------------------------------------------------------------------------------------------------
 # Section headings
 # ----------------------------------------------------------------------------------------------------------
+_LOST_NUMERAL = re.compile(r"^[、.,](.+)$")
 _HEAD_NUM = re.compile(r"^(?:第([一二三四五六七八九十]+)部分|([一二三四五六七八九十]+))[、.,:]?(.+)$")
 _KEYWORDS = (
     (1, lambda r: "总体情况" in r and len(r) <= 16),
@@ -55,7 +56,9 @@ def match_section_heading(f: str) -> HeadingMatch | None:
         return None
     m = _HEAD_NUM.match(f)
     if not m:
-        return None
+        lost = _LOST_NUMERAL.match(f)   # "、主动公开政府信息情况": the template's words, the numeral lost (GK105)
+        key = _section_keys().get(lost.group(1).rstrip("。.:：;；")) if lost else None
+        return HeadingMatch(key[0], None, key[1], not key[1]) if key else None
     numeral = cn_number(m.group(1) or m.group(2))
     rest = m.group(3).rstrip("。.:：;；")
     keys = _section_keys()
@@ -101,7 +104,10 @@ _CHROME = re.compile(
     r"(来源[:：]|发布时间[:：]|发布日期[:：]|浏览次数|访问次数|点击数|字体[:：]|打印|关闭窗口|扫一扫|分享到|"
     r"当前位置[:：]|【\s*字号|责任编辑|信息来源[:：]|索引号|原文链接|本地目录|页面链接|^\s*标题\s*[:：]|"
     r"发布机构\s*[:：]|栏目\s*[:：]|^\s*文号\s*[:：]|^=+\s*正文\s*=+$|^\s*时间\s*[:：]\s*\d{4}|"
-    r"当前所在位置|访问量[:：]|关怀版|无障碍|^\s*登录\s*注册\s*$)")
+    r"当前所在位置|访问量[:：]|关怀版|无障碍|^\s*登录\s*注册\s*$|"
+    # the family of a page's action buttons: 我要收藏 / 加入收藏 / 文章分享 / 微信分享 / 我要纠错 / 返回顶部 …
+    r"(?:我要|加入|点击|一键)(?:收藏|打印|纠错|分享|评论)|(?:文章|内容|页面|微信|微博|朋友圈)分享|收藏本页|"
+    r"返回顶部|^\s*(?:上|下)一篇\s*[:：]|【\s*(?:打印|关闭|收藏|分享)[^】]{0,4}】)")
 _TITLE = re.compile(r"信息公开.*(年度报告|年报|工作报告)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _TOP = re.compile(r"^[一二三四五六七八九十]+[、.,]")
@@ -184,6 +190,8 @@ class Classifier:
                     _NUMERIC_CELL.match(folded(c)) for c in raw.split("\t")):
                 return "SECTION"
             return "TROW"
+        if raw.strip() == "|" and self.in_table:
+            return "TROW"   # a blank cell among one-cell-per-line "0 |" lines (the model reads it as blank)
         if is_sep_row(raw):
             return "TSEP"
         if is_pipe_row(raw):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ... import fixes
 from ...diagnostics import Severity, Span
 from ...model import Heading, Report
 from ...model.template import load_template
@@ -104,7 +105,10 @@ def check_section_order(rule, report: Report, ctx):
 def check_section_numbering(rule, report: Report, ctx):
     """A section heading's numeral matches its place in the template (四、… is the 复议/诉讼 part)."""
     for s in report.sections:
-        if s.number is not None and s.numeral is not None and s.numeral != s.number:
+        if s.number is not None and s.numeral is None:
+            yield Finding(s.span, {"heading": s.heading, "number": numeral(s.number),
+                                   "canonical": canonical_heading(s.number)}, message="lost", severity=Severity.WARNING)
+        elif s.number is not None and s.numeral is not None and s.numeral != s.number:
             yield Finding(s.span, {"heading": s.heading, "written": numeral(s.numeral), "number": numeral(s.number),
                                    "canonical": canonical_heading(s.number)})
 
@@ -116,10 +120,14 @@ def check_heading_wording(rule, report: Report, ctx):
         if s.canonical or s.number is None:
             continue
         params = {"heading": s.heading, "canonical": canonical_heading(s.number)}
+        # the template's heading may change what the section says: an unsafe fix
+        fix = fixes.replace(report.lines, s.span, params["canonical"], f"改为“{params['canonical']}”",
+                            fixes.UNSAFE, expect=s.heading)
         if s.alias:
-            yield Finding(s.span, params, message="alias", severity=Severity.parse(rule.opt("alias_severity")))
+            yield Finding(s.span, params, message="alias", severity=Severity.parse(rule.opt("alias_severity")),
+                          fix=fix)
         else:
-            yield Finding(s.span, params)
+            yield Finding(s.span, params, fix=fix)
 
 
 @kind("unique_heading")

@@ -1,0 +1,96 @@
+"""Traditional characters folded to Simplified for matching, one character for one (positions unchanged).
+
+Mirror sites and some CMSs render a report in Traditional characters (``一、總體情況``, ``主動公開``, ``規章``);
+the parser, the template labels and the rules speak Simplified. :func:`to_simplified` maps every character
+that OpenCC's data (``TSCharacters.txt``, with the Hong Kong and Taiwan variant tables folded in first, as
+shipped by the ``opencc-python-reimplemented`` package) converts to exactly one character, so every column of
+the text keeps its place; phrase-level conversion is not needed for matching labels and headings.
+
+Cold start: the check for Traditional text is one ``str.encode("gb2312")`` (GB2312 holds none of the
+Traditional-only characters such as 開 體 況 務); only text that fails it, a few characters at most in a Simplified report, loads the table
+(about 5 ms, once per process), and only its characters outside GB2312 are looked up.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+TABLES = ("HKVariantsRev.txt", "TWVariantsRev.txt", "TSCharacters.txt")   #: applied in this order
+NOTE_MIN_CHARS = 3        #: a report is "in Traditional characters" from this many converted characters …
+NOTE_MIN_SHARE = 0.02     #: … making at least this share of its Han characters (a quoted 臺灣 is not)
+
+
+def _entries(name: str):
+    text = (resources.files("opencc") / "dictionary" / name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        key, _, values = line.partition("\t")
+        first = values.split(" ")[0] if values else ""
+        if len(key) == 1 and len(first) == 1 and key != first:
+            yield key, first
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, str]:
+    """Traditional (or HK/TW variant) character → Simplified character, from OpenCC's dictionaries."""
+    out: dict[str, str] = {}
+    variants: dict[str, str] = {}
+    for name in TABLES:
+        try:
+            entries = list(_entries(name))
+        except (ModuleNotFoundError, OSError):  # another "opencc" distribution without the data files:
+            return {}                            # Traditional text is then read as it is, never a crash
+        for key, value in entries:
+            if name == "TSCharacters.txt":
+                out.setdefault(key, value)
+            else:
+                variants.setdefault(key, value)
+    for key, value in variants.items():
+        out.setdefault(key, out.get(value, value))
+    return out
+
+
+def _outside_gb2312(text: str) -> set[str]:
+    try:
+        text.encode("gb2312")
+        return set()
+    except UnicodeEncodeError:
+        pass
+    out = set()
+    for ch in set(text):
+        if ch >= "\u2e80":
+            try:
+                ch.encode("gb2312")
+            except UnicodeEncodeError:
+                out.add(ch)
+    return out
+
+
+def to_simplified(text: str) -> tuple[str, int, bool]:
+    """``text`` with its Traditional characters replaced one for one, how many characters changed, and whether
+    the text is written in Traditional characters.
+
+    Characters outside GB2312 that OpenCC converts are Traditional-only (開, 體, 況); when they make the text
+    Traditional (:func:`is_traditional`), every character the table converts is replaced, including those GB2312
+    also holds (於, 後, 徵: Traditional in such a text); in a Simplified text only the Traditional-only ones are,
+    so a Simplified 乾 or 著 is left alone."""
+    candidates = _outside_gb2312(text)
+    if not candidates:
+        return text, 0, False
+    t = table()
+    mapping = {ord(ch): t[ch] for ch in candidates if ch in t}
+    if not mapping:
+        return text, 0, False
+    changed = sum(1 for ch in text if ord(ch) in mapping)
+    traditional = is_traditional(text, changed)
+    if traditional:
+        mapping = {ord(ch): t[ch] for ch in set(text) if ch in t}
+        changed = sum(1 for ch in text if ord(ch) in mapping)
+    return text.translate(mapping), changed, traditional
+
+
+def is_traditional(text: str, changed: int) -> bool:
+    """Whether ``changed`` Traditional-only characters make ``text`` a report written in Traditional characters."""
+    if changed < NOTE_MIN_CHARS:
+        return False
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return changed >= NOTE_MIN_SHARE * max(han, 1)

@@ -1,0 +1,116 @@
+"""Check kind ``culprit``: which single cell, if changed, would make every failing relation of a table hold.
+
+A table's arithmetic relations (the ``equation`` rules naming the same ``table``: GK301 row totals, GK302
+outcome totals, GK303 the printed balance …) are evaluated together. When some fail, every cell read by a
+failing relation is a candidate; the relations are linear in each cell, so the value that makes the first
+failing relation hold is solved exactly (two evaluations), and the candidate is kept when, with that value,
+*every* relation of the table holds (the failing ones and those that held before). Exactly one such cell is
+the likely culprit (a row total and a column total that both fail meet in it); none means no single cell
+explains the failures, which is said once; several (one row total failing alone) are left to the relation
+findings themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from ...diagnostics import Severity
+from ...model import Cell, Report
+from ..expr import compile_expr
+from . import Finding, Opt, kind
+from .relations import _bindings, _fmt, _is_cell, _table_found
+from .table_shape import cell_name
+
+MAX_CANDIDATES = 200   # cells tried per table (a full 表三 has 7 × 33); bounds the work on hostile input
+
+
+class _Override:
+    """A resolver that reads one cell with another value."""
+
+    def __init__(self, base, key: tuple[str, str, str], value) -> None:
+        self.base, self.key, self.value = base, key, value
+
+    def cell(self, table: str, row: str, col: str):
+        c = self.base.cell(table, row, col)
+        if (table, row, col) == self.key and c is not None:
+            return replace(c, value=self.value)
+        return c
+
+    def rows(self, table: str):
+        return self.base.rows(table)
+
+    def cols(self, table: str):
+        return self.base.cols(table)
+
+
+def _relations(rule, report: Report, ctx):
+    """(code, compiled expression, binding) for every equation rule on this rule's table."""
+    table = rule.opt("table")
+    for other in ctx.rules:
+        if other.kind != "equation" or other.opt("table") != table or not other.applies_to(report.template):
+            continue
+        expr = compile_expr(other.opt("expr"))
+        for b in _bindings(other, report):
+            yield other.code, expr, b
+
+
+def _diff(res):
+    try:
+        return res.lhs - res.rhs
+    except TypeError:
+        return None
+
+
+def _solve(expr, b, resolver, cell: Cell):
+    """The value of ``cell`` that makes ``lhs == rhs`` of ``expr`` hold, or None (not linear in it)."""
+    key = (cell.table, cell.row, cell.col)
+    v0 = cell.value
+    d0 = _diff(expr.evaluate(_Override(resolver, key, v0), b))
+    d1 = _diff(expr.evaluate(_Override(resolver, key, v0 + 1), b))
+    if d0 is None or d1 is None or d1 == d0:
+        return None
+    x = Decimal(v0) - Decimal(d0) / Decimal(d1 - d0)
+    if x < 0 or (not isinstance(v0, Decimal) and x != x.to_integral_value()):
+        return None  # a count that would have to be negative or fractional explains nothing
+    return x if isinstance(v0, Decimal) else int(x)
+
+
+@kind("culprit", options={"table": Opt(str, required=True, doc="the table whose equation rules are solved together")})
+def check_culprit(rule, report: Report, ctx):
+    """Name the single cell that, if changed, makes every failing relation of the table hold."""
+    if not _table_found(rule, report):
+        return
+    relations = list(_relations(rule, report, ctx))
+    results = [(code, expr, b, expr.evaluate(ctx.resolver, b)) for code, expr, b in relations]
+    failing = [r for r in results if r[3].value is False]
+    if not failing:
+        return
+    holding = {i for i, r in enumerate(results) if r[3].value is True}
+    candidates: list[Cell] = []
+    for _, _, _, res in failing:
+        for c in res.cells:
+            if _is_cell(c) and c.value is not None and c not in candidates:
+                candidates.append(c)
+    explainers = []
+    for cell in candidates[:MAX_CANDIDATES]:
+        value = None
+        for _, expr, b, _ in failing:
+            value = _solve(expr, b, ctx.resolver, cell)
+            if value is not None:
+                break
+        if value is None:
+            continue
+        trial = _Override(ctx.resolver, (cell.table, cell.row, cell.col), value)
+        if all(expr.evaluate(trial, b).value is True
+               for i, (_, expr, b, res) in enumerate(results) if i in holding or res.value is False):
+            explainers.append((cell, value))
+    t = report.tables[rule.opt("table")]
+    codes = "、".join(dict.fromkeys(code for code, *_ in failing))
+    if len(explainers) == 1:
+        cell, value = explainers[0]
+        yield Finding(cell.span, {"cell": cell_name(t, cell.row, cell.col), "value": _fmt(cell.value),
+                                  "balance": _fmt(value), "count": len(failing), "codes": codes})
+    elif not explainers and len(failing) > 1:
+        first = next((c for c in failing[0][3].cells if _is_cell(c) and c.span), None)
+        yield Finding(first.span if first else None, {"count": len(failing), "codes": codes},
+                      message="none", severity=Severity.INFO)
