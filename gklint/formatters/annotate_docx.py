@@ -151,7 +151,8 @@ def write_annotated(source_path: str, output: str, diagnostics) -> int:
     count = 0
     for d in sorted(diagnostics, key=lambda d: d.sort_key):
         paras = places.get(d.location or "") or [fallback]
-        comment = doc.comments.add_comment(text=f"{d.code} {d.message}", author=AUTHOR, initials=INITIALS)
+        comment = doc.comments.add_comment(text=f"{d.code} {d.message}{_suggestion(d)}", author=AUTHOR,
+                                           initials=INITIALS)
         _anchor(paras, comment.comment_id)
         count += 1
     try:
@@ -159,3 +160,11 @@ def write_annotated(source_path: str, output: str, diagnostics) -> int:
     except OSError as exc:
         raise AnnotateError(f"无法写入 {output}：{exc.strerror or exc}") from None
     return count
+
+
+def _suggestion(d) -> str:
+    """A finding's fix, offered in the comment (gklint never edits the author's Word document itself)."""
+    if not d.fix:
+        return ""
+    kind = "" if d.fix.get("applicability") == "safe" else "（可能改变含义，请斟酌）"
+    return f"\n修改建议{kind}：{d.fix.get('message', '')}"

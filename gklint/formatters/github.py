@@ -51,10 +51,15 @@ def format_command(d: Diagnostic) -> str:
     return f"::{COMMANDS[d.severity]} {props}::{escape_data(d.message + where)}"
 
 
-def write(diagnostics: list[Diagnostic], stream: TextIO, **_options: Any) -> None:
-    """Write one group per file (in the order given), one command per diagnostic."""
+def write(diagnostics: list[Diagnostic], stream: TextIO, *, files_checked: int | None = None,
+          **_options: Any) -> None:
+    """Write one group per file (in the order given), one command per diagnostic; and the job summary
+    table when ``GITHUB_STEP_SUMMARY`` is set (``github_summary``)."""
     for path, group in groupby(diagnostics, key=lambda d: d.path):
         stream.write(f"::group::{escape_data(path)}\n")
         for d in group:
             stream.write(format_command(d) + "\n")
         stream.write("::endgroup::\n")
+    from .github_summary import append
+
+    append(diagnostics, files_checked)

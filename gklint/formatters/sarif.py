@@ -73,6 +73,15 @@ def location(d: Diagnostic) -> dict[str, Any]:
     return {"physicalLocation": physical, "logicalLocations": [{"name": d.where, "kind": "element"}]}
 
 
+def sarif_fix(d: Diagnostic) -> dict[str, Any]:
+    """A finding's fix (``gklint.fixes``) as a SARIF ``fix``: one artifact change, one replacement per edit."""
+    return {"description": {"text": d.fix.get("message", "")},
+            "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(d.path)}, "replacements": [
+                {"deletedRegion": {"startLine": e["line"], "startColumn": e["column"], "endLine": e["end_line"],
+                                   "endColumn": e["end_column"]},
+                 "insertedContent": {"text": e["text"]}} for e in d.fix["edits"]]}]}
+
+
 def rule_descriptor(code: str, name: str, meta: dict[str, Any] | None) -> dict[str, Any]:
     """A ``reportingDescriptor`` for ``code``; ``meta`` is the entry of the ``rules`` option, if any.
 
@@ -114,6 +123,8 @@ def to_sarif(diagnostics: list[Diagnostic], rules: dict[str, dict] | None = None
             "partialFingerprints": {
                 FINGERPRINT_KEY: digest if seen[digest] == 1 else f"{digest}:{seen[digest]}"},
         }
+        if d.fix and not d.where:
+            result["fixes"] = [sarif_fix(d)]
         if d.where:
             result["message"]["text"] = f"{d.message}（{d.where}）"
             result["properties"] = {k: v for k, v in (("page", d.page), ("location", d.location),

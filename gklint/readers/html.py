@@ -135,7 +135,8 @@ def decode_html(data: bytes, path: str) -> tuple[str, str, list]:
             except UnicodeDecodeError:
                 pass
     src = decode(data, path)
-    return src.text, src.encoding, list(src.problems)
+    # the page as written, comments included (lxml skips them; gklint.suppress reads its own)
+    return (src.original or src.text), src.encoding, list(src.problems)
 
 
 def _parse(text: str):

@@ -86,7 +86,9 @@ def decode(data: bytes, path: str = "<stdin>") -> Source:
             message="文件不是文本格式的报告（含有二进制内容），无法检查；请提供 .txt、.md 或网页文本"))
         text = ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(path, blank_html_comments(text), encoding or "utf-8", tuple(problems))
+    view = blank_html_comments(text)
+    # the text with its comments, for excerpts and for gklint's suppression comments (gklint.suppress)
+    return Source(path, view, encoding or "utf-8", tuple(problems), original=text if view != text else None)
 
 
 def blank_html_comments(text: str) -> str:
@@ -112,7 +114,8 @@ def _is_markdown(path: str) -> bool:
 
 def read_text(data: bytes, path: str) -> Source:
     src = decode(data, path)
-    return Source(src.path, src.text, src.encoding, src.problems, "markdown" if _is_markdown(path) else "text")
+    return Source(src.path, src.text, src.encoding, src.problems, "markdown" if _is_markdown(path) else "text",
+                  original=src.original)
 
 
 READER = SimpleReader("text", (".txt", ".text", ".md", ".markdown"), read_text)

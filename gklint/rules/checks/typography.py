@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ... import fixes
+from ...diagnostics import Severity
 from ...model import Line, Paragraph, Report
 from . import Finding, Opt, kind
 from .. import saferegex
-from .content import URL_RE, block_lines, heading_line, quote, title_lines, trimmed_span
+from .content import URL_RE, block_lines, heading_line, prose_lines, quote, title_lines, trimmed_span
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
+FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
 _CJK_PUNCT = "，。、；：？！“”‘’《》〈〉「」『』【】（）〔〕…—·"
 
 
@@ -93,9 +96,11 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
             continue
         line, i = hits[0]
         chars = "".join(dict.fromkeys(l.text[j] for l, j in hits))
+        fix = fixes.make((fixes.edit(report.lines, l.span(j, j + 1), FULLWIDTH[l.text[j]], l.text[j])
+                          for l, j in hits if l.text[j] in FULLWIDTH), "改为全角标点")
         yield Finding(line.span(i, i + 1), {
             "count": len(hits), "chars": "、".join(f"“{c}”" for c in chars),
-            "context": quote(line.text[max(0, i - 8):i + 8], 20)})
+            "context": quote(line.text[max(0, i - 8):i + 8], 20)}, fix=fix)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -112,9 +117,16 @@ FRONT_CHROME = [r"当前所在位置|您的位置|当前位置", r"^访问量\s*
                 r"^(?:【\s*)?(?:打印|关闭|收藏|分享)(?:本页|窗口)?(?:\s*】)?(?:\s|$)"]
 
 
+# the family of what mirror sites inject: gambling and lottery advertising (never in a government report)
+SPAM = r"博彩|赌场|赌博网|百家乐|娱乐城|真人(?:娱乐|视讯)|棋牌(?:游戏|平台)|时时彩|六合彩|老虎机|体育投注|在线投注|" \
+       r"(?:首存|充值|开户|注册)(?:即)?送\d*|葡京|威尼斯人|太阳城|皇冠(?:体育|网址|娱乐)|彩票(?:平台|官网|网址)"
+
+
 @kind("page_chrome", options={
     "front": Opt(list, list(FRONT_CHROME),
                  doc="more chrome patterns, looked for in short lines before the first section only", regex=True),
+    "spam": Opt(str, SPAM, doc="advertising injected by mirror sites, looked for in every prose line "
+                               "(message key `spam`); empty to skip", regex=True),
 })
 def check_page_chrome(rule, report: Report, ctx):
     """Lines of web-page furniture (来源 / 浏览次数 / 打印 / 扫一扫在手机打开当前页 …) copied with the report.
@@ -131,8 +143,17 @@ def check_page_chrome(rule, report: Report, ctx):
             t = line.text.strip(" \t\u3000\u00a0#*")
             if len(t) <= 60 and "。" not in t and any(budget.search(p, t) for p in pats):
                 lines.setdefault((line.line, line.column), line)
+    spam = rule.opt("spam")
+    if spam:
+        for _sec, line in prose_lines(report):
+            m = budget.search(spam, line.text)
+            if m and (line.line, line.column) not in lines:
+                yield Finding(line.span(m.start(), m.end()), {"text": quote(line.text, 40), "word": m.group(0)},
+                              message="spam", severity=Severity.WARNING)
     for _k, line in sorted(lines.items()):
-        yield Finding(trimmed_span(line), {"text": quote(line.text, 40)})
+        whole = 1 <= line.line <= len(report.lines) and report.lines[line.line - 1].strip() == line.text.strip()
+        yield Finding(trimmed_span(line), {"text": quote(line.text, 40)},
+                      fix=fixes.delete_lines(report.lines, line.line, line.line, "删除这一行") if whole else None)
 
 
 # ----------------------------------------------------------------------------------------------------------
