@@ -249,6 +249,8 @@ class Pack:
     prefix: str
     version: str
     description: str
+    meta: dict = field(default_factory=dict, compare=False)   # all of pack.yaml (gklint.packs reads the rest)
+    source: str = ""                                          # where it came from (set by load_ruleset)
 
 
 def load_pack(directory: Path, kinds: dict[str, Kind]) -> tuple[Pack, list[Rule], list[RuleError]]:
@@ -265,7 +267,7 @@ def load_pack(directory: Path, kinds: dict[str, Kind]) -> tuple[Pack, list[Rule]
             errors.append(exc)
             meta = {}
     pack = Pack(str(meta.get("name", directory.name)), directory, str(meta.get("prefix", "GK")),
-                str(meta.get("version", "0")), str(meta.get("description", "")))
+                str(meta.get("version", "0")), str(meta.get("description", "")), dict(meta))
     rules: list[Rule] = []
     files = []
     for f in directory.glob("*.yaml"):
