@@ -14,8 +14,16 @@ def gklint_rule_dirs():
 @hookimpl
 def gklint_check_kinds():
     from .rules.checks import builtin_kinds
+    from .review.crossyear import check_corpus  # noqa: F401 - registers the `corpus` kind
 
     return builtin_kinds()
+
+
+@hookimpl
+def gklint_corpus_checks():
+    from .review.checks import builtin_corpus_checks
+
+    return builtin_corpus_checks()
 
 
 @hookimpl

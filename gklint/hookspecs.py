@@ -32,6 +32,16 @@ def gklint_check_kinds() -> dict:
     """
 
 
+@hookspec
+def gklint_corpus_checks() -> dict:
+    """Return cross-year checks over several reports of one agency (name → ``check(rule, reports, ctx)``).
+
+    A rule file of kind ``corpus`` names one in its ``check`` option; the check receives the agency's
+    ``gklint.review.facts.Facts`` sorted by year and yields ``gklint.review.crossyear.CorpusFinding``
+    (see ``gklint/review/checks.py`` for the built-ins: carry-over, 现行有效 continuity, copied narrative …).
+    """
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Reporting
 # ---------------------------------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ A case file ``<CODE>.yaml``::
           - {code: GK203, line: 71, column: 4}
         expect_message: "只有 6 个数值"   # optional substring every diagnostic's message must contain
 
+A cross-year case (rules of kind ``corpus``) gives ``reports:``, a list of ``{name, file or text, edits}``
+checked together, and may name the ``report`` of each expected diagnostic.
+
 ``expect: []`` is a passing case. Only the case file's rule runs (plus parse problems, which are ignored).
 Rule documentation examples are executed too (``example_cases``): in each rule's ``examples``, ``good`` is
 text found in the pack's ``examples/base.txt`` (or ``examples.base``) and ``bad`` replaces it; the good report
@@ -43,9 +46,16 @@ class Case:
     expect_message: str | None = None
     at_least_one: bool = False
     source: str = ""
+    reports: tuple[tuple[str, str], ...] = ()   # (name, text) of each report of a cross-year case
 
     def run(self, ruleset: RuleSet) -> list[Diagnostic]:
         rs = ruleset.select([self.rule])
+        if self.reports:
+            from .review.crossyear import run_corpus_rules
+            from .review.facts import report_facts
+
+            facts = [report_facts(p, p.source) for p in (parse_text(t, path=n) for n, t in self.reports)]
+            return [d for d in run_corpus_rules(facts, rs) if d.code == self.rule]
         parsed = parse_text(self.text, path="case.txt")
         return [d for d in run_rules(parsed, rs) if d.code == self.rule]
 
@@ -61,6 +71,7 @@ class Case:
             remaining = list(diags)
             for w in want:
                 match = next((d for d in remaining if d.code == w.get("code", self.rule) and d.line == w["line"]
+                              and ("report" not in w or d.path == w["report"])
                               and ("column" not in w or d.column == w["column"])
                               and ("severity" not in w or d.severity.value == w["severity"])), None)
                 assert match is not None, f"{self.id}: no diagnostic matching {w}; got:\n{shown}"
@@ -86,6 +97,13 @@ def load_cases(case_dir: str | Path, fixtures: str | Path) -> list[Case]:
         rule = data["rule"]
         for c in data["cases"]:
             where = f"{f.name}:{c['name']}"
+            if "reports" in c:   # a cross-year case: several reports, each a file or text with edits
+                reports = tuple((r.get("name", f"{i}.txt"), _apply_edits(
+                    (Path(fixtures) / r["file"]).read_text(encoding="utf-8") if "file" in r else r["text"],
+                    r.get("edits", []), where)) for i, r in enumerate(c["reports"], 1))
+                out.append(Case(f"{rule}-{c['name']}", rule, "", c.get("expect"), c.get("expect_message"),
+                                source=where, reports=reports))
+                continue
             if "file" in c:
                 text = (Path(fixtures) / c["file"]).read_text(encoding="utf-8")
             else:
@@ -101,8 +119,9 @@ def example_cases(ruleset: RuleSet | None = None) -> list[Case]:
     ruleset = ruleset or load_ruleset()
     out: list[Case] = []
     for r in ruleset.rules:
-        if r.kind == "internal":
-            continue  # gklint's own codes: their examples describe files and situations, not text edits
+        if r.kind in ("internal", "corpus"):
+            continue  # gklint's own codes, and cross-year rules (several reports: `reports:` cases): their
+            # examples describe files and situations, not text edits
         base_name = r.examples.get("base", "examples/base.txt")
         base_path = Path(r.path).parent / base_name
         base = base_path.read_text(encoding="utf-8")

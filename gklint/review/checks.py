@@ -1,0 +1,109 @@
+"""gklint's built-in cross-year checks (registered in ``gklint.builtin`` through ``gklint_corpus_checks``)."""
+from __future__ import annotations
+
+from ..model.template import load_template
+from .crossyear import CorpusFinding
+
+
+def _previous(reports, r):
+    """The first report of the year before ``r``'s, or None (a gap is said by GK524)."""
+    return next((p for p in reports if p.year == r.year - 1), None)
+
+
+def _col_label(table: str, col: str, template: str | None) -> str:
+    t = load_template(template if template in ("2019", "2021") else "2021").tables.get(table)
+    c = t.columns.get(col) if t else None
+    return c.label if c else col
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def carryover(rule, reports, ctx):
+    """表三 二、上年结转 this year = 四、结转下年度 last year, per column."""
+    for r in reports:
+        prev = _previous(reports, r)
+        if prev is None:
+            continue
+        for (tid, rid, col), (value, place) in r.cells.items():
+            if (tid, rid) != ("t3", "2") or ("t3", "4", col) not in prev.cells:
+                continue
+            last = prev.cells[("t3", "4", col)][0]
+            if value != last:
+                yield CorpusFinding(r, place, {
+                    "col": _col_label("t3", col, r.template), "value": value, "last": last,
+                    "last_year": prev.year, "last_file": _name(prev.path)},
+                    extra={"last_path": prev.path, "last_value": str(last)})
+
+
+_T2_LABEL = {"rules": "规章", "normative": "行政规范性文件"}
+
+
+def valid_continuity(rule, reports, ctx):
+    """表二 现行有效 this year = last year's 现行有效 + 本年新制发 − 本年废止 (规章, 行政规范性文件)."""
+    for r in reports:
+        prev = _previous(reports, r)
+        if prev is None:
+            continue
+        for rid, label in _T2_LABEL.items():
+            got = {c: r.cells.get(("t2", rid, c)) for c in ("issued", "repealed", "valid")}
+            last = prev.cells.get(("t2", rid, "valid"))
+            if last is None or any(v is None for v in got.values()):
+                continue
+            expected = last[0] + got["issued"][0] - got["repealed"][0]
+            if got["valid"][0] != expected:
+                yield CorpusFinding(r, got["valid"][1], {
+                    "row": label, "value": got["valid"][0], "expected": expected, "last": last[0],
+                    "issued": got["issued"][0], "repealed": got["repealed"][0],
+                    "last_year": prev.year, "last_file": _name(prev.path)},
+                    extra={"last_path": prev.path})
+
+
+def copied_narrative(rule, reports, ctx):
+    """A large share of this year's narrative sentences identical to last year's (figures aside)."""
+    threshold, minimum, show = rule.opt("threshold"), rule.opt("min_sentences"), rule.opt("show")
+    for r in reports:
+        prev = _previous(reports, r)
+        if prev is None or len(r.sentences) < minimum:
+            continue
+        before = {s.hash for s in prev.sentences}
+        copied = [s for s in r.sentences if s.hash in before]
+        share = len(copied) / len(r.sentences)
+        if copied and share >= threshold:
+            yield CorpusFinding(r, copied[0].place, {
+                "share": f"{share:.0%}", "copied": len(copied), "total": len(r.sentences),
+                "last_year": prev.year, "last_file": _name(prev.path),
+                "examples": "；".join(f"“{s.text}”" for s in copied[:show])},
+                extra={"last_path": prev.path, "copied_sentences": [
+                    {"text": s.text, "line": s.place.line, "column": s.place.column, "page": s.place.page}
+                    for s in copied]})
+
+
+def duplicate_year(rule, reports, ctx):
+    """The same agency reported twice for one year: said on each later file, naming the first."""
+    first: dict[int, object] = {}
+    for r in reports:
+        if r.year in first:
+            f = first[r.year]
+            yield CorpusFinding(r, r.title_place, {"agency": ctx.agency, "year": r.year, "first_file": _name(f.path)},
+                                extra={"first_path": f.path})
+        else:
+            first[r.year] = r
+
+
+def missing_years(rule, reports, ctx):
+    """Years missing between an agency's first and last report: one info for the agency, no errors."""
+    years = sorted({r.year for r in reports})
+    missing = [y for y in range(years[0], years[-1] + 1) if y not in years]
+    if not missing:
+        return
+    after = next(r for r in reports if r.year > missing[0])
+    yield CorpusFinding(after, after.title_place, {
+        "agency": ctx.agency, "missing": "、".join(map(str, missing)),
+        "present": "、".join(map(str, years))}, extra={"missing_years": missing})
+
+
+def builtin_corpus_checks() -> dict:
+    return {"carryover": carryover, "valid-continuity": valid_continuity, "copied-narrative": copied_narrative,
+            "duplicate-year": duplicate_year, "missing-years": missing_years}

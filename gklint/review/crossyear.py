@@ -1,0 +1,104 @@
+"""Cross-year checks (GK52x): rules over several reports of one agency, run after every file of a run is
+linted, on the small ``Facts`` of each report (never the parsed reports).
+
+A cross-year rule is a rule file of kind ``corpus`` whose ``check`` option names a corpus check; checks are
+plugins (hook ``gklint_corpus_checks``: name → function), so a province adds its own exactly like gklint's
+built-ins (``gklint.builtin``). A check is called once per agency as ``check(rule, reports, ctx)`` with the
+agency's reports sorted by year (then input order) and yields ``CorpusFinding``s. Reports without a resolved
+agency or year take no part. Select/ignore/severity overrides apply as to every other code.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..diagnostics import Diagnostic, Severity
+from ..rules.checks import Opt, kind
+from .agency import AgencyMap
+from .facts import Facts, Place
+
+
+@dataclass
+class CorpusFinding:
+    report: Facts                 # the report the finding is about (the later year's)
+    place: Place
+    params: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None    # key into the rule's `messages`
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CorpusContext:
+    agency: str
+    agencies: AgencyMap
+
+
+CorpusCheck = Callable[..., Iterable[CorpusFinding]]
+
+
+@kind("corpus", options={
+    "check": Opt(str, None, required=True, doc="the corpus check that runs this rule (hook gklint_corpus_checks)"),
+    "threshold": Opt(float, 0.6, doc="copied-narrative: share of identical sentences that is reported"),
+    "min_sentences": Opt(int, 8, doc="copied-narrative: fewer counted sentences than this are not judged"),
+    "show": Opt(int, 3, doc="how many examples the message quotes"),
+})
+def check_corpus(rule, report, ctx):
+    """Never run per report: the rule runs over the reports of one agency after every file is linted."""
+    return ()
+
+
+def corpus_checks() -> dict[str, CorpusCheck]:
+    """Every registered corpus check (built-ins and plugins), by name."""
+    from ..plugins import get_plugin_manager
+
+    pm, _problems = get_plugin_manager()
+    out: dict[str, CorpusCheck] = {}
+    for d in pm.hook.gklint_corpus_checks():
+        out.update(d or {})
+    return out
+
+
+def group_by_agency(facts: Iterable[Facts], agencies: AgencyMap) -> dict[str, list[Facts]]:
+    """Normalised agency → its reports (with a year), sorted by year then input order."""
+    groups: dict[str, list[tuple[int, int, Facts]]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        a = agencies(f.agency)
+        if a and f.year:
+            groups[a].append((f.year, i, f))
+    return {a: [f for *_, f in sorted(rs, key=lambda t: t[:2])] for a, rs in groups.items()}
+
+
+def run_corpus_rules(facts: list[Facts], ruleset, agencies: AgencyMap | None = None) -> list[Diagnostic]:
+    """The cross-year findings of one run (before select/ignore/severity: the caller finishes them per file)."""
+    from ..rules.loader import render_message
+
+    agencies = agencies or AgencyMap()
+    rules = [r for r in ruleset.rules if r.kind == "corpus"]
+    if not rules or len(facts) < 2:
+        return []
+    checks = corpus_checks()
+    out: list[Diagnostic] = []
+    for agency, reports in group_by_agency(facts, agencies).items():
+        if len(reports) < 2:
+            continue
+        ctx = CorpusContext(agency, agencies)
+        for rule in rules:
+            check = checks.get(rule.opt("check"))
+            if check is None:
+                out.append(Diagnostic.at(None, path=reports[0].path, code="GK901", name="rule-crashed",
+                                         message=f"规则 {rule.code}（{rule.name}）的 check “{rule.opt('check')}”没有注册"))
+                continue
+            try:
+                for f in check(rule, reports, ctx):
+                    template = rule.messages.get(f.message, rule.message) if f.message else rule.message
+                    p = f.place
+                    out.append(Diagnostic(f.report.path, p.line, p.column, p.end_line, p.end_column, rule.severity,
+                                          rule.code, rule.name, render_message(template, f.params), None,
+                                          {"agency": agency, "year": f.report.year, **f.extra}, p.page, p.location))
+            except Exception as exc:  # noqa: BLE001 - a crashing rule must not stop the others
+                out.append(Diagnostic.at(None, path=reports[0].path, code="GK901", name="rule-crashed",
+                                         severity=Severity.ERROR,
+                                         message=f"规则 {rule.code}（{rule.name}）运行出错：{exc.__class__.__name__}: {exc}，"
+                                                 "其他规则照常检查"))
+    return out

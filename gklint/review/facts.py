@@ -1,0 +1,108 @@
+"""The small facts of one report that a whole run keeps (not the parsed report): who and when, the table
+cells cross-year checks compare, and hashes of the narrative's sentences. Built on the worker that parsed
+the report (also a Dask worker), so they travel back small and picklable."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from ..diagnostics import Diagnostic, Span
+from ..model import NUMBER, Paragraph
+from .agency import resolve_agency, resolve_year
+
+#: (table, row) whose number cells are kept: 表三 二、上年结转 and 四、结转下年度; 表二 规章 and 行政规范性文件.
+FACT_ROWS = {("t3", "2"), ("t3", "4"), ("t2", "rules"), ("t2", "normative")}
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_NOISE = re.compile(r"[\s\d０-９.,，、%％·:：“”\"'（）()]+")
+MIN_SENTENCE_CHARS = 12
+
+
+class Place(NamedTuple):
+    """A position in the original file, as a diagnostic gives it (page/location for Word and PDF); a tuple,
+    because a national run keeps tens of them per report."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    page: int | None = None
+    location: str | None = None
+
+
+class Sentence(NamedTuple):
+    hash: bytes
+    text: str           # the sentence as written, cut to 60 characters (shown in the copied-narrative finding)
+    place: Place
+
+
+@dataclass(frozen=True)
+class Facts:
+    path: str
+    agency: str | None          # as written
+    agency_source: str | None   # 标题 | 来源 | 署名
+    year: int | None
+    year_source: str | None     # 标题 | 统计期限 | 导语 | 发布日期
+    template: str | None
+    format: str
+    title_place: Place
+    cells: dict[tuple[str, str, str], tuple[object, Place]] = field(default_factory=dict)
+    sentences: tuple[Sentence, ...] = ()
+
+
+def _place(source, span: Span | None, path: str) -> Place:
+    d = Diagnostic.at(span or Span.point(1, 1), path=path, code="", name="", message="")
+    if source is not None and source.mapped:
+        d = source.relocate(d)
+    return Place(d.line, d.column, d.end_line, d.end_column, d.page, d.location)
+
+
+def sentence_key(text: str) -> bytes | None:
+    """A sentence's hash with digits, spaces and punctuation left out (a copy with new figures is a copy);
+    None for a sentence too short to count."""
+    core = _NOISE.sub("", text)
+    if len(core) < MIN_SENTENCE_CHARS:
+        return None
+    return hashlib.blake2b(core.encode("utf-8"), digest_size=8).digest()
+
+
+def report_facts(parsed, source=None) -> Facts:
+    r = parsed.report
+    agency, a_src = resolve_agency(r)
+    year, y_src = resolve_year(r)
+    cells = {}
+    for tid, rid in FACT_ROWS:
+        t = r.tables.get(tid)
+        row = t.row(rid) if t else None
+        for c in (row.cells if row else ()):
+            if c.kind == NUMBER and c.value is not None:
+                cells[(tid, rid, c.col)] = (c.value, _place(source, c.span, r.path))
+    sentences = []
+    for s in r.sections:
+        for p in s.paragraphs():
+            sentences.extend(_sentences(p, source, r.path))
+    title_span = r.title.span if r.title else None
+    return Facts(r.path, agency, a_src, year, y_src, r.template,
+                 getattr(source, "format", "text") if source is not None else "text",
+                 _place(source, title_span, r.path), cells, tuple(sentences))
+
+
+def _sentences(p: Paragraph, source, path: str):
+    text = p.text
+    for m in _SENTENCE.finditer(text):
+        key = sentence_key(m.group())
+        if key is None:
+            continue
+        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        line, off = p.locate(start)
+        span = Span(line.line, line.column + off, line.line, line.column + off + 1)
+        yield Sentence(key, m.group().strip()[:60], _place(source, span, path))
+
+
+def safe_facts(parsed, source=None) -> Facts | None:
+    """``report_facts``, or None if the report is too damaged to give them (its own findings say why)."""
+    try:
+        return report_facts(parsed, source)
+    except Exception:  # noqa: BLE001 - bad input never crashes gklint; the report just takes no cross-year part
+        return None

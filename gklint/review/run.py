@@ -1,0 +1,105 @@
+"""What ``gklint check``/``extract`` add around linting for a reviewer: the stream of per-file results
+(in-process, a process pool or a Dask cluster), a progress bar on stderr, Ctrl-C, and the run's facts."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from .agency import AgencyMap
+
+
+@dataclass
+class Run:
+    """One run's per-report facts (input order) and whether it was interrupted."""
+
+    agencies: AgencyMap = field(default_factory=AgencyMap)
+    facts: list = field(default_factory=list)
+    interrupted: bool = False
+    done: int = 0
+
+    def reports(self) -> dict[str, dict]:
+        """path → {agency, agency_as_written, agency_source, year, year_source, format}."""
+        out = {}
+        for f in self.facts:
+            if f is not None:
+                out[f.path] = {"agency": self.agencies(f.agency), "agency_as_written": f.agency,
+                               "agency_source": f.agency_source, "year": f.year, "year_source": f.year_source,
+                               "format": f.format}
+        return out
+
+
+def load_agencies(path: str | None) -> AgencyMap:
+    return AgencyMap.load(path) if path else AgencyMap()
+
+
+def results(files, ruleset, run: Run, *, scheduler: str | None = None, **lint_options):
+    """(path, text, diagnostics) per file in input order, from ``gklint.lint.lint_paths`` or, with
+    ``scheduler`` (``tcp://host:8786`` or ``local``), from Dask workers; ``run.facts`` gets each file's facts."""
+    if scheduler:
+        from .dask_run import dask_lint_paths
+
+        jobs = lint_options.pop("jobs", None)
+        yield from dask_lint_paths(files, scheduler, facts=run.facts, workers=jobs if jobs and jobs > 0 else None,
+                                   **lint_options)
+        return
+    from ..lint import lint_paths
+
+    yield from lint_paths(files, ruleset, facts=run.facts, **lint_options)
+
+
+def with_progress(items, total: int, run: Run, stream=None):
+    """Yield ``items``; a rich progress bar on stderr when it is a terminal and there is more than one file.
+    Ctrl-C ends the iteration cleanly (``run.interrupted``); what was done so far stays in ``run``."""
+    stream = stream or sys.stderr
+    show = total > 1 and getattr(stream, "isatty", lambda: False)()
+    with _bar(show, total, stream) as advance:
+        try:
+            for item in items:
+                run.done += 1
+                advance(item[0])
+                yield item
+        except KeyboardInterrupt:
+            run.interrupted = True
+            close = getattr(items, "close", None)
+            if close:
+                try:
+                    close()
+                except BaseException:  # noqa: BLE001 - a pool being torn down by the same Ctrl-C
+                    pass
+
+
+@contextmanager
+def _bar(show: bool, total: int, stream):
+    if not show:
+        yield lambda _path: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("检查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda path: bar.update(task, advance=1, description=str(path)[-40:])
+
+
+def review_data(diagnostics, run: Run, files: list[str], ruleset, score_file: str | None = None) -> dict:
+    """What the review outputs (``--statistics``, ``--format html``) show beyond the findings: each report's
+    agency and year, the per-agency ranking (scored with ``score_file``), every reported rule's explain text."""
+    from ..cli import explain_text
+    from .summary import Scoring, summarise
+
+    scoring = Scoring.load(score_file) if score_file else None
+    reports = run.reports()
+    by_code = {r.code: r for r in (ruleset.known or ruleset.rules)}
+    codes = {d.code for d in diagnostics}
+    return {"reports": reports, "files": list(files),
+            "ranking": summarise(diagnostics, reports, list(dict.fromkeys([*files, *(d.path for d in diagnostics)])), scoring),
+            "scored": scoring is not None, "interrupted": run.interrupted,
+            "explain": {c: explain_text(by_code[c]) for c in codes if c in by_code}}
+
+
+def agency_table(rows) -> str:
+    from .summary import agency_table as table
+
+    return table(rows)
