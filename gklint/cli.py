@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .workflow import options as workflow_options
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,8 +92,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--jobs", "-j", default=1, show_default=True, help="并行进程数，0 表示全部 CPU")
 @click.option("--stdin-filename", default="-", help="从标准输入读取时使用的文件名")
 @click.option("--exit-zero", is_flag=True, help="即使有错误也以 0 退出")
-@click.option("--color/--no-color", default=None, help="是否使用颜色（默认自动）")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入文件而不是标准输出")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", is_flag=False,
+              flag_value="always", help="是否使用颜色：auto（默认，终端中使用）、always、never")
+@click.option("--output-file", "--output", "-o", "output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出")
 @click.option("--statistics", is_flag=True, help="只输出每条规则的问题数和涉及的文件数（批量审查用）")
 @click.option("--max-file-size", default=None, metavar="SIZE",
               help="超过此大小的文件不检查（GK017）：字节数或 4MB、512KB；0 表示不限；默认 4MB")
@@ -100,12 +102,25 @@ def _split(values: tuple[str, ...]) -> list[str]:
               help="每条规则在每个文件最多列出的问题数，其余计入 GK019；0 表示不限；默认 100")
 @click.option("--annotate", type=click.Path(dir_okay=False),
               help="把每个问题作为批注写入 Word 文档的副本（只用于检查单个 .docx；原文件不变）")
+@click.option("--show-info", is_flag=True,
+              help="rich 格式也逐条列出提示级别的问题（默认只按规则计数；配置项 min-severity 同此）")
+@click.option("--agencies", type=click.Path(dir_okay=False, exists=True),
+              help="机关名称对照表（YAML/TOML：规范名称: [其他名称, …]），用于无法按名称区分的机关")
+@click.option("--score", type=click.Path(dir_okay=False, exists=True),
+              help="评分文件（YAML/TOML：base、deductions 每条扣分、caps 每组上限），用于 --statistics 和 html 的机关排名")
+@click.option("--scheduler", metavar="tcp://HOST:8786|local",
+              help="在 Dask 集群上读取、解析和检查（local：在本机启动 LocalCluster）；需要 gklint[dask]")
+@workflow_options   # --fix, --unsafe-fixes, --diff, --show-fixes, --write-baseline, --baseline, --quiet, --no-color
 def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, stdin_filename, exit_zero, color, output,
-              statistics, max_file_size, max_findings_per_rule, annotate):
+              statistics, max_file_size, max_findings_per_rule, annotate, show_info, agencies=None, scheduler=None,
+              score=None, **more):
     """检查年度报告：文件、目录（递归查找 .txt/.md）或 -（标准输入）。
 
     退出码：0 没有错误；1 有错误级别的问题；2 用法、配置或规则包错误。
     """
+    from .workflow import after_lint, color_choice
+
+    color = color_choice(color, more.pop("no_color", False))
     from .config import Config, ConfigError, find_config, load_config_file, parse_size
     from .diagnostics import Diagnostic, Severity, Span
     from .rules.engine import load_ruleset
@@ -124,7 +139,9 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     ign = _split(ignore) + cfg.ignore
     ruleset = load_ruleset(extra).select(sel, ign)
     bad = [*ruleset.unknown(sel + ign), *ruleset.unknown(cfg.severity, prefixes=False),
-           *ruleset.unknown(c for cs in cfg.per_file_ignores.values() for c in cs)]
+           *ruleset.unknown(c for cs in cfg.per_file_ignores.values() for c in cs),
+           *ruleset.unknown(c for b in cfg.overrides for c in b.ignore),
+           *ruleset.unknown((c for b in cfg.overrides for c in b.severity), prefixes=False)]
     if bad:
         where = f"（{cfg.path}）" if cfg.path else ""
         click.echo(f"gklint: 配置错误：没有这样的规则 {', '.join(dict.fromkeys(bad))}{where}；"
@@ -161,14 +178,35 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     all_diags.extend(finish((Diagnostic.at(
         Span.point(err.line, 1), path=err.path, code="GK902", name="bad-rule-pack", severity=Severity.ERROR,
         message=f"规则包错误：{err.message}") for err in ruleset.errors), ruleset, cfg.severity, 0))
-    for path, text, diags in lint_paths(files, ruleset, jobs=jobs, stdin_data=stdin_data, stdin_name=stdin_filename,
-                                        extra_dirs=extra, select=sel, ignore=ign, severities=cfg.severity,
-                                        max_size=max_size, max_findings=max_findings):
+    from .review import run as review
+
+    try:
+        run = review.Run(review.load_agencies(agencies))
+    except (OSError, ValueError) as exc:
+        click.echo(f"gklint: 机关对照表错误：{exc}", err=True)
+        sys.exit(2)
+    stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data,
+                            stdin_name=stdin_filename, extra_dirs=extra, select=sel, ignore=ign,
+                            severities=cfg.severity, max_size=max_size, max_findings=max_findings)
+    for path, text, diags in review.with_progress(stream, len(files), run):
         ignored = cfg.ignored_for(path)
         if ignored:
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
+        diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
         sources[path] = text
         all_diags.extend(diags)
+    if run.interrupted:
+        click.echo(f"gklint: 已中断（Ctrl-C）：{len(sources)}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
+    from .lint import corpus_diagnostics
+
+    for path, diags in corpus_diagnostics(run.facts, ruleset, cfg.severity, run.agencies).items():
+        ignored = cfg.ignored_for(path)
+        all_diags.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
+    outcome = after_lint(all_diags, sources, files, lint=_relint(ruleset, cfg, max_findings), fmt=fmt,
+                         **{**more, "baseline_path": more.get("baseline_path") or cfg.baseline})
+    all_diags = outcome.diags
+    if outcome.exit_code is not None:
+        sys.exit(outcome.exit_code)
     if annotate:
         from .formatters.annotate_docx import AnnotateError, write_annotated
 
@@ -177,26 +215,51 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         except AnnotateError as exc:
             click.echo(f"gklint: {exc}", err=True)
             sys.exit(2)
+    try:
+        review_data = review.review_data(all_diags, run, files, ruleset, score)
+    except (OSError, ValueError) as exc:
+        click.echo(f"gklint: 评分文件错误：{exc}", err=True)
+        sys.exit(2)
     if statistics:
         click.echo(_statistics(all_diags, ruleset), nl=False)
+        click.echo(review.agency_table(review_data["ranking"]), nl=False)
         sys.exit(0 if exit_zero or not any(d.severity is Severity.ERROR for d in all_diags) else 1)
     if fmt is None:
         fmt = "rich" if (output is None and sys.stdout.isatty()) else "concise"
     rules_meta = {r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value} for r in ruleset.rules}
+    min_severity = "info" if show_info else cfg.min_severity
     try:
         if output:
             with open(output, "w", encoding="utf-8") as fh:
-                render(all_diags, fmt, fh, sources=sources, color=False, rules=rules_meta, files_checked=len(files))
+                render(all_diags, fmt, fh, sources=sources, color=False, rules=rules_meta, files_checked=len(files),
+                       min_severity=min_severity, review=review_data)
         else:
-            render(all_diags, fmt, sys.stdout, sources=sources, color=color, rules=rules_meta, files_checked=len(files))
+            render(all_diags, fmt, sys.stdout, sources=sources, color=color, rules=rules_meta, files_checked=len(files),
+                   min_severity=min_severity, review=review_data)
     except ValueError as exc:
         click.echo(f"gklint: {exc}", err=True)
         sys.exit(2)
+    if run.interrupted:
+        sys.exit(130)
     if (ruleset.errors and ruleset.keeps("GK902")) or (missing and len(missing) == len(files)):
         sys.exit(2)
     if exit_zero:
         sys.exit(0)
     sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
+
+
+def _relint(ruleset, cfg, max_findings):
+    """Lint bytes in-process as ``check`` does (for fixes): rules, severities, per-file-ignores."""
+    from .lint import lint_source
+    from .readers import read_bytes
+
+    def lint(data: bytes, path: str):
+        src = read_bytes(data, path, 0)
+        diags = lint_source(src, ruleset, cfg.severity, max_findings)
+        ignored = cfg.ignored_for(path)
+        return src, cfg.adjusted(path, [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)])
+
+    return lint
 
 
 def _suffixes() -> list[str]:
@@ -262,6 +325,18 @@ def explain_cmd(rule, packs):
     click.echo(explain_text(found))
 
 
+@main.command("server")
+def server_cmd():
+    """以语言服务器（LSP，标准输入输出）方式运行，供编辑器使用（需要 gklint[lsp]）。"""
+    try:
+        from .server import run
+        import pygls  # noqa: F401
+    except ImportError:
+        click.echo("gklint: 语言服务器需要 pygls：pip install \"gklint[lsp]\"", err=True)
+        sys.exit(2)
+    run()
+
+
 def explain_text(r) -> str:
     lines = [f"{r.code} {r.name}  [{r.severity.value}]", "", r.summary, "",
              "## 为什么", r.rationale.strip(), "", "## 检查类型", f"{r.kind}（范围：{r.scope}；适用模板：{', '.join(r.templates)}）"]
@@ -277,3 +352,12 @@ def explain_text(r) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join("    " + l.replace("\t", " │ ") for l in (text.strip("\n") or "（删除）").split("\n"))
+
+
+from .cli_packs import register as _register_pack_commands  # noqa: E402  packs, test-pack, config, new-pack
+
+_register_pack_commands(main)
+
+from .review.extract import extract_cmd as _extract_cmd  # noqa: E402  gklint extract (issue 12)
+
+main.add_command(_extract_cmd)

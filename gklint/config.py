@@ -3,7 +3,10 @@
 Found upwards from the checked path (the closest file wins). Keys: ``select``, ``ignore``, ``severity``
 (code or name → error|warning|info), ``per-file-ignores`` (glob → codes), ``packs`` (extra rule-pack folders,
 relative to the config file), ``max-file-size`` (bytes, or "4MB"/"512KB"; 0: no limit) and
-``max-findings-per-rule`` (per rule and file; 0: no cap). Unknown keys are an error (exit 2), so a typo never
+``max-findings-per-rule`` (per rule and file; 0: no cap) and ``min-severity`` (error|warning|info: the lowest
+severity the rich format shows in full; lower ones are counted per rule, like Vale's MinAlertLevel) and
+``baseline`` (a baseline file, relative to the config file: only new findings are reported; gklint.baseline). ``overrides``: blocks of ``files`` globs
+with their own ``severity``/``ignore`` (gklint.overrides). Unknown keys are an error (exit 2), so a typo never
 silently disables nothing; so is a rule code that does not exist (checked by the CLI against the loaded rules).
 Discovery never raises: a path that cannot be resolved or a folder that cannot be read ends the search
 (the path itself then gets its GK001 when it is read).
@@ -18,9 +21,12 @@ from pathlib import Path
 
 import yaml
 
+from .overrides import parse_blocks
+
 import re
 
-KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule"}
+KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule",
+        "min-severity", "baseline", "overrides"}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.I)
 
 
@@ -53,6 +59,15 @@ class Config:
     packs: list[Path] = field(default_factory=list)
     max_file_size: int | None = None          # None: gklint.readers.DEFAULT_MAX_FILE_SIZE
     max_findings_per_rule: int | None = None  # None: gklint.rules.engine.DEFAULT_MAX_FINDINGS
+    min_severity: str | None = None           # shown in full by the formats people read; None: "warning"
+    baseline: str | None = None               # a baseline file (gklint.baseline), relative to this file
+    overrides: list = field(default_factory=list)   # per-directory blocks (gklint.overrides.Block)
+
+    def adjusted(self, path: str, diags: list) -> list:
+        """One file's diagnostics under the ``overrides`` blocks whose ``files`` match it."""
+        from .overrides import adjust
+
+        return adjust(self.overrides, path, self.path.parent if self.path else None, diags) if self.overrides else diags
 
     def ignored_for(self, path: str) -> list[str]:
         out: list[str] = []
@@ -105,10 +120,15 @@ def load_config_file(path: Path) -> Config:
     if max_findings is not None and (not isinstance(max_findings, int) or isinstance(max_findings, bool)
                                      or max_findings < 0):
         raise ConfigError(f"{path}: max-findings-per-rule 应为非负整数（0 表示不限）")
+    min_severity = data.get("min-severity")
+    if min_severity is not None and min_severity not in ("error", "warning", "info"):
+        raise ConfigError(f"{path}: min-severity 应为 error、warning 或 info")
     return Config(path, _as_list(data.get("select", []), "select", path), _as_list(data.get("ignore", []), "ignore", path),
                   dict(sev), {k: _as_list(v, k, path) for k, v in pfi.items()},
                   [(path.parent / p) for p in _as_list(data.get("packs", []), "packs", path)],
-                  max_size, max_findings)
+                  max_size, max_findings, min_severity,
+                  str(path.parent / data["baseline"]) if isinstance(data.get("baseline"), str) else None,
+                  parse_blocks(data.get("overrides"), path, ConfigError))
 
 
 def _is_file(p: Path) -> bool:

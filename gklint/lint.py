@@ -11,7 +11,8 @@ from typing import Iterable
 
 from .api import parse_source
 from .diagnostics import Diagnostic
-from .rules.engine import RuleSet, load_ruleset, run_rules
+from . import fixes, suppress
+from .rules.engine import RuleSet, finish, load_ruleset, run_rules
 from .readers import Source, read_bytes, read_path, report_suffixes
 
 
@@ -60,43 +61,76 @@ def collect(paths: Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 def lint_source(source: Source, ruleset: RuleSet, severities: dict[str, str] | None = None,
-                max_findings: int | None = None) -> list[Diagnostic]:
+                max_findings: int | None = None, facts: list | None = None) -> list[Diagnostic]:
+    """The file's diagnostics; ``facts``: a list that gets the report's ``gklint.review.facts.Facts``
+    (who, when, the cells and sentences cross-year rules compare)."""
     parsed = parse_source(source)
     found = run_rules(parsed, ruleset, severities=severities, max_findings=max_findings)
-    return [source.relocate(d) for d in found] if source.mapped else found
+    if facts is not None:
+        from .review.facts import safe_facts
+
+        facts.append(safe_facts(parsed, source))
+    found = [fixes.relocate(source, d) for d in found] if source.mapped else found
+    kept, about = suppress.apply(source, found, ruleset)          # suppression comments and sidecar files
+    return kept + finish(about, ruleset, severities, 0) if about else kept
 
 
 _WORKER: dict = {}
 
 
 def _init_worker(extra_dirs, select, ignore, severities, max_size=None, max_findings=None) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle (it stops the pool)
     _WORKER["rs"] = load_ruleset(extra_dirs).select(select, ignore)
     _WORKER["sev"] = severities
     _WORKER["limits"] = (max_size, max_findings)
 
 
-def _lint_one(path: str) -> tuple[str, str, list[Diagnostic]]:
+def _lint_one(path: str) -> tuple[str, str, list[Diagnostic], object]:
     max_size, max_findings = _WORKER.get("limits", (None, None))
     src = read_path(path, max_size)
-    return path, src.excerpt_text, lint_source(src, _WORKER["rs"], _WORKER["sev"], max_findings)
+    facts: list = []
+    return path, src.excerpt_text, lint_source(src, _WORKER["rs"], _WORKER["sev"], max_findings, facts), facts[0]
 
 
 def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data: bytes | None = None,
                stdin_name: str = "-", extra_dirs=(), select=None, ignore=None, severities=None,
-               max_size: int | None = None, max_findings: int | None = None):
+               max_size: int | None = None, max_findings: int | None = None, facts: list | None = None):
     """Yield (path, text, diagnostics) per file, in the order given. ``max_size``: bytes beyond which a file
-    is not read (GK017; None: the default, 0: no limit); ``max_findings``: per code and file (GK019)."""
+    is not read (GK017; None: the default, 0: no limit); ``max_findings``: per code and file (GK019);
+    ``facts``: a list that gets each file's ``Facts`` in the same order (for :func:`corpus_diagnostics`)."""
     files = [p for p in paths if p != "-"]
     if "-" in paths and stdin_data is not None:
         src = read_bytes(stdin_data, stdin_name, max_size)
-        yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities, max_findings)
+        yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs > 1 and len(files) > 8:
         with ProcessPoolExecutor(jobs, initializer=_init_worker,
                                  initargs=(list(extra_dirs), select, ignore, severities, max_size, max_findings)) as ex:
-            yield from ex.map(_lint_one, files, chunksize=max(1, len(files) // (jobs * 4)))
+            try:
+                for path, text, diags, f in ex.map(_lint_one, files, chunksize=max(1, min(16, len(files) // (jobs * 4)))):
+                    if facts is not None:
+                        facts.append(f)
+                    yield path, text, diags
+            except (GeneratorExit, KeyboardInterrupt):   # stopped early (Ctrl-C): drop the files not started
+                ex.shutdown(wait=True, cancel_futures=True)
+                raise
         return
     for p in files:
         src = read_path(p, max_size)
-        yield p, src.excerpt_text, lint_source(src, ruleset, severities, max_findings)
+        yield p, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts)
+
+
+def corpus_diagnostics(facts: list, ruleset: RuleSet, severities: dict[str, str] | None = None,
+                       agencies=None) -> dict[str, list[Diagnostic]]:
+    """The cross-year rules (kind ``corpus``, GK52x) over the reports of one run, grouped by agency: path →
+    its new diagnostics, after select/ignore/severity. ``agencies``: a ``gklint.review.agency.AgencyMap``."""
+    from .review.crossyear import run_corpus_rules
+    from .rules.engine import finish
+
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in run_corpus_rules([f for f in facts if f is not None], ruleset, agencies):
+        by_path.setdefault(d.path, []).append(d)
+    return {p: finish(ds, ruleset, severities, 0) for p, ds in by_path.items()}

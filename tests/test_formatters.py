@@ -145,10 +145,41 @@ def test_rich_summary_counts():
 
 
 def test_rich_groups_by_file():
-    out = run("rich", DIAGS, sources=SOURCES, color=False)
+    out = run("rich", DIAGS, sources=SOURCES, color=False, min_severity="info")
     assert out.index("reports/a.md") < out.index("GK301") < out.index("GK601") \
         < out.index("reports/b.md") < out.index("GK101")
     assert out.count("reports/a.md") == 1
+
+
+def test_rich_default_shows_errors_and_warnings_and_counts_info_per_rule():
+    info = [diag(n, 1, code="GK601", severity="info", message=f"半角标点 {n}", name="halfwidth-punctuation",
+                 path=f"reports/{n}.md") for n in range(1, 51)]
+    info.append(diag(2, 1, code="GK603", severity="info", message="断行", name="broken-line"))
+    rules = {"GK601": {"summary": "中文正文中使用了半角标点"}}
+    out = run("rich", DIAGS + info, sources=SOURCES, color=False, rules=rules)
+    assert "GK301" in out and "GK101" in out                     # errors and warnings in full
+    assert "段落过长" not in out and "半角标点 7" not in out        # info notes not one by one ...
+    lines = out.splitlines()
+    row = next(line for line in lines if line.lstrip().startswith("GK601"))
+    assert "51 条" in row and "51 个文件" in row and "中文正文中使用了半角标点" in row   # ... but one line per rule
+    assert sum(line.lstrip().startswith("GK60") for line in lines) == 2
+    assert "--show-info" in out and lines[-1] == "共 52 个文件：1 个错误，1 个警告，52 个提示"
+    assert len(lines) < 20
+
+
+def test_rich_errors_before_warnings_within_a_file():
+    d = [diag(1, 1, severity="warning", code="GK107", message="重复标题"), diag(3, 7)]
+    out = run("rich", d, sources=SOURCES, color=False)
+    assert out.index("GK301") < out.index("GK107")
+    shown = run("rich", DIAGS, sources=SOURCES, color=False, min_severity="info")
+    assert "段落过长" in shown and "未逐条列出" not in shown
+    only_errors = run("rich", DIAGS, sources=SOURCES, color=False, min_severity="error")
+    assert "标题序号不规范" not in only_errors and "GK101" in only_errors   # the warning is counted
+
+
+def test_machine_formats_keep_info_whatever_min_severity():
+    for fmt in ("concise", "json", "sarif", "github"):
+        assert "GK601" in run(fmt, DIAGS, min_severity="error"), fmt
 
 
 # --- sarif ----------------------------------------------------------------------------------------

@@ -409,7 +409,12 @@ def test_pre_commit_hook_filters_files():
         assert not runs_on(p), p
     for p in ("2023年报.md", "reports/2023/某县商务局.txt", "某局2024年度报告.docx", "a.pdf", "web/年报.html"):
         assert runs_on(p), p
-    assert set(hook["types_or"]) >= {"markdown", "plain-text"}
+    from gklint.readers import report_suffixes
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for h in hooks:           # both hooks: every form a reader reads, except those it can only refuse (GK020)
+        assert (h["files"], h["exclude"], h.get("types")) == (hook["files"], hook["exclude"], ["file"])
+        assert all(re.search(h["files"], "年报" + s) for s in report_suffixes() if s not in (".doc", ".wps"))
 
 
 def test_directory_walks_skip_the_same_documents_the_hook_excludes(tmp_path):

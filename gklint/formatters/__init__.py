@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, TextIO
 
 from ..diagnostics import Diagnostic
-from . import concise, github, json_, sarif
+from . import concise, github, gitlab, json_, junit, sarif
 
 __all__ = ["DEFAULT_FORMAT", "FORMATTERS", "Formatter", "render", "sort_diagnostics"]
 
@@ -33,6 +33,13 @@ def _rich(diagnostics: list[Diagnostic], stream: TextIO, **options: Any) -> None
     rich_.write(diagnostics, stream, **options)
 
 
+def _html(diagnostics: list[Diagnostic], stream: TextIO, **options: Any) -> None:
+    """Lazy shim: the self-contained HTML review report (gklint/formatters/html_report.py)."""
+    from . import html_report
+
+    html_report.write(diagnostics, stream, **options)
+
+
 #: Format name → formatter. Plugins may register more names here.
 FORMATTERS: dict[str, Formatter] = {
     "rich": _rich,
@@ -40,6 +47,9 @@ FORMATTERS: dict[str, Formatter] = {
     "json": json_.write,
     "sarif": sarif.write,
     "github": github.write,
+    "gitlab": gitlab.write,
+    "junit": junit.write,
+    "html": _html,
 }
 
 
@@ -50,7 +60,8 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def render(diagnostics: list[Diagnostic], fmt: str, stream: TextIO, *,
            sources: dict[str, str] | None = None, color: bool | None = None,
-           rules: dict[str, dict] | None = None, files_checked: int | None = None) -> None:
+           rules: dict[str, dict] | None = None, files_checked: int | None = None,
+           min_severity: str | None = None, **extra: Any) -> None:
     """Write ``diagnostics`` to ``stream`` in the format named ``fmt``.
 
     :param sources: path → decoded file text, used for source excerpts (``rich``).
@@ -58,6 +69,9 @@ def render(diagnostics: list[Diagnostic], fmt: str, stream: TextIO, *,
     :param rules: code → ``{"name", "summary", "severity", "url"?}``, rule metadata (``sarif``).
     :param files_checked: how many files were checked, for the summary line (``rich``); defaults to the
         number of distinct paths among the diagnostics.
+    :param min_severity: the lowest severity shown in full by the formats people read (``rich``; below it,
+        counts per rule); None: the format's default. Machine formats keep every diagnostic.
+    :param extra: more options for the formats that use them (``review=`` for ``html``: agencies, years, ranking).
     :raises ValueError: if ``fmt`` is not a registered format.
     """
     try:
@@ -66,4 +80,4 @@ def render(diagnostics: list[Diagnostic], fmt: str, stream: TextIO, *,
         known = ", ".join(sorted(FORMATTERS))
         raise ValueError(f"unknown output format {fmt!r} (known: {known})") from None
     formatter(sort_diagnostics(diagnostics), stream, sources=sources, color=color, rules=rules,
-              files_checked=files_checked)
+              files_checked=files_checked, min_severity=min_severity, **extra)

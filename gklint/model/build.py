@@ -13,6 +13,7 @@ from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
 from ..textnorm import cn_number, fold, folded
+from ..hant import to_simplified
 
 _TITLE_RE = re.compile(r"^(?:标题[:：])?(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?的?(?P<rest>.*)$")
 _STANDARD_TAIL = re.compile(r"^政府信息公开工作年度报告$")
@@ -47,6 +48,24 @@ def _title(tok: Token, lines: list[Line], before: list) -> Title:
                 span = Span(p.line, p.column + len(p.text) - len(p.text.lstrip(" #\u3000\u00a0")), span.end_line,
                             span.end_column)
                 m = _TITLE_RE.match(text)
+    elif not m and f.startswith("政府信息公开") and before:
+        # "中卫市商务局" / "政府信息公开工作年度报告": the agency on the line above, only the year missing
+        prev = before[-1]
+        if isinstance(prev, Paragraph) and len(prev.lines) == 1 and _agency_line(folded(prev.lines[0].text)):
+            p = prev.lines[0]
+            return Title(folded(p.text) + f, folded(p.text), None, Span(
+                p.line, p.column + len(p.text) - len(p.text.lstrip(" #\u3000\u00a0")), span.end_line,
+                span.end_column), False)
+    return _title_parts(text, span, m)
+
+
+def _agency_line(pf: str) -> bool:
+    """A short line that can be the agency half of a title split over two lines."""
+    return 2 <= len(pf) <= 30 and not re.search(r"[。，,；;:：]", pf) and not re.search(r"登录|注册|首页|网站|导航", pf) \
+        and not re.search(r"\d", pf) and bool(re.search(r"(?:局|委|办|厅|府|院|室|中心|会|处|所|部|街道|镇|乡|区|县|市)$", pf))
+
+
+def _title_parts(text: str, span: Span, m) -> Title:
     agency = year = None
     well = False
     if m:
@@ -59,6 +78,26 @@ def _title(tok: Token, lines: list[Line], before: list) -> Title:
             agency = rest[: rest.index("政府信息公开")]
             well = False
     return Title(re.sub(r"^标题[:：]", "", text), agency, year, span, well)
+
+
+_TITLE_HEAD = re.compile(r"(?:19|20)\d{2}\s*年度?(?:政府|政府信息|政府信息公开)?$")
+
+
+def _joined_title(front: list) -> tuple[Title, int] | None:
+    """A title broken over two lines that neither line is alone (``某局2020年度政府`` / ``信息公开工作报告``):
+    the Title and how many front blocks it took."""
+    lines = [(i, line) for i, b in enumerate(front[:6]) if isinstance(b, Paragraph) for line in b.lines]
+    for (i, a), (j, b) in zip(lines, lines[1:]):
+        fa, fb = folded(a.text), folded(b.text)
+        if not (len(fa) <= 40 and len(fb) <= 40 and _TITLE_HEAD.search(fa) and "。" not in fa + fb):
+            continue
+        text = fa + fb
+        if not re.search(r"信息公开.*(?:年度报告|年报|工作报告)$", text):
+            continue
+        span = Span(a.line, a.column + len(a.text) - len(a.text.lstrip(" #\u3000\u00a0")), b.line,
+                    b.column + len(b.text.rstrip()))
+        return _title_parts(text, span, _TITLE_RE.match(text)), j + 1
+    return None
 
 
 def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
@@ -96,11 +135,32 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
     return blocks, title, chrome
 
 
+def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
+    """The source with Traditional characters read as Simplified (one for one), and the note saying so."""
+    text, changed, traditional = to_simplified(source.text)
+    if not changed:
+        return source, None
+    folded_source = replace(source, text=text, original=source.excerpt_text)
+    if not traditional:
+        return folded_source, None
+    first = next(i for i, (a, b) in enumerate(zip(source.text, text)) if a != b)
+    line = source.text.count("\n", 0, first) + 1
+    column = first - (source.text.rfind("\n", 0, first) + 1) + 1
+    return folded_source, Diagnostic.at(
+        Span.point(line, column), path=source.path, code="GK027", name="traditional-characters",
+        severity=Severity.INFO, message=f"报告使用繁体字（{changed} 个字，如“{source.text[first]}”）：已按简体字识别标题、"
+                                        "表格和用语，位置不变；正式发布的报告一般应使用规范汉字（简体）")
+
+
 def build(source: Source) -> Parsed:
-    problems = list(source.problems)
+    source, hant_note = _fold_traditional(source)
+    problems = list(source.problems) + ([hant_note] if hant_note else [])
     lines, tree = parse_outline(source.text)
     front_regions: list = []
     front, title, chrome = _blocks(tree.children[0].children, lines, front_regions)
+    if title is None and (joined := _joined_title(front)) is not None:
+        title, taken = joined
+        front = front[taken:]
     regions: list[tuple[int | None, list]] = [(None, r) for r in front_regions]
     sections: list[Section] = []
     sec_trees = [c for c in tree.children[1:] if isinstance(c, Tree)]

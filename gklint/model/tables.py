@@ -24,7 +24,8 @@ from ..textnorm import fold, folded, strip_numbering
 _INT = re.compile(r"^[-+]?\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
 _DEC = re.compile(r"^[-+]?\d+\.\d+$")
-_UNIT = re.compile(r"^([-+]?\d+(?:\.\d+)?)(万元|元|件|条|个|项)$")
+# a number followed by its unit ("103.3879万元", "5件"): a number; which unit fits which column is GK208's business
+_UNIT = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|件|条|个|项|次|人次)$")
 
 
 MAX_NUMBER_CHARS = 20
@@ -49,6 +50,9 @@ def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
             return NUMBER, Decimal(f)
         except InvalidOperation:
             return TEXT, None
+    m = _UNIT.match(f)
+    if m:
+        return parse_value(m.group(1).replace(",", ""))
     return TEXT, None
 
 
@@ -58,7 +62,8 @@ class Piece:
     f: str               # folded
     span: Span
     row_start: bool      # first piece of a physical table row (TROW)
-    layout: str          # "tab", "pipe", "line"; "grid": a tab row a reader knows is complete (HTML, Word)
+    layout: str          # "tab", "pipe", "line"; "grid": a tab row a reader knows is complete (HTML, Word);
+                         # "cell": a blank " |" line among one-cell-per-line "0 |" lines
 
 
 def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
@@ -79,14 +84,21 @@ def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
     """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
+    closed = False   # the previous line was a cell closed by a pipe ("0 |")
     for kind, line in lines:
+        after_closed, closed = closed, kind == "TROW" and line.text.rstrip().endswith("|") and \
+            bool(line.text.strip(" \u00a0\u3000\t|"))
         if kind == "TSEP":
             continue
         if kind == "TROW":
             layout = ("grid" if line.line in exact else "tab") if "\t" in line.text else "pipe"
             parts = _split_row(line, "|" if layout == "pipe" else "\t")
             filled = [(t, o) for t, o in parts if t.strip(" \u00a0\u3000\t")]
-            if len(filled) <= 1 and layout != "grid":
+            if not filled and layout == "pipe" and line.text.count("|") == 1 and after_closed:
+                # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
+                # a "|" between bare "0" lines is only their separator
+                layout, parts = "cell", [("", line.text.index("|"))]
+            elif len(filled) <= 1 and layout != "grid":
                 # "0 |" one cell per line with a stray pipe: a cell line, not a row
                 layout, parts = "line", filled
         else:
@@ -97,7 +109,7 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             lead = len(text) - len(text.lstrip(" \u00a0\u3000\t"))
             col = line.column + off + lead
             span = Span(line.line, col, line.line, col + max(len(stripped), 1))
-            out.append(Piece(stripped, folded(stripped), span, first and layout != "line", layout))
+            out.append(Piece(stripped, folded(stripped), span, first and layout not in ("line", "cell"), layout))
             first = False
     return out
 
@@ -234,6 +246,14 @@ def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
     return v
 
 
+_MISTYPED_NUMBER = re.compile(r"^(?:[-+]{2,}|[增减][-+]?|[-+][增减])\d[\d,]*(?:\.\d+)?$")
+
+
+def _mistyped_number(p: Piece) -> bool:
+    """A number with a doubled or worded sign (``--253``, ``减4``): a cell written wrongly (GK206), not a label."""
+    return bool(_MISTYPED_NUMBER.match(p.f))
+
+
 def _is_value(p: Piece) -> bool:
     kind, _ = parse_value(p.text)
     return kind in (NUMBER, PLACEHOLDER) or (kind == BLANK and p.layout != "line")
@@ -275,7 +295,8 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
                 found[last[0].id] = cur
             group = None
         if not p.f:
-            if cur is not None and p.layout != "line":
+            if cur is not None and p.layout != "line" and (
+                    p.layout != "cell" or len(cur.values) < len(cur.match.row.cols)):
                 cur.values.append(p)
             continue
         m = labels.row(p.f) if not _is_value(p) else None
@@ -301,7 +322,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             continue
         if cur is None:
             continue
-        if p.layout != "line" or _is_value(p) or (
+        if p.layout != "line" or _is_value(p) or _mistyped_number(p) or (
                 any(v.f for v in cur.values) and len(cur.values) < len(cur.match.row.cols)):
             cur.values.append(p)
     rows = []
@@ -350,7 +371,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
             if h:
                 headers.append(HeaderLabel(p.text, table.columns[h[0]].label, h[1], p.span))
             continue
-        if p.layout == "line":
+        if p.layout in ("line", "cell"):
             if _is_value(p):
                 values.append(p)
         else:

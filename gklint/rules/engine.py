@@ -52,6 +52,7 @@ class Context:
 
     report: Report
     settings: dict = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()    # every loaded rule (select/ignore aside): kinds that combine other rules
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -154,6 +155,10 @@ def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object
                 continue
             seen[r.code] = r.path
             rules.append(r)
+    from ..packs import vet_ruleset   # pack.yaml: requires-gklint, extends, templates, applies-to, overrides
+
+    packs, rules, more = vet_ruleset(packs, rules, kinds, extra_plugins, extra_dirs)
+    errors.extend(more)
     rules.sort(key=lambda r: r.code)
     return RuleSet(rules, kinds, packs, errors, tuple(rules))
 
@@ -170,8 +175,11 @@ def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,
     """The rules' findings and the read/parse problems, under the rule set's select/ignore, ``severities``
     (code or name → severity, for every code) and the cap of ``max_findings`` per code (None: the default)."""
     report = parsed.report
-    ctx = Context(report, settings or {})
-    out: list[Diagnostic] = list(parsed.problems)
+    from ..packs import for_report    # the packs enabled for this report and their overrides
+
+    ruleset, severities, conflicts = for_report(ruleset, report, severities)
+    ctx = Context(report, settings or {}, tuple(ruleset.known or ruleset.rules))
+    out: list[Diagnostic] = list(parsed.problems) + conflicts
     if not (not report.text.strip() and any(d.severity is Severity.ERROR for d in parsed.problems)) \
             and not any(d.code == "GK006" for d in parsed.problems):  # legacy format: reported once, no rules
         out.extend(_run(report, ruleset, ctx))

@@ -58,7 +58,8 @@ def kind(name: str, options: dict[str, Opt] | None = None):
 def builtin_kinds() -> dict[str, Kind]:
     import importlib
 
-    for mod in ("structure", "table_shape", "relations", "content", "consistency", "typography", "internal"):
+    for mod in ("structure", "table_shape", "relations", "content", "consistency", "typography", "internal", "culprit",
+                "front", "places"):
         try:
             importlib.import_module(f"{__name__}.{mod}")
         except ModuleNotFoundError as exc:  # a kind module not written yet must not break the others

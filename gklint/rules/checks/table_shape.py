@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ... import fixes
 from ...diagnostics import Severity, Span
 from ...model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Report, Table
 from ...model.flattened import flattened_table
@@ -131,19 +132,26 @@ def _cut_row(t: Table):
     return t.rows[present[-1]]
 
 
-@kind("label_deviation", options=dict(TABLES_OPT))
+@kind("label_deviation", options={**TABLES_OPT, "accepted": Opt(list, [], doc=(
+    "labels accepted as written (a jurisdiction's variants; a pack sets them with overrides.aliases)"))})
 def check_label_deviation(rule, report: Report, ctx):
     """Row and column labels are the template's; variants and typos are named with the template's words."""
+    accepted = {folded(str(a)) for a in rule.opt("accepted") or []}
     for t in _tables(rule, report):
         seen = set()
         cut = _cut_row(t)
         for r in t.rows:
-            if r.label_match in ("alias", "fuzzy") and r.label_span and r is not cut:
-                yield Finding(r.label_span, {"written": r.label, "template": r.template_label, "what": "行标签"})
+            if r.label_match in ("alias", "fuzzy") and r.label_span and r is not cut \
+                    and folded(r.label) not in accepted:
+                yield Finding(r.label_span, {"written": r.label, "template": r.template_label, "what": "行标签"},
+                              fix=fixes.replace(report.lines, r.label_span, r.template_label,
+                                                f"改为“{r.template_label}”", expect=r.label))
         for h in t.headers:
-            if h.match in ("alias", "fuzzy") and (h.text, h.span.line) not in seen:
+            if h.match in ("alias", "fuzzy") and (h.text, h.span.line) not in seen and folded(h.text) not in accepted:
                 seen.add((h.text, h.span.line))
-                yield Finding(h.span, {"written": h.text, "template": h.template_label, "what": "表头"})
+                yield Finding(h.span, {"written": h.text, "template": h.template_label, "what": "表头"},
+                              fix=fixes.replace(report.lines, h.span, h.template_label, f"改为“{h.template_label}”",
+                                                expect=h.text))
 
 
 @kind("cell_values", options={**TABLES_OPT, "check": Opt(str, "blank", doc="blank | text | count | unit")})
@@ -167,11 +175,14 @@ def check_cell_values(rule, report: Report, ctx):
                 elif what == "count" and c.kind == NUMBER and col is not None and col.type == "int":
                     if c.value < 0 and not col.signed:
                         yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
+                    elif not col.signed and folded(c.raw).startswith("+"):
+                        yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw,
+                                               "problem": "带“+”号的数（只有“本年增/减”一列可带正负号）"})
                     elif not isinstance(c.value, int) and c.value != int(c.value):
                         yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "小数"})
                 elif what == "count" and c.kind == NUMBER and col is not None and col.type == "decimal" and c.value < 0:
                     yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
-                elif what == "unit" and col is not None and col.unit == "万元" and c.kind == TEXT \
+                elif what == "unit" and col is not None and col.unit == "万元" and c.kind in (TEXT, NUMBER) \
                         and re.search(r"\d\s*元", c.raw) and "万元" not in c.raw:
                     yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
 
