@@ -80,7 +80,8 @@ def test_duplicate_year_gap_and_agency_mapping(tmp_path):
                                     encoding="utf-8")
     (tmp_path / "b.txt").write_text(year_copy(2022), encoding="utf-8")
     (tmp_path / "c.txt").write_text(year_copy(2024), encoding="utf-8")
-    (tmp_path / "d.txt").write_text(year_copy(2024, agency="中卫商务局"), encoding="utf-8")
+    (tmp_path / "d.txt").write_text(year_copy(2024, agency="中卫商务局", row4=ROW4.replace(
+        "\t0\t0\t0\t0\t0\t0\t0", "\t2\t0\t0\t0\t0\t0\t2")), encoding="utf-8")       # a different 2024 report
     found = findings(tmp_path)
     assert [(d["code"], Path(d["path"]).name) for d in found if d["code"] in ("GK523", "GK524")] == [
         ("GK524", "c.txt")]
@@ -119,3 +120,14 @@ def test_select_ignore_and_severity_apply(tmp_path):
     cfg.write_text('severity = { GK522 = "info" }\n', encoding="utf-8")
     p = gk("check", "--format", "json", "--config", str(cfg), "--select", "GK522", str(tmp_path))
     assert [d["severity"] for d in json.loads(p.stdout)] == ["info"]
+
+
+def test_one_report_as_page_and_attachment_is_not_reported_twice(tmp_path):
+    """A reviewer downloads the web page and its PDF/Word attachment: one report in three forms, no GK523."""
+    published = REPORTS / "published"
+    forms = [published / n for n in ("pingtan_2025.html", "pingtan_2025.docx", "pingtan_2025_lo.pdf")]
+    assert not [d for d in findings(*forms) if d["code"] == "GK523"]
+    other = tmp_path / "平潭2025-另一版.txt"           # same agency and year, different figures: a second report
+    other.write_text(year_copy(2025, agency="平潭综合实验区"), encoding="utf-8")
+    dup = [d for d in findings(forms[0], other) if d["code"] == "GK523"]
+    assert [Path(d["path"]).name for d in dup] == [other.name]

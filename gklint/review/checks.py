@@ -80,12 +80,28 @@ def copied_narrative(rule, reports, ctx):
                     for s in copied]})
 
 
+def same_report(a, b) -> bool:
+    """Two files that are one report in two forms (a web page and its PDF or Word attachment): the table cells
+    both have agree, and most of the narrative's sentences are the same."""
+    shared = [k for k in a.cells if k in b.cells and a.cells[k][0] is not None and b.cells[k][0] is not None]
+    if any(a.cells[k][0] != b.cells[k][0] for k in shared):
+        return False
+    sa = {s.hash for s in a.sentences}
+    sb = {s.hash for s in b.sentences}
+    if not sa or not sb:
+        return bool(shared)
+    return len(sa & sb) >= 0.8 * min(len(sa), len(sb))
+
+
 def duplicate_year(rule, reports, ctx):
-    """The same agency reported twice for one year: said on each later file, naming the first."""
+    """The same agency reported twice for one year: said on each later file, naming the first. The same
+    report in another form (the page and its attachment, alike in cells and sentences) is not a second one."""
     first: dict[int, object] = {}
     for r in reports:
         if r.year in first:
             f = first[r.year]
+            if same_report(f, r):
+                continue
             yield CorpusFinding(r, r.title_place, {"agency": ctx.agency, "year": r.year, "first_file": _name(f.path)},
                                 extra={"first_path": f.path})
         else:

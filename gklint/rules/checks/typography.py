@@ -302,3 +302,28 @@ def check_stray_english(rule, report: Report, ctx):
             for a, b in stray_words(line.text, allow):
                 yield Finding(line.span(a, b), {"word": line.text[a:b],
                                                 "context": quote(line.text[max(0, a - 8):b + 8], 30)})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# GK606: spaces around a section heading's numeral
+# ----------------------------------------------------------------------------------------------------------
+_SPACE = "[ \u3000\u00a0\t]"
+_HEAD_PREFIX = re.compile(rf"^(第?[一二三四五六七八九十]+(?:部分)?)({_SPACE}*)([、.．,，]?)({_SPACE}*)(?=\S)")
+
+
+@kind("heading_spacing")
+def check_heading_spacing(rule, report: Report, ctx):
+    """Spaces between a section heading's numeral, its 、 and its words (``五、 存在…``, ``六 、其他…``), with a
+    safe fix that removes them; the heading's words themselves are GK106's business."""
+    for s in report.sections:
+        sp = s.span
+        if sp is None or sp.line != sp.end_line or not 1 <= sp.line <= len(report.lines):
+            continue
+        text = report.lines[sp.line - 1][sp.column - 1:sp.end_column - 1]
+        m = _HEAD_PREFIX.match(text)
+        if not m or not (m.group(2) or m.group(4)):
+            continue
+        old, new = m.group(0), m.group(1) + (m.group(3) or "、")
+        span = type(sp)(sp.line, sp.column, sp.line, sp.column + len(old))
+        yield Finding(span, {"heading": text.strip(), "written": old, "fixed": new},
+                      fix=fixes.make([fixes.edit(report.lines, span, new, old)], f"改为“{new}”"))
