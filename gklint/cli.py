@@ -216,7 +216,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
             click.echo(f"gklint: {exc}", err=True)
             sys.exit(2)
     try:
-        review_data = review.review_data(all_diags, run, files, ruleset, score)
+        review_data = review.review_data(all_diags, run, files, ruleset, score or cfg.score)
     except (OSError, ValueError) as exc:
         click.echo(f"gklint: 评分文件错误：{exc}", err=True)
         sys.exit(2)

@@ -5,7 +5,8 @@ Found upwards from the checked path (the closest file wins). Keys: ``select``, `
 relative to the config file), ``max-file-size`` (bytes, or "4MB"/"512KB"; 0: no limit) and
 ``max-findings-per-rule`` (per rule and file; 0: no cap) and ``min-severity`` (error|warning|info: the lowest
 severity the rich format shows in full; lower ones are counted per rule, like Vale's MinAlertLevel) and
-``baseline`` (a baseline file, relative to the config file: only new findings are reported; gklint.baseline). ``overrides``: blocks of ``files`` globs
+``baseline`` (a baseline file, relative to the config file: only new findings are reported; gklint.baseline),
+``score`` (a scoring file, relative to the config file: 扣分 per rule and caps; ``--score`` wins). ``overrides``: blocks of ``files`` globs
 with their own ``severity``/``ignore`` (gklint.overrides). Unknown keys are an error (exit 2), so a typo never
 silently disables nothing; so is a rule code that does not exist (checked by the CLI against the loaded rules).
 Discovery never raises: a path that cannot be resolved or a folder that cannot be read ends the search
@@ -26,7 +27,7 @@ from .overrides import parse_blocks
 import re
 
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule",
-        "min-severity", "baseline", "overrides"}
+        "min-severity", "baseline", "overrides", "score"}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.I)
 
 
@@ -62,6 +63,7 @@ class Config:
     min_severity: str | None = None           # shown in full by the formats people read; None: "warning"
     baseline: str | None = None               # a baseline file (gklint.baseline), relative to this file
     overrides: list = field(default_factory=list)   # per-directory blocks (gklint.overrides.Block)
+    score: str | None = None                  # a scoring file (扣分 per rule and caps: gklint.review.summary)
 
     def adjusted(self, path: str, diags: list) -> list:
         """One file's diagnostics under the ``overrides`` blocks whose ``files`` match it."""
@@ -128,7 +130,8 @@ def load_config_file(path: Path) -> Config:
                   [(path.parent / p) for p in _as_list(data.get("packs", []), "packs", path)],
                   max_size, max_findings, min_severity,
                   str(path.parent / data["baseline"]) if isinstance(data.get("baseline"), str) else None,
-                  parse_blocks(data.get("overrides"), path, ConfigError))
+                  parse_blocks(data.get("overrides"), path, ConfigError),
+                  str(path.parent / data["score"]) if isinstance(data.get("score"), str) else None)
 
 
 def _is_file(p: Path) -> bool:

@@ -106,3 +106,21 @@ def test_scoring_groups_and_caps():
 
     s = Scoring(100, {"GK3": 2, "GK303": 5, "GK6": 1}, {"GK3": 3})
     assert s.deduct(["GK301", "GK302", "GK303", "GK601", "GK101"]) == (100 - 3 - 5 - 1, {"GK3": 3, "GK303": 5, "GK6": 1})
+
+
+def test_score_from_the_project_config_and_who_and_when_in_outputs(tmp_path):
+    import json
+
+    (tmp_path / "score.toml").write_text('base = 100\n[deductions]\nGK4 = 5\n', encoding="utf-8")
+    (tmp_path / ".gklint.toml").write_text('score = "score.toml"\n', encoding="utf-8")
+    seed = tmp_path / "年报.txt"
+    seed.write_text((REPORTS / "seeds" / "000_c9328f5ee1a3fe62.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "gklint", "check", str(seed), "--statistics"], capture_output=True,
+                       text=True, timeout=120, cwd=tmp_path)
+    table = p.stdout.split("排名")[1].splitlines()
+    assert "得分" in table[0]
+    found = json.loads(subprocess.run([sys.executable, "-m", "gklint", "check", str(seed), "--format", "json"],
+                                      capture_output=True, text=True, timeout=120, cwd=tmp_path).stdout)
+    lost = 5 * sum(d["code"].startswith("GK4") for d in found)
+    assert lost and float(next(l for l in table[1:] if l.strip()).split()[7]) == 100 - lost
+    assert {(d["agency"], d["year"]) for d in found} == {("濮阳县商务局", 2023)}

@@ -19,7 +19,13 @@ from typing import Any, Callable, Iterable, TextIO
 from ..diagnostics import Diagnostic
 from . import concise, github, gitlab, json_, junit, sarif
 
-__all__ = ["DEFAULT_FORMAT", "FORMATTERS", "Formatter", "render", "sort_diagnostics"]
+def who_and_when(review: dict | None, path: str) -> tuple[str | None, int | None]:
+    """The report's agency (normalised) and year, as the run resolved them (``review["reports"]``)."""
+    info = ((review or {}).get("reports") or {}).get(path) or {}
+    return info.get("agency"), info.get("year")
+
+
+__all__ = ["DEFAULT_FORMAT", "who_and_when", "FORMATTERS", "Formatter", "render", "sort_diagnostics"]
 
 Formatter = Callable[..., None]
 

@@ -213,13 +213,17 @@ def hidden_summary(hidden: list[Diagnostic], floor: Severity, rules: dict[str, d
 
 def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, str] | None = None,
           color: bool | None = None, files_checked: int | None = None, min_severity: str | None = None,
-          rules: dict[str, dict] | None = None, **_options: Any) -> None:
+          rules: dict[str, dict] | None = None, review: dict | None = None, **_options: Any) -> None:
     """Write the diagnostics at or above ``min_severity`` (default warning) grouped by file, errors first,
     then one line per rule for the lower ones, then the summary line."""
     console = make_console(stream, color)
     shown, hidden = split_by_severity(diagnostics, min_severity)
+    from . import who_and_when
+
     for path, group in groupby(shown, key=lambda d: d.path):
-        console.print(Text(path, style="bold underline"))
+        agency, year = who_and_when(review, path)
+        who = "  ".join(x for x in (agency, f"{year} 年度" if year else None) if x)
+        console.print(Text.assemble((path, "bold underline"), (f"  {who}" if who else "", "dim")))
         lines = source_lines(sources, path)
         for d in group:
             console.print(header(d))

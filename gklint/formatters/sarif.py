@@ -100,12 +100,15 @@ def rule_descriptor(code: str, name: str, meta: dict[str, Any] | None) -> dict[s
     return rule
 
 
-def to_sarif(diagnostics: list[Diagnostic], rules: dict[str, dict] | None = None) -> dict[str, Any]:
+def to_sarif(diagnostics: list[Diagnostic], rules: dict[str, dict] | None = None,
+             review: dict | None = None) -> dict[str, Any]:
     """The SARIF log for ``diagnostics`` (results in the order given).
 
     When code, path and message repeat within the run (the same finding at several places), the second
     and later results get ``:2``, ``:3`` … appended to the fingerprint, so code scanning keeps them apart.
     """
+    from . import who_and_when
+
     rules = rules or {}
     codes = sorted({d.code: d.name for d in diagnostics}.items())
     index = {code: i for i, (code, _) in enumerate(codes)}
@@ -130,6 +133,9 @@ def to_sarif(diagnostics: list[Diagnostic], rules: dict[str, dict] | None = None
             result["properties"] = {k: v for k, v in (("page", d.page), ("location", d.location),
                                                       ("textViewLine", d.line), ("textViewColumn", d.column))
                                     if v is not None}
+        agency, year = who_and_when(review, d.path)
+        if agency or year:
+            result.setdefault("properties", {}).update({k: v for k, v in (("agency", agency), ("year", year)) if v})
         results.append(result)
     driver = {
         "name": "gklint",
@@ -143,6 +149,6 @@ def to_sarif(diagnostics: list[Diagnostic], rules: dict[str, dict] | None = None
 
 
 def write(diagnostics: list[Diagnostic], stream: TextIO, *, rules: dict[str, dict] | None = None,
-          **_options: Any) -> None:
+          review: dict | None = None, **_options: Any) -> None:
     """Write the SARIF log as UTF-8 JSON, indented by 2, with a final newline."""
-    stream.write(json.dumps(to_sarif(diagnostics, rules), ensure_ascii=False, indent=2) + "\n")
+    stream.write(json.dumps(to_sarif(diagnostics, rules, review), ensure_ascii=False, indent=2) + "\n")
