@@ -1,3 +1,7 @@
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,3 +14,21 @@ CORPUS = sorted(p for p in (REPORTS / "corpus").iterdir() if p.suffix in (".txt"
 @pytest.fixture(scope="session")
 def seed_dir() -> Path:
     return REPORTS / "seeds"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def gk(*args, cwd=None, env=None, stdin=None, timeout=300):
+    """Run this checkout's gklint CLI in a subprocess (text in and out)."""
+    env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, input=stdin,
+                          cwd=cwd, env=env, timeout=timeout)
+
+
+def readme_blocks(section: str, lang: str) -> list[str]:
+    """The ``lang`` code blocks of the README section headed ``## section`` (the configurations tests run)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = text[text.index(f"\n## {section}\n"):]
+    body = body[:body.index("\n## ", 5)]
+    return re.findall(rf"```{lang}\n(.*?)```", body, re.S)

@@ -9,21 +9,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from conftest import gk, readme_blocks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "reports" / "seeds"
-
-
-def gk(*args, cwd=None):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, cwd=cwd, env=env)
-
-
-def readme_blocks(section: str, lang: str) -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    body = text[text.index(f"\n## {section}\n"):]
-    body = body[:body.index("\n## ", 5)]
-    return re.findall(rf"```{lang}\n(.*?)```", body, re.S)
 
 
 def _repo(tmp_path: Path) -> Path:

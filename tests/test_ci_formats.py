@@ -14,23 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import gk, readme_blocks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "tests" / "reports"
 SCHEMA = ROOT / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
-
-
-def gk(*args, cwd=None, env=None):
-    env = {**os.environ, **(env or {}),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, cwd=cwd, env=env)
-
-
-def readme_blocks(section: str, lang: str) -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    body = text[text.index(f"\n## {section}\n"):]
-    body = body[:body.index("\n## ", 5)]
-    return re.findall(rf"```{lang}\n(.*?)```", body, re.S)
 
 
 def test_sarif_is_valid_against_the_official_schema():

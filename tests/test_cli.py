@@ -7,15 +7,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPORTS
+from conftest import gk  # noqa: E402
 
 SEED = REPORTS / "seeds"
 S002 = str(SEED / "002_def60ea53eab62a5.txt")
 S004 = str(SEED / "004_c12fc4cb6f2af7bf.txt")
-
-
-def gk(*args, stdin=None, cwd=None):
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, input=stdin,
-                          cwd=cwd, timeout=120)
 
 
 def test_clean_report_exits_0():

@@ -7,17 +7,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPORTS
+from conftest import gk  # noqa: E402
 
 SEED = (REPORTS / "seeds" / "004_c12fc4cb6f2af7bf.txt").read_text(encoding="utf-8")
 ROW2 = "二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\t"
 ROW4 = "四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0\t"
 CORPUS = REPORTS / "corpus"
 PINGTAN = sorted(str(p) for p in CORPUS.glob("0*_pingtan_zonghe_shiyanqu_*.txt"))
-
-
-def gk(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
 
 
 def year_copy(year: int, *, row2: str | None = None, row4: str | None = None, agency: str = "中卫市商务局") -> str:

@@ -15,6 +15,7 @@ from gklint import fixes
 from gklint.lint import lint_source
 from gklint.readers import read_bytes
 from gklint.rules.engine import load_ruleset
+from conftest import gk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "tests" / "reports"
@@ -22,11 +23,6 @@ SEED002 = next((REPORTS / "seeds").glob("002_*.txt"))
 RS = load_ruleset()
 REAL = sorted(p for p in [*(REPORTS / "seeds").iterdir(), *(REPORTS / "corpus").iterdir()]
               if p.suffix in (".txt", ".md") and p.name != "README.md")
-
-
-def gk(*args, cwd=None):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 def lint(data: bytes, path: str):

@@ -10,13 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPORTS
+from conftest import gk  # noqa: E402
 
 ARTIFACTS = Path(__file__).parent / "artifacts"     # screenshots (not committed: .gitignore)
 INPUTS = [str(REPORTS / "seeds"), str(REPORTS / "corpus"), str(REPORTS / "published")]
-
-
-def gk(*args):
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

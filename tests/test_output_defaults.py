@@ -3,13 +3,9 @@ import subprocess
 import sys
 
 from conftest import REPORTS
+from conftest import gk  # noqa: E402
 
 SEEDS = str(REPORTS / "seeds")
-
-
-def gk(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
 
 
 def concise_lines(*args):

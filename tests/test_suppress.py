@@ -10,16 +10,12 @@ import sys
 from pathlib import Path
 
 from gklint.readers.text import blank_html_comments
+from conftest import gk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "reports" / "seeds"
 SEED004 = next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
 SEED002 = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
-
-
-def gk(*args, cwd=None):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "gklint", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 def readme_block(section: str, lang: str, n: int = 0) -> str:
