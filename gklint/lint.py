@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -107,6 +106,8 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data:
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs > 1 and len(files) > 8:
+        from concurrent.futures import ProcessPoolExecutor   # imported here: a one-file check never needs it
+
         with ProcessPoolExecutor(jobs, initializer=_init_worker,
                                  initargs=(list(extra_dirs), select, ignore, severities, max_size, max_findings)) as ex:
             try:

@@ -7,6 +7,7 @@ original file. Canonical ids (``t3`` / ``"3.7"`` / ``total``) are those of repor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Iterator, Union
 
@@ -85,11 +86,16 @@ class Table:
     headers: tuple[HeaderLabel, ...] = ()
     notes: tuple[str, ...] = ()
 
-    def row(self, row_id: str) -> Row | None:
+    @cached_property
+    def _row_index(self) -> dict[str, Row]:
+        """Row id → its (first) row, built once per table: rules look rows up by id many times a report."""
+        index: dict[str, Row] = {}
         for r in self.rows:
-            if r.id == row_id:
-                return r
-        return None
+            index.setdefault(r.id, r)
+        return index
+
+    def row(self, row_id: str) -> Row | None:
+        return self._row_index.get(row_id)
 
     def cell(self, row_id: str, col: str) -> Cell | None:
         r = self.row(row_id)
@@ -99,14 +105,14 @@ class Table:
         for r in self.rows:
             yield from r.cells
 
+    @cached_property
+    def _col_order(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.col for c in self.cells()))
+
     @property
     def col_ids(self) -> list[str]:
         """The table's column ids in template order."""
-        seen: list[str] = []
-        for c in self.cells():
-            if c.col not in seen:
-                seen.append(c.col)
-        return seen
+        return list(self._col_order)
 
     @property
     def found(self) -> bool:

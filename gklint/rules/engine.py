@@ -33,17 +33,24 @@ class Resolver:
 
     def __init__(self, report: Report) -> None:
         self.report = report
+        self._ids: dict[tuple[str, str], tuple[str, ...]] = {}    # (table, "rows"/"cols") → ids, once per report
 
     def cell(self, table: str, row: str, col: str):
         return self.report.cell(table, row, col)
 
+    def _listing(self, table: str, what: str) -> list[str]:
+        ids = self._ids.get((table, what))
+        if ids is None:
+            t = self.report.tables.get(table)
+            ids = self._ids[table, what] = () if t is None else (
+                tuple(r.id for r in t.rows) if what == "rows" else tuple(t.col_ids))
+        return list(ids)
+
     def rows(self, table: str) -> list[str]:
-        t = self.report.tables.get(table)
-        return [r.id for r in t.rows] if t else []
+        return self._listing(table, "rows")
 
     def cols(self, table: str) -> list[str]:
-        t = self.report.tables.get(table)
-        return t.col_ids if t else []
+        return self._listing(table, "cols")
 
 
 @dataclass

@@ -145,9 +145,15 @@ class RefSpec(_Node):
     rows: tuple[Pattern, ...]
     cols: tuple[Pattern, ...]
 
-    @property
-    def multi(self) -> bool:
+    @functools.cached_property
+    def multi(self) -> bool:               # cached: asked on every read of the reference
         return any(len(sel) > 1 or any(p.multi for p in sel) for sel in (self.rows, self.cols))
+
+    def __hash__(self) -> int:             # the dataclass hash (same fields), computed once: refs key dicts per read
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = self.__dict__["_hash"] = hash((self.table, self.rows, self.cols))
+        return h
 
     def __str__(self) -> str:
         return f"{self.table}[{', '.join(map(str, self.rows))}][{', '.join(map(str, self.cols))}]"
@@ -533,6 +539,14 @@ class Expr:
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
 
+    def loops(self, arg: _Node) -> list[RefSpec]:
+        """``_free_multirefs(arg)`` for a node of this expression, walked once (the tree keeps ``arg`` alive)."""
+        known = self.__dict__.setdefault("_loops", {})
+        found = known.get(id(arg))
+        if found is None:
+            found = known[id(arg)] = _free_multirefs(arg)
+        return found
+
     def refs(self) -> list[RefSpec]:
         """The distinct cell references in source order (for validating ids against the template)."""
         return list(dict.fromkeys(n for n in _walk(self.root) if isinstance(n, RefSpec)))
@@ -612,6 +626,12 @@ class _Evaluation:
         del self.missing[mark:], self._missing_keys[mark:]
 
     def expand(self, ref: RefSpec) -> list[tuple[str, str, str]]:
+        fixed = ref.__dict__.get("_fixed")         # plain ids only: the same cells in every report, listed once
+        if fixed is None and all(p.kind == "id" for p in ref.rows + ref.cols):
+            rows, cols = list(dict.fromkeys(p.value for p in ref.rows)), list(dict.fromkeys(p.value for p in ref.cols))
+            fixed = ref.__dict__["_fixed"] = tuple((ref.table, r, c) for r in rows for c in cols)
+        if fixed is not None:
+            return list(fixed)
         rows = self.ids(ref, ref.rows, self.resolver.rows)
         cols = self.ids(ref, ref.cols, self.resolver.cols)
         return [(ref.table, r, c) for r in rows for c in cols]
@@ -644,7 +664,7 @@ class _Evaluation:
         """The values an aggregate ranges over: each argument once, or once per cell of the multi-cell
         reference in it (the reference then stands for that cell wherever it occurs in the argument)."""
         for arg in args:
-            loops = _free_multirefs(arg)
+            loops = self.expr.loops(arg)
             if not loops:
                 yield self.value(arg)
                 continue

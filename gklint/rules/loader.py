@@ -150,8 +150,12 @@ def safe_yaml(text: str, p: str) -> tuple[Any, yaml.Node | None]:
                 depth -= 1
                 counts.pop()
                 per_item.pop()
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)                     # compose once and construct from that node (one more pass saved)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleError(p, mark.line + 1 if mark else 1, f"YAML 语法错误：{getattr(exc, 'problem', exc)}") from None
