@@ -322,6 +322,8 @@ def explain_cmd(rule, packs):
     if found is None:
         click.echo(f"gklint: 没有规则 {rule!r}；用 gklint rules 查看全部规则", err=True)
         sys.exit(2)
+    from .rules.explain import explain_text
+
     click.echo(explain_text(found))
 
 
@@ -335,23 +337,6 @@ def server_cmd():
         click.echo("gklint: 语言服务器需要 pygls：pip install \"gklint[lsp]\"", err=True)
         sys.exit(2)
     run()
-
-
-def explain_text(r) -> str:
-    lines = [f"{r.code} {r.name}  [{r.severity.value}]", "", r.summary, "",
-             "## 为什么", r.rationale.strip(), "", "## 检查类型", f"{r.kind}（范围：{r.scope}；适用模板：{', '.join(r.templates)}）"]
-    opts = {k: v for k, v in r.options.items() if v is not None}
-    if opts:
-        lines += ["", "## 选项"] + [f"- {k}: {v}" for k, v in opts.items()]
-    lines += ["", "## 提示信息", r.message] + [f"{k}: {v}" for k, v in r.messages.items()]
-    lines += ["", "## 错误示例", _indent(r.examples["bad"]), "", "## 正确示例", _indent(r.examples["good"])]
-    if r.references:
-        lines += ["", "## 依据"] + [f"- {x}" for x in r.references]
-    return "\n".join(lines)
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + l.replace("\t", " │ ") for l in (text.strip("\n") or "（删除）").split("\n"))
 
 
 from .cli_packs import register as _register_pack_commands  # noqa: E402  packs, test-pack, config, new-pack

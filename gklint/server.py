@@ -138,7 +138,7 @@ def build():
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     def hover(ls, params: t.HoverParams):
-        from .cli import explain_text
+        from .rules.explain import explain_text
 
         got = linted.get(params.text_document.uri)
         if not got:

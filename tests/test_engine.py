@@ -109,7 +109,7 @@ def test_rule_codes_are_in_their_ranges():
 
 
 def test_explain_works_for_every_rule():
-    from gklint.cli import explain_text
+    from gklint.rules.explain import explain_text
 
     for r in load_ruleset().rules:
         text = explain_text(r)

@@ -199,7 +199,8 @@ def read(data: bytes, path: str) -> Source:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CTRL.search(text):   # one for one, so no offset moves; libxml2 would drop or refuse them
         text = _CTRL.sub(lambda m: "\ufffd" if m.group(0) == "\x00" else " ", text)
-    from .html_layout import Builder, Walker
+    from .html_layout import Walker
+    from .html_pieces import Builder
     from .html_page import assemble
     from .html_source import SourceText
 

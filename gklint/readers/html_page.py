@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .html_layout import MARK, TAB, TEXT, VLine
+from .html_pieces import MARK, TAB, TEXT, VLine
 from .html_source import SourceText
 
 _HEADING = re.compile(r"^(?:第)?([一二三四五六七八九十])(?:部分)?\s*[、.．,，:：]?\s*(.{2,40})$")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .html_layout import BLOCK, MARK, SKIP, SPACE, TAB, Builder, VLine, _HIDDEN
+from .html_pieces import _HIDDEN, BLOCK, MARK, SKIP, SPACE, TAB, Builder, VLine
 from .html_source import RAWTEXT
 
 MAX_COLSPAN, MAX_ROWSPAN, MAX_COLUMNS = 1000, 65534, 2000

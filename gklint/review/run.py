@@ -86,7 +86,7 @@ def _bar(show: bool, total: int, stream):
 def review_data(diagnostics, run: Run, files: list[str], ruleset, score_file: str | None = None) -> dict:
     """What the review outputs (``--statistics``, ``--format html``) show beyond the findings: each report's
     agency and year, the per-agency ranking (scored with ``score_file``), every reported rule's explain text."""
-    from ..cli import explain_text
+    from ..rules.explain import explain_text
     from .summary import Scoring, summarise
 
     scoring = Scoring.load(score_file) if score_file else None
