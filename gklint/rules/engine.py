@@ -60,10 +60,20 @@ class Context:
     report: Report
     settings: dict = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()    # every loaded rule (select/ignore aside): kinds that combine other rules
+    evaluations: dict = field(default_factory=dict)   # (expression, binding) → result, once per report
 
     @cached_property
     def resolver(self) -> Resolver:
         return Resolver(self.report)
+
+    def evaluate(self, expr, binding: dict):
+        """``expr`` (compiled) under ``binding`` on this report, evaluated once however many kinds ask
+        (the equation rules and the culprit check read the same relations)."""
+        key = (id(expr), tuple(sorted(binding.items())))   # the entry keeps expr alive, so its id stays its own
+        hit = self.evaluations.get(key)
+        if hit is None:
+            hit = self.evaluations[key] = (expr, expr.evaluate(self.resolver, binding))
+        return hit[1]
 
 
 @dataclass

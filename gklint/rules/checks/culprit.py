@@ -81,7 +81,7 @@ def check_culprit(rule, report: Report, ctx):
     if not _table_found(rule, report):
         return
     relations = list(_relations(rule, report, ctx))
-    results = [(code, expr, b, expr.evaluate(ctx.resolver, b)) for code, expr, b in relations]
+    results = [(code, expr, b, ctx.evaluate(expr, b)) for code, expr, b in relations]
     failing = [r for r in results if r[3].value is False]
     if not failing:
         return

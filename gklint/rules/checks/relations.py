@@ -177,7 +177,7 @@ def check_equation(rule, report: Report, ctx):
     expr = compile_expr(rule.opt("expr"))
     reported: list = []
     for b in _bindings(rule, report):
-        yield from _judge(rule, report, ctx, b, expr.evaluate(ctx.resolver, b), reported)
+        yield from _judge(rule, report, ctx, b, ctx.evaluate(expr, b), reported)
 
 
 check_equation.validate = _validate
