@@ -123,7 +123,7 @@ _LEAD_PUNCT = re.compile(r"^[、.,:;]+")
 @dataclass(frozen=True)
 class LabelMatch:
     row: RowDef
-    quality: str   # exact, alias, fuzzy
+    quality: str   # exact, alias, fuzzy; group: a group label carrying its last sub-row's values (2019 shape)
 
 
 class Labels:
@@ -291,7 +291,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             # are the group's last sub-row (（六）… → 3. 其他); the other sub-rows are then missing (GK202)
             last = [r for r in table.rows if r.id.startswith(group[0].id + ".") and not r.group][-1:]
             if last and last[0].id not in found:
-                cur = _RowAcc(LabelMatch(last[0], "fuzzy"), group[1], layout=group[1].layout)
+                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], layout=group[1].layout)
                 found[last[0].id] = cur
             group = None
         if not p.f:
