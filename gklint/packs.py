@@ -27,6 +27,7 @@ both packs; neither override is applied to that rule.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
@@ -105,8 +106,18 @@ def _year(value, key: str, pack: Pack) -> int | None:
     raise _err(pack, f"templates.{key} 应为年份（如 2025）")
 
 
+_RELEASE = re.compile(r"\d+(?:\.\d+)*")
+_AT_LEAST = re.compile(r"\s*>=\s*(\d+(?:\.\d+)*)\s*")
+
+
 def requires_ok(spec: str, version: str) -> bool:
     """Whether gklint ``version`` satisfies ``spec`` (PEP 440, e.g. ">=0.1,<2"); ValueError for a bad spec."""
+    if (m := _AT_LEAST.fullmatch(spec)) and _RELEASE.fullmatch(version):
+        # the usual ">=X.Y" against a plain release: PEP 440 compares the zero-padded numbers (and the start-up
+        # need not import packaging, ~10 ms, for it)
+        want, have = (tuple(map(int, v.split("."))) for v in (m.group(1), version))
+        width = max(len(want), len(have))
+        return have + (0,) * (width - len(have)) >= want + (0,) * (width - len(want))
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:

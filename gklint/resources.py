@@ -6,6 +6,8 @@ and ``rules/`` beside the package; in an installed wheel they are packaged as ``
 """
 from __future__ import annotations
 
+import itertools
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,13 +16,45 @@ _PKG = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=None)
 def data_dir(kind: str) -> Path:
-    """The folder of one kind of data: ``grammars``, ``rules`` or ``templates``."""
-    if kind == "templates":
-        return _PKG / "model" / "templates"
+    """The folder of one kind of data: ``grammars``, ``rules``, ``templates`` or ``divisions``."""
+    if kind in ("templates", "divisions"):
+        return _PKG / "model" / kind
     for candidate in (_PKG.parent / kind, _PKG / "_data" / kind):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"gklint data folder {kind!r} not found beside {_PKG}")
+
+
+def cache_dir() -> Path:
+    """Where gklint keeps what it can rebuild (results, built grammar tables): ``$GKLINT_CACHE_DIR``, else the
+    user cache folder (platformdirs: ``~/.cache/gklint`` on Linux)."""
+    env = os.environ.get("GKLINT_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("gklint", appauthor=False))
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """gklint's version and the size and time of each of its files (code and data: templates, divisions): what a
+    kept result of gklint's work (a loaded rule pack, a file's findings) must be keyed by, so that a changed
+    gklint, an edited checkout included, never gets results computed by another."""
+    import hashlib
+
+    from . import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    for root, dirs, names in os.walk(_PKG):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(n for n in names if not n.endswith((".pyc", ".pyo"))):
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(root, _PKG)}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def grammar_path(name: str) -> Path:
@@ -33,3 +67,27 @@ def rules_dir() -> Path:
 
 def template_path(version: str) -> Path:
     return data_dir("templates") / f"template-{version}.yaml"
+
+
+def write_atomic(target, blob: bytes) -> None:
+    """Write atomically: a temporary file in the same folder (its name unique to this process), then
+    ``os.replace``, so a reader sees the old entry or the new one, never half of one."""
+    tmp = f"{target}.{os.getpid()}.{next(_TMP_NUMBERS)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(blob)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+_TMP_NUMBERS = itertools.count()

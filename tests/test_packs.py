@@ -386,3 +386,17 @@ def test_gklint_kinds_lists_every_kind_with_its_options_from_the_code():
     one = CliRunner().invoke(main, ["kinds", "pattern"])
     assert "| `subsection` | string |" in one.output and "### `equation`" not in one.output
     assert CliRunner().invoke(main, ["kinds", "nope"]).exit_code == 2
+
+
+def test_requires_gklint_answers_as_packaging_does():
+    """The quick ">=X.Y" path of requires-gklint gives PEP 440's answer (packaging is the reference)."""
+    import itertools
+
+    from packaging.specifiers import SpecifierSet
+
+    from gklint.packs import requires_ok
+
+    for spec, version in itertools.product([">=0.1", ">= 0.1.0", ">=0.2", ">=1", ">=0.0.9", ">=0.1.0.0", ">=0.1,<2",
+                                            "~=0.1", "==0.1.*", "<0.1"],
+                                           ["0.1.0", "0.1", "1.0", "0.0.9", "0.10.0", "2", "0.1.0rc1", "0.2.dev3"]):
+        assert requires_ok(spec, version) == SpecifierSet(spec).contains(version, prereleases=True), (spec, version)

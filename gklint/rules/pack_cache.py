@@ -1,0 +1,120 @@
+"""Loaded rule packs kept as JSON in the user cache, so a start-up does not parse and check every rule file again.
+
+Loading the national pack (YAML parsing with its bounds, the schema, each kind's option checks, compiling every
+regular expression and rule expression once to validate it) is most of a one-file check's start-up. What
+``load_pack`` returns — the pack, its rules and its errors — is plain data, so it is kept as JSON under
+``gklint.resources.cache_dir() / "packs"``, named by a hash of everything it depends on: the content of every
+file in the pack folder, gklint's own code (``code_fingerprint``), and each check kind's name, options and the
+source file of its code (a plugin's kind included). Any change to any of them is another name, so a stale entry
+is never read. An entry that is missing, damaged or not what was written is a miss: the pack is loaded from its
+files (and stored again). A pack whose data JSON cannot carry exactly (a YAML date, a mapping with number keys)
+is simply not stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from ..diagnostics import Severity
+from ..resources import cache_dir, code_fingerprint, write_atomic
+from .loader import MAX_RULE_FILE, MAX_RULES, Pack, Rule, RuleError, load_pack
+
+MAX_ENTRY = 16 * 1024 * 1024      # bytes of one stored pack (the national pack's is ~0.3 MB)
+_TUPLES = tuple(f.name for f in fields(Rule) if f.type.startswith("tuple"))
+
+
+def load_pack_cached(directory: Path, kinds: dict) -> tuple[Pack, list[Rule], list[RuleError]]:
+    """``load_pack(directory, kinds)``, from the cache when an entry for exactly these files, this gklint and
+    these kinds is there."""
+    key = _key(directory, kinds)
+    if key is None:
+        return load_pack(directory, kinds)
+    path = cache_dir() / "packs" / f"{key}.json"
+    got = _read(path, directory)
+    if got is not None:
+        return got
+    got = load_pack(directory, kinds)
+    _write(path, directory, *got)
+    return got
+
+
+def _key(directory: Path, kinds: dict) -> str | None:
+    """A hash of the folder's files (names and bytes), gklint's code and the kinds; None when the folder
+    cannot be listed or holds more or bigger files than a pack may (the loader reports those)."""
+    h = hashlib.sha256(code_fingerprint().encode())
+    try:
+        names = sorted(os.listdir(directory))
+        if len(names) > MAX_RULES + 1:
+            return None
+        h.update(str(Path(directory).resolve()).encode())
+        for name in names:
+            if not name.endswith(".yaml"):
+                continue
+            with open(os.path.join(directory, name), "rb") as fh:
+                data = fh.read(MAX_RULE_FILE + 1)
+            h.update(f"\0{name}\0{len(data)}\0".encode())
+            h.update(data)
+    except OSError:
+        return None
+    for name in sorted(kinds):
+        k = kinds[name]
+        module = sys.modules.get(getattr(k.func, "__module__", ""), None)
+        where = getattr(module, "__file__", None) or ""
+        try:
+            st = os.stat(where) if where else None
+        except OSError:
+            st = None
+        h.update(repr((name, getattr(k.func, "__qualname__", ""), where, st and (st.st_size, st.st_mtime_ns),
+                       sorted((o, repr(v)) for o, v in k.options.items()))).encode())
+    return h.hexdigest()[:32]
+
+
+def _read(path: Path, directory: Path):
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_ENTRY + 1)
+    except OSError:
+        return None
+    return None if len(raw) > MAX_ENTRY else _parse(raw, directory)
+
+
+def _parse(raw: bytes, directory: Path):
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        p = data["pack"]
+        pack = Pack(p["name"], Path(directory), p["prefix"], p["version"], p["description"], dict(p["meta"]))
+        rules = []
+        for r in data["rules"]:
+            r = dict(r)
+            r["severity"] = Severity(r["severity"])
+            for name in _TUPLES:
+                r[name] = tuple(r[name])
+            rules.append(Rule(**r))
+        errors = [RuleError(e["path"], int(e["line"]), e["message"]) for e in data["errors"]]
+        return pack, rules, errors
+    except Exception:  # noqa: BLE001 - missing, damaged or foreign: load the pack from its files
+        return None
+
+
+def _write(path: Path, directory: Path, pack: Pack, rules: list[Rule], errors: list[RuleError]) -> None:
+    entry = {"pack": {"name": pack.name, "prefix": pack.prefix, "version": pack.version,
+                      "description": pack.description, "meta": pack.meta},
+             "rules": [{**asdict(r), "severity": r.severity.value} for r in rules],
+             "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in errors]}
+    try:
+        payload = json.dumps(entry, ensure_ascii=False).encode("utf-8")
+        back = _parse(payload, directory)
+        if back is None or _plain(*back) != _plain(pack, rules, errors):
+            return                        # JSON would not carry this pack exactly: do not keep it
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, payload)        # a parallel run reads the old file or the whole new one
+    except (OSError, TypeError, ValueError):
+        pass
+
+
+def _plain(pack: Pack, rules: list[Rule], errors: list[RuleError]):
+    return (pack, pack.meta), rules, [(e.path, e.line, e.message) for e in errors]
