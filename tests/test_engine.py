@@ -114,3 +114,17 @@ def test_explain_works_for_every_rule():
     for r in load_ruleset().rules:
         text = explain_text(r)
         assert r.code in text and "## 为什么" in text and "## 错误示例" in text and "## 正确示例" in text
+
+
+def test_resolver_finds_the_cells_report_cell_finds():
+    """The expression resolver's per-report cell index answers exactly as Report.cell, known or not."""
+    from gklint.rules.engine import Resolver
+
+    for path in sorted((REPORTS / "seeds").glob("*.txt"))[:3]:
+        report = parse_file(path).report
+        resolver = Resolver(report)
+        keys = {(tid, r.id, c.col) for tid, t in report.tables.items() for r in t.rows for c in r.cells}
+        keys |= {("t3", "1", "nope"), ("t3", "9.9", "total"), ("t9", "1", "total")}
+        assert keys
+        for key in keys:
+            assert resolver.cell(*key) is report.cell(*key)

@@ -356,3 +356,39 @@ def test_refs_for_validation():
     assert kinds == [("id", "3.1", None), ("prefix", "3.3.", None), ("range", "natural", "other")]
     assert [r.multi for r in refs] == [False, True, True]
     assert (refs[1].line, refs[1].column) == (1, 20)
+
+
+class MemoResolver(FakeResolver):
+    """A resolver with a per-report memo (as the engine's has), counting how often rows/cols are listed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.memo: dict = {}
+        self.listings = 0
+
+    def rows(self, table):
+        self.listings += 1
+        return super().rows(table)
+
+    def cols(self, table):
+        self.listings += 1
+        return super().cols(table)
+
+
+def test_memo_gives_the_same_results_and_lists_once():
+    values = dict(GOOD_T3.values)
+    values[("t3", "3.2", "natural")] = None
+    expr = compile_expr("t3[3.7][$c] == sum(t3[3.*][$c]) - t3[3.7][$c] and sum(t3[1][natural..other]) >= 0")
+    plain, memo = FakeResolver(values), MemoResolver(values)
+    for c in T3_COLS + T3_COLS:
+        a, b = expr.evaluate(plain, {"c": c}), expr.evaluate(memo, {"c": c})
+        assert (a.value, a.cells, a.missing, a.lhs, a.rhs) == (b.value, b.cells, b.missing, b.lhs, b.rhs)
+    assert memo.listings == 2       # 3.* and natural..other: once each, not once per evaluation
+
+
+def test_errors_are_raised_on_every_evaluation_with_a_memo():
+    resolver = MemoResolver({})
+    expr = compile_expr("sum(t3[1][natural..nope]) == 0")
+    for _ in range(2):
+        with pytest.raises(ExprError, match="nope"):
+            expr.evaluate(resolver)

@@ -22,7 +22,8 @@ from ..model.build import Parsed
 from .checks import Finding, Kind
 from ..diagnostics import Diagnostic, Severity, Span
 from ..model import Report
-from .loader import Pack, Rule, RuleError, load_pack, render_message
+from .loader import Pack, Rule, RuleError, render_message
+from .pack_cache import load_pack_cached
 from .saferegex import RegexTimeout
 
 DEFAULT_MAX_FINDINGS = 100       # per rule (code) and file; 0 = no cap
@@ -33,10 +34,16 @@ class Resolver:
 
     def __init__(self, report: Report) -> None:
         self.report = report
+        self.memo: dict = {}    # what the expression evaluator derives from rows()/cols(), once per report
         self._ids: dict[tuple[str, str], tuple[str, ...]] = {}    # (table, "rows"/"cols") → ids, once per report
+        # (table, row, col) → cell, as Report.cell finds it: relations read each cell several times a report
+        index: dict = {}
+        for tid, t in report.tables.items():   # Table.row: the first row of an id; Row.cell: its first cell of a col
+            index.update({(tid, r.id, c.col): c for r in t.rows if t.row(r.id) is r for c in reversed(r.cells)})
+        self.lookup = index.get
 
     def cell(self, table: str, row: str, col: str):
-        return self.report.cell(table, row, col)
+        return self.lookup((table, row, col))
 
     def _listing(self, table: str, what: str) -> list[str]:
         ids = self._ids.get((table, what))
@@ -163,7 +170,7 @@ def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object
         if not d.is_dir():
             errors.append(RuleError(str(d), 1, "规则包目录不存在"))
             continue
-        pack, rs, errs = load_pack(d, kinds)
+        pack, rs, errs = load_pack_cached(d, kinds)     # kept as JSON in the user cache
         packs.append(pack)
         errors.extend(errs)
         for r in rs:

@@ -29,10 +29,14 @@ class _Override:
 
     def __init__(self, base, key: tuple[str, str, str], value) -> None:
         self.base, self.key, self.value = base, key, value
+        self.memo = getattr(base, "memo", None)     # the same rows() and cols(): the same expansions
 
     def cell(self, table: str, row: str, col: str):
-        c = self.base.cell(table, row, col)
-        if (table, row, col) == self.key and c is not None:
+        return self.lookup((table, row, col))
+
+    def lookup(self, key: tuple[str, str, str]):
+        c = self.base.cell(*key)
+        if key == self.key and c is not None:
             return replace(c, value=self.value)
         return c
 
@@ -43,15 +47,16 @@ class _Override:
         return self.base.cols(table)
 
 
-def _relations(rule, report: Report, ctx):
+def _relations(rule, report: Report, ctx) -> list:
     """(code, compiled expression, binding) for every equation rule on this rule's table."""
     table = rule.opt("table")
+    out = []
     for other in ctx.rules:
         if other.kind != "equation" or other.opt("table") != table or not other.applies_to(report.template):
             continue
         expr = compile_expr(other.opt("expr"))
-        for b in _bindings(other, report):
-            yield other.code, expr, b
+        out += [(other.code, expr, b) for b in _bindings(other, report)]
+    return out
 
 
 def _diff(res):
@@ -61,11 +66,12 @@ def _diff(res):
         return None
 
 
-def _solve(expr, b, resolver, cell: Cell):
-    """The value of ``cell`` that makes ``lhs == rhs`` of ``expr`` hold, or None (not linear in it)."""
+def _solve(expr, b, res, resolver, cell: Cell):
+    """The value of ``cell`` that makes ``lhs == rhs`` of ``expr`` hold, or None (not linear in it).
+    ``res`` is the relation as evaluated, with the cell at its own value."""
     key = (cell.table, cell.row, cell.col)
     v0 = cell.value
-    d0 = _diff(expr.evaluate(_Override(resolver, key, v0), b))
+    d0 = _diff(res)
     d1 = _diff(expr.evaluate(_Override(resolver, key, v0 + 1), b))
     if d0 is None or d1 is None or d1 == d0:
         return None
@@ -80,29 +86,34 @@ def check_culprit(rule, report: Report, ctx):
     """Name the single cell that, if changed, makes every failing relation of the table hold."""
     if not _table_found(rule, report):
         return
-    relations = list(_relations(rule, report, ctx))
+    relations = _relations(rule, report, ctx)
     results = [(code, expr, b, ctx.evaluate(expr, b)) for code, expr, b in relations]
     failing = [r for r in results if r[3].value is False]
     if not failing:
         return
-    holding = {i for i, r in enumerate(results) if r[3].value is True}
-    candidates: list[Cell] = []
+    # A relation that does not read a cell evaluates the same whatever that cell holds: only the relations
+    # reading a candidate are solved and re-checked with it (the others keep their result).
+    reads = [{(c.table, c.row, c.col) for c in res.cells} for *_, res in results]
+    decided = [i for i, r in enumerate(results) if r[3].value is not None]   # held or failed
+    failing_reads = [reads[i] for i in decided if results[i][3].value is False]
+    candidates: dict[tuple[str, str, str], Cell] = {}     # by key: one resolver gives one cell per key
     for _, _, _, res in failing:
         for c in res.cells:
-            if _is_cell(c) and c.value is not None and c not in candidates:
-                candidates.append(c)
+            if _is_cell(c) and c.value is not None:
+                candidates.setdefault((c.table, c.row, c.col), c)
     explainers = []
-    for cell in candidates[:MAX_CANDIDATES]:
+    for key, cell in list(candidates.items())[:MAX_CANDIDATES]:
+        if not all(key in keys for keys in failing_reads):
+            continue    # a failing relation that does not read the cell still fails with any value of it
         value = None
-        for _, expr, b, _ in failing:
-            value = _solve(expr, b, ctx.resolver, cell)
+        for _, expr, b, res in failing:
+            value = _solve(expr, b, res, ctx.resolver, cell)
             if value is not None:
                 break
         if value is None:
             continue
-        trial = _Override(ctx.resolver, (cell.table, cell.row, cell.col), value)
-        if all(expr.evaluate(trial, b).value is True
-               for i, (_, expr, b, res) in enumerate(results) if i in holding or res.value is False):
+        trial = _Override(ctx.resolver, key, value)
+        if all(results[i][1].evaluate(trial, results[i][2]).value is True for i in decided if key in reads[i]):
             explainers.append((cell, value))
     t = report.tables[rule.opt("table")]
     codes = "、".join(dict.fromkeys(code for code, *_ in failing))

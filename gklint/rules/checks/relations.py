@@ -35,12 +35,11 @@ def _values(spec, report: Report) -> list[str]:
     raise ValueError(f"foreach 取值 {spec!r} 应为列表或 rows:<表>/cols:<表>")
 
 
-def _bindings(rule, report: Report):
+def _bindings(rule, report: Report) -> list[dict]:
     foreach = rule.opt("foreach") or {}
     names = list(foreach)
     pools = [_values(foreach[n], report) for n in names]
-    for combo in itertools.product(*pools):
-        yield dict(zip(names, combo))
+    return [dict(zip(names, combo)) for combo in itertools.product(*pools)]   # at most MAX_BINDINGS
 
 
 def _fmt(v) -> str:
@@ -55,13 +54,36 @@ def _is_cell(x) -> bool:
     return isinstance(x, Cell)
 
 
-def _row_present(report: Report, key) -> bool:
-    """The cell's row is in the report and is not the last row of a cut-off table."""
-    if _is_cell(key):
-        t = report.tables[key.table]
-        r = t.row(key.row)
-        return r is not None and r.present and r is not _cut_row(t)
-    return False
+class _Uncheckable:
+    """One rule on one report: whether "cannot check" was said yet (it is said once), and per table the rows
+    whose blank cells make a relation uncheckable, worked out once instead of per blank cell."""
+
+    def __init__(self, rule, report: Report) -> None:
+        self.report = report
+        self.open = "missing" in rule.messages     # the rule says it, and has not yet on this report
+        self._rows: dict[str, frozenset[str]] = {}
+
+    def first_blank(self, missing: list):
+        """The first of ``missing`` that counts: a cell (not a key the report lacks) whose row is in the
+        report and is not the last row of a cut-off table, in a table that is not (almost) empty (an empty
+        table is said once by GK203)."""
+        table, rows = None, frozenset()
+        for c in missing:
+            if isinstance(c, Cell):
+                if c.table != table:        # the missing cells of a relation are mostly of one table
+                    table, rows = c.table, self._counting(c.table)
+                if c.row in rows:
+                    return c
+        return None
+
+    def _counting(self, table: str) -> frozenset[str]:
+        rows = self._rows.get(table)
+        if rows is None:
+            t = self.report.tables[table]
+            cut = _cut_row(t)
+            rows = self._rows[table] = frozenset() if mostly_empty(t) else frozenset(
+                r.id for r in t.rows if t.row(r.id) is r and r.present and r is not cut)
+        return rows
 
 
 def _complete(report: Report, table: str | None) -> bool:
@@ -99,10 +121,10 @@ def _focus(rule, report: Report, b: dict, res, resolver):
     return cells[0] if cells else None
 
 
-def _judge(rule, report: Report, ctx, b: dict, res, reported: list, **extra):
+def _judge(rule, report: Report, ctx, b: dict, res, once: _Uncheckable, **extra):
     """The finding (if any) of one evaluated relation: a violation, or once per rule 'cannot check'."""
     if res.value is None:
-        f = _missing_finding(rule, report, b, res, reported)
+        f = _missing_finding(rule, report, b, res, once)
         if f:
             yield f
     elif res.value is False:
@@ -120,16 +142,14 @@ def _violation(rule, report: Report, ctx, b: dict, res, **extra) -> Finding:
     return Finding(focus.span if focus is not None else None, params)
 
 
-def _missing_finding(rule, report, b, res, reported: list):
+def _missing_finding(rule, report, b, res, once: _Uncheckable):
     """Say once per rule that a relation cannot be checked because a cell of a present row is blank."""
-    if "missing" not in rule.messages or reported:
+    if not once.open:
         return None
-    blanks = [c for c in res.missing if _is_cell(c) and _row_present(report, c)
-              and not mostly_empty(report.tables[c.table])]  # an empty table is said once by GK203
-    if not blanks:
+    c = once.first_blank(res.missing)
+    if c is None:
         return None
-    c = blanks[0]
-    reported.append(c)
+    once.open = False
     t = report.tables[c.table]
     where = c.span or t.row(c.row).label_span
     return Finding(where, {**_params(rule, report, b, res), "cell": cell_name(t, c.row, c.col),
@@ -175,9 +195,11 @@ def check_equation(rule, report: Report, ctx):
     if not _table_found(rule, report):
         return
     expr = compile_expr(rule.opt("expr"))
-    reported: list = []
+    once = _Uncheckable(rule, report)
     for b in _bindings(rule, report):
-        yield from _judge(rule, report, ctx, b, ctx.evaluate(expr, b), reported)
+        res = ctx.evaluate(expr, b)
+        if res.value is False or (res.value is None and once.open):   # else there is nothing to say
+            yield from _judge(rule, report, ctx, b, res, once)
 
 
 check_equation.validate = _validate
@@ -195,7 +217,7 @@ def check_conditional(rule, report: Report, ctx):
     if not _complete(report, rule.opt("table")):
         return  # a table with rows missing (GK202) cannot show what was done with the applications
     when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
-    reported: list = []
+    once = _Uncheckable(rule, report)
     for b in _bindings(rule, report):
         w = when.evaluate(ctx.resolver, b)
         if w.value is not True:
@@ -208,7 +230,7 @@ def check_conditional(rule, report: Report, ctx):
             yield Finding(span, {**_params(rule, report, b, res), "when_lhs": _fmt(w.lhs),
                                  "cell": cell_name(t, c.row, c.col) if t else ""}, message="blank")
             continue
-        yield from _judge(rule, report, ctx, b, res, reported, when_lhs=_fmt(w.lhs), when_rhs=_fmt(w.rhs))
+        yield from _judge(rule, report, ctx, b, res, once, when_lhs=_fmt(w.lhs), when_rhs=_fmt(w.rhs))
 
 
 check_conditional.validate = lambda rule: _validate(rule, ("when", "then"))

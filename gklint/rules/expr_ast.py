@@ -1,0 +1,303 @@
+"""The rule-expression language, part one: its AST (frozen dataclasses), errors, limits and the compile-time
+checker (known tables and functions, types, where a multi-cell reference may stand). ``gklint.rules.expr``
+parses text into this AST; ``gklint.rules.expr_eval`` evaluates it."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Iterator, Union
+
+Number = Union[int, Decimal]
+Value = Union[bool, int, Decimal, None]
+
+MAX_LENGTH = 2000           # characters of expression text
+MAX_DEPTH = 50              # levels of the parse tree (parentheses count)
+TABLES = frozenset({"t2", "t3", "t4"})
+
+# name -> (fewest, most) arguments; None = no upper bound.
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "sum": (1, None), "count": (1, None), "all": (1, None), "any": (1, None),
+    "abs": (1, 1), "min": (2, None), "max": (2, None),
+    "filled": (1, 1), "blank": (1, 1), "approx": (3, 3),
+}
+# The functions inside which a multi-cell reference may stand (and is iterated over).
+AGGREGATES = frozenset({"sum", "count", "all", "any"})
+
+NUM, BOOL = "number", "true/false value"
+
+
+# =====================================================================================================
+# Errors
+# =====================================================================================================
+
+class _PositionedError(ValueError):
+    def __init__(self, message: str, line: int, column: int, context: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.context = context
+
+    def __str__(self) -> str:
+        head = f"{self.message} (line {self.line}, column {self.column})"
+        return f"{head}\n{self.context}" if self.context else head
+
+
+class ExprSyntaxError(_PositionedError):
+    """The expression text does not parse.
+
+    ``message``, ``line`` and ``column`` (1-based, within the expression text) say what and where;
+    ``str()`` adds the offending line with a caret under the position (lark's ``get_context``).
+    """
+
+
+class ExprError(_PositionedError):
+    """The expression parses but is not valid, or cannot be evaluated.
+
+    Raised by :func:`compile_expr` for unknown functions or tables, wrong argument counts, type errors
+    (``1 and 2``), a multi-cell reference outside ``sum()``/``all()``/``any()``/``count()``, and expressions
+    that are too long or too deeply nested; raised by :meth:`Expr.evaluate` for an unbound ``$variable`` or a
+    range whose end is not in the template. ``line``/``column`` point into the expression text.
+    """
+
+
+def _context(text: str, line: int, column: int, span: int = 40) -> str:
+    src = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    start = max(column - 1 - span, 0)
+    return src[start:column - 1 + span] + "\n" + " " * (column - 1 - start) + "^"
+
+
+# =====================================================================================================
+# AST
+# =====================================================================================================
+# Positions are left out of equality and hashing: two spellings of the same reference are the same
+# reference (aggregates rely on that to iterate identical multi-cell references together).
+
+@dataclass(frozen=True)
+class _Node:
+    line: int = field(default=1, compare=False, repr=False, kw_only=True)
+    column: int = field(default=1, compare=False, repr=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One item of a bracket selector.
+
+    ``kind`` is ``"id"`` (``value`` is the id), ``"var"`` (``value`` is the variable name without ``$``),
+    ``"prefix"`` (``value`` is the prefix with its trailing dot, ``"3.3."``) or ``"range"`` (``value`` and
+    ``end`` are the inclusive ends, in template order).
+    """
+
+    kind: str
+    value: str
+    end: str | None = None
+
+    @property
+    def multi(self) -> bool:
+        return self.kind in ("prefix", "range")
+
+    def __str__(self) -> str:
+        if self.kind == "var":
+            return "$" + self.value
+        if self.kind == "prefix":
+            return self.value + "*"
+        if self.kind == "range":
+            return f"{_show_id(self.value)}..{_show_id(self.end or '')}"
+        return _show_id(self.value)
+
+
+_ID = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\Z")
+
+
+def _show_id(ident: str) -> str:
+    return ident if _ID.match(ident) else f'"{ident}"'
+
+
+@dataclass(frozen=True)
+class RefSpec(_Node):
+    """A cell reference ``table[rows][cols]`` as written: the table id and the row and column patterns.
+
+    ``multi`` is true when it can name more than one cell (a list, a wildcard or a range). ``line`` and
+    ``column`` locate it in the expression text.
+    """
+
+    table: str
+    rows: tuple[Pattern, ...]
+    cols: tuple[Pattern, ...]
+
+    @functools.cached_property
+    def multi(self) -> bool:               # cached: asked on every read of the reference
+        return any(len(sel) > 1 or any(p.multi for p in sel) for sel in (self.rows, self.cols))
+
+    def __hash__(self) -> int:             # the dataclass hash (same fields), computed once: refs key dicts per read
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = self.__dict__["_hash"] = hash((self.table, self.rows, self.cols))
+        return h
+
+    def __str__(self) -> str:
+        return f"{self.table}[{', '.join(map(str, self.rows))}][{', '.join(map(str, self.cols))}]"
+
+
+@dataclass(frozen=True)
+class Num(_Node):
+    value: Number
+
+
+@dataclass(frozen=True)
+class Neg(_Node):
+    operand: _Node
+
+
+@dataclass(frozen=True)
+class Arith(_Node):
+    operands: tuple[_Node, ...]     # a op1 b op2 c ...: left to right
+    ops: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Compare(_Node):
+    op: str
+    left: _Node
+    right: _Node
+
+
+@dataclass(frozen=True)
+class Not(_Node):
+    operand: _Node
+
+
+@dataclass(frozen=True)
+class And(_Node):
+    items: tuple[_Node, ...]
+
+
+@dataclass(frozen=True)
+class Or(_Node):
+    items: tuple[_Node, ...]
+
+
+@dataclass(frozen=True)
+class Implies(_Node):
+    cond: _Node
+    then: _Node
+
+
+@dataclass(frozen=True)
+class Call(_Node):
+    name: str
+    args: tuple[_Node, ...]
+
+
+def _children(node: _Node) -> Iterator[_Node]:
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, _Node):
+            yield v
+        elif isinstance(v, tuple):
+            yield from (x for x in v if isinstance(x, _Node))
+
+
+def _walk(node: _Node, stop=lambda n: False) -> Iterator[_Node]:
+    """Pre-order (source order) walk; does not descend below nodes for which ``stop`` is true."""
+    yield node
+    if not stop(node):
+        for c in _children(node):
+            yield from _walk(c, stop)
+
+
+def _is_aggregate(node: _Node) -> bool:
+    return isinstance(node, Call) and node.name in AGGREGATES
+
+
+def _free_multirefs(arg: _Node) -> list[RefSpec]:
+    """The multi-cell references an aggregate argument iterates over (not those of a nested aggregate)."""
+    return [n for n in _walk(arg, _is_aggregate) if isinstance(n, RefSpec) and n.multi]
+
+
+# =====================================================================================================
+# Compile-time checks
+# =====================================================================================================
+
+def _error(node: _Node, message: str) -> ExprError:
+    return ExprError(message, node.line, node.column)
+
+
+def _check(node: _Node, in_agg: bool = False) -> str:
+    """Validate ``node`` and return its type, NUM or BOOL. ``in_agg``: inside sum/all/any/count."""
+    match node:
+        case Num():
+            return NUM
+        case RefSpec():
+            if node.table not in TABLES:
+                raise _error(node, f"unknown table {node.table!r} (known: {', '.join(sorted(TABLES))})")
+            if node.multi and not in_agg:
+                raise _error(node, f"{node} names several cells; use it inside sum(), all(), any() or count()")
+            return NUM
+        case Neg(operand):
+            _expect(operand, NUM, in_agg, "unary '-'")
+            return NUM
+        case Arith(operands, ops):
+            for i, operand in enumerate(operands):
+                _expect(operand, NUM, in_agg, f"'{ops[max(i - 1, 0)]}'")
+            return NUM
+        case Compare(op, left, right):
+            lt, rt = _check(left, in_agg), _check(right, in_agg)
+            if op in ("==", "!=") and lt != rt:
+                raise _error(node, f"'{op}' compares a {lt} with a {rt}")
+            if op not in ("==", "!=") and (lt != NUM or rt != NUM):
+                raise _error(node, f"'{op}' needs a number on both sides")
+            return BOOL
+        case Not(operand):
+            _expect(operand, BOOL, in_agg, "'not'")
+            return BOOL
+        case And(items) | Or(items):
+            for item in items:
+                _expect(item, BOOL, in_agg, "'and'" if isinstance(node, And) else "'or'")
+            return BOOL
+        case Implies(cond, then):
+            _expect(cond, BOOL, in_agg, "'->'")
+            _expect(then, BOOL, in_agg, "'->'")
+            return BOOL
+        case Call():
+            return _check_call(node, in_agg)
+    raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
+
+
+def _expect(node: _Node, want: str, in_agg: bool, what: str) -> None:
+    got = _check(node, in_agg)
+    if got != want:
+        raise _error(node, f"{what} needs a {want} here, not a {got}")
+
+
+def _check_call(node: Call, in_agg: bool) -> str:
+    name, args = node.name, node.args
+    if name not in FUNCTIONS:
+        raise _error(node, f"unknown function {name!r} (known: {', '.join(sorted(FUNCTIONS))})")
+    low, high = FUNCTIONS[name]
+    if len(args) < low or (high is not None and len(args) > high):
+        wanted = str(low) if low == high else f"at least {low}" if high is None else f"{low} to {high}"
+        plural = "" if wanted.endswith("1") else "s"
+        raise _error(node, f"{name}() takes {wanted} argument{plural}, got {len(args)}")
+    if name in AGGREGATES:
+        in_agg = True
+        for arg in args:
+            distinct = list(dict.fromkeys(_free_multirefs(arg)))
+            if len(distinct) > 1:
+                raise _error(distinct[1], f"one argument of {name}() can iterate over one multi-cell reference, "
+                                          f"not both {distinct[0]} and {distinct[1]}")
+    if name in ("filled", "blank"):
+        if not isinstance(args[0], RefSpec):
+            raise _error(args[0], f"{name}() takes a cell reference such as t3[1][total]")
+        _check(args[0], in_agg)
+        return BOOL
+    if name == "count":
+        for arg in args:
+            _check(arg, in_agg)
+        return NUM
+    want = BOOL if name in ("all", "any") else NUM
+    for arg in args:
+        _expect(arg, want, in_agg, f"{name}()")
+    return BOOL if name in ("all", "any", "approx") else NUM
