@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(str, Enum):
@@ -28,9 +28,9 @@ class Severity(str, Enum):
             raise ValueError(f"unknown severity {value!r} (error, warning, info)") from None
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A range in the original file: 1-based line and column, end exclusive."""
+class Span(NamedTuple):
+    """A range in the original file: 1-based line and column, end exclusive. A named tuple (immutable, ordered
+    by position): the parser makes one per cell and line, and a tuple costs half of a frozen dataclass."""
 
     line: int
     column: int
@@ -42,7 +42,7 @@ class Span:
         return cls(line, column, line, column + max(length, 1))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     path: str
     line: int

@@ -158,3 +158,12 @@ def test_cut_off_page_is_said_once():
 def test_complete_report_is_not_cut_off():
     for seed in SEEDS:
         assert parse_file(seed).report.truncated_at is None
+
+
+def test_heading_split_by_a_tab_is_a_section_and_a_row_with_numbers_is_not():
+    # a Word or web-page grid row holding a heading: the tab is not part of the heading's words
+    text = "某局2023年政府信息公开工作年度报告\n一、\t总体情况\n本年度推进公开。\n二、主动公开政府信息情况\t\n本年度主动公开。\n"
+    r = parse_text(text).report
+    assert [(s.number, s.canonical) for s in r.sections] == [(1, True), (2, True)]
+    r = parse_text("某局2023年政府信息公开工作年度报告\n一、\t总体情况\t5\n").report
+    assert r.sections == ()

@@ -7,16 +7,18 @@ from dataclasses import dataclass, replace
 from lark import Token, Tree
 
 from ..diagnostics import Diagnostic, Severity, Span
-from .flattened import align_flattened, flattened_table
+from .flattened import CUT_OFF, align_flattened, flattened_table
 from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
 from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
+from .template import load_template
 from ..textnorm import cn_number, fold, folded
 from ..hant import to_simplified
 
 _TITLE_RE = re.compile(r"^(?:标题[:：])?(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?的?(?P<rest>.*)$")
 _STANDARD_TAIL = re.compile(r"^政府信息公开工作年度报告$")
+_HEADING_NUM = re.compile(r"^\(?([一二三四五六七八九十]+|\d+)")
 _DATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -122,7 +124,7 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
             tok = toks[0]
             line = _line(tok, lines)
             f = folded(line.text)
-            m = re.match(r"^\(?([一二三四五六七八九十]+|\d+)", f)
+            m = _HEADING_NUM.match(f)
             num = (cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None)
             kind = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}[tok.type]
             blocks.append(Heading(kind, line.text.strip(" #\u3000\u00a0*"), line.span(), num))
@@ -156,6 +158,7 @@ def build(source: Source) -> Parsed:
     source, hant_note = _fold_traditional(source)
     problems = list(source.problems) + ([hant_note] if hant_note else [])
     lines, tree = parse_outline(source.text)
+    text_lines = source.text.split("\n")
     front_regions: list = []
     front, title, chrome = _blocks(tree.children[0].children, lines, front_regions)
     if title is None and (joined := _joined_title(front)) is not None:
@@ -168,12 +171,12 @@ def build(source: Source) -> Parsed:
         head = st.children[0]
         line = _line(head, lines)
         f = folded(line.text)
-        hm = match_section_heading(f) or match_section_heading(folded(line.text.replace("\t", "")))
+        hm = match_section_heading(f)   # folding drops tabs: a tab-separated heading row matches as well
         sec_regions: list = []
         blocks, _t, ch = _blocks(st.children[1:], lines, sec_regions)
         chrome.extend(ch)
         regions.extend((hm.number if hm else None, r) for r in sec_regions)
-        nxt = sec_trees[i + 1].children[0].line - 1 if i + 1 < len(sec_trees) else len(source.text.split("\n"))
+        nxt = sec_trees[i + 1].children[0].line - 1 if i + 1 < len(sec_trees) else len(text_lines)
         text = line.text.strip(" #\u3000\u00a0*\t")
         lead = len(line.text) - len(line.text.lstrip(" #\u3000\u00a0*\t"))
         sections.append(Section(hm.number if hm else None, hm.numeral if hm else None, text,
@@ -206,7 +209,7 @@ def build(source: Source) -> Parsed:
             break
 
     chrome = [c for c in chrome if c.line not in source.meta_lines]   # the page's own metadata is not pasted chrome
-    report = Report(source.path, source.text, source.encoding, tuple(source.text.split("\n")), title, tuple(front),
+    report = Report(source.path, source.text, source.encoding, tuple(text_lines), title, tuple(front),
                     tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span)
     cut = truncation(report)
     if cut is not None:
@@ -226,9 +229,6 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
 
     Returns the notes per recovered table and, per table, where and which runs the bounded split search gave
     up on (GK018)."""
-    from .flattened import CUT_OFF
-    from .template import load_template
-
     notes: dict[str, list[str]] = {}
     cutoffs: dict[str, tuple[Span, list[str]]] = {}
     for tid, num in (("t2", 2), ("t3", 3), ("t4", 4)):

@@ -15,11 +15,13 @@ import re
 from decimal import Decimal
 
 from ..diagnostics import Span
-from .nodes import MISSING, NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion
+from .nodes import NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion
+from .tables import absent_row
 from .template import RowDef, TableDef
 from ..textnorm import fold, folded
 
 _MAX_SOLUTIONS = 50
+_RUN = re.compile(r"\d+(?:\.\d+)?")     # the digits after a row label
 CUT_OFF = "拆法太多，超出检查上限，未拆分"   # the note of a run whose split search was cut off (GK018)
 
 _TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量", "申请人情况", "本年新收政府信息公开申请数量",
@@ -67,12 +69,6 @@ class _Search:
         if self.steps < 0:
             raise TooAmbiguous
 
-    def value(self, p: int, n: int) -> int | None:
-        s = self.s
-        if p + n > len(s) or (n > 1 and s[p] == "0"):
-            return None
-        return int(s[p:p + n])
-
     def fits(self, pos: int, values_left: int) -> bool:
         rest = len(self.s) - pos
         return values_left <= rest <= values_left * _DIGITS
@@ -103,28 +99,27 @@ class _Search:
     def group(self, pos: int, groups_after: int):
         """(end, values) of one group starting at pos that leaves room for the groups after it."""
         k, after = self.k, groups_after * self.k
+        s, size = self.s, len(self.s)
         found: list[tuple[int, tuple[int, ...]]] = []
 
         def dfs(q: int, vals: tuple[int, ...], acc: int) -> None:
             self.tick()
             if len(vals) == k - 1 and self.constrained:
                 t = str(acc)
-                if self.s.startswith(t, q) and self.fits(q + len(t), after):
+                if s.startswith(t, q) and self.fits(q + len(t), after):
                     found.append((q + len(t), vals + (acc,)))
                 return
             if len(vals) == k:
                 if self.fits(q, after):
                     found.append((q, vals))
                 return
-            left = k - len(vals) - 1          # values after this one in the group
-            for n in range(1, _DIGITS + 1):
-                v = self.value(q, n)
-                if v is None:
-                    break
-                if not self.fits(q + n, left + after):
-                    if len(self.s) - (q + n) < left + after:
-                        break             # longer values leave even less room
-                    continue
+            need = k - len(vals) - 1 + after  # values after this one (group and groups after)
+            # the lengths n of this value that leave room for them (fits), 1-7 digits, no leading zero
+            lo, hi = max(1, size - q - need * _DIGITS), min(_DIGITS, size - q - need)
+            if hi >= lo and s[q] == "0":
+                hi = 1                        # a value starting with 0 is 0 itself
+            for n in range(lo, hi + 1):
+                v = int(s[q:q + n])
                 dfs(q + n, vals + (v,), acc + v)
 
         dfs(pos, (), 0)
@@ -140,14 +135,6 @@ def split_row(s: str, k: int, groups: int = 1, steps: int = MAX_SPLIT_STEPS) -> 
     """Splits of s into `groups` groups of k values where each group's last value is the sum of the others
     (at most _MAX_SOLUTIONS + 1). Raises TooAmbiguous when the bounded search cannot decide."""
     return _Search(s, k, groups, True, _MAX_SOLUTIONS, steps).solutions()
-
-
-def _label_forms(r: RowDef) -> list[str]:
-    from ..textnorm import folded
-
-    forms = [folded(r.label)]
-    forms += [folded(a) for a in r.aliases]
-    return forms
 
 
 class _Text:
@@ -175,7 +162,7 @@ def _find_rows(text: _Text, tdef: TableDef) -> list[tuple[int, int, RowDef]]:
     for r in tdef.rows:
         if r.group:
             continue
-        for form in _label_forms(r):
+        for form in r.keys:
             start = 0
             while (i := text.f.find(form, start)) >= 0:
                 hits.append((i, i + len(form), r))
@@ -204,10 +191,6 @@ def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, va
         cells.append(Cell(tdef.id, r.id, cid, raw, v, NUMBER, text.span(pos, pos + len(raw))))
         pos += len(raw)
     return tuple(cells)
-
-
-def _missing(tdef: TableDef, r: RowDef) -> tuple[Cell, ...]:
-    return tuple(Cell(tdef.id, r.id, c, "", None, MISSING, None) for c in r.cols)
 
 
 def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[Table, list[str], list[str]]:
@@ -245,7 +228,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
         cut: list[str] = []
         for i, (a, b, r) in enumerate(hits):
             nxt = hits[i + 1][0] if i + 1 < len(hits) else len(text.f)
-            m = re.match(r"\d+(?:\.\d+)?", text.f[b:nxt])
+            m = _RUN.match(text.f[b:nxt])
             if not m:
                 continue
             run = m.group(0)
@@ -293,7 +276,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
     for r in tdef.rows:
         if r.group:
             continue
-        out.append(rows.get(r.id) or Row(tdef.id, r.id, "", r.label, None, "absent", _missing(tdef, r), 0, len(r.cols)))
+        out.append(rows.get(r.id) or absent_row(tdef.id, r))
     return Table(tdef.id, "", tuple(out), p.span, section, (), tuple(notes)), notes, resolved
 
 

@@ -56,7 +56,7 @@ def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
     return TEXT, None
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     text: str            # stripped text as written
     f: str               # folded
@@ -64,15 +64,16 @@ class Piece:
     row_start: bool      # first piece of a physical table row (TROW)
     layout: str          # "tab", "pipe", "line"; "grid": a tab row a reader knows is complete (HTML, Word);
                          # "cell": a blank " |" line among one-cell-per-line "0 |" lines
+    kind: str            # parse_value(text), read once here: the aligners ask it of every piece several times
+    number: int | Decimal | None
+    value: bool          # a cell value: a number, a placeholder, or a blank field of a row (not of a line)
 
 
 def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
     out, start = [], 0
-    text = line.text
-    for i, ch in enumerate(text + sep):
-        if ch == sep:
-            out.append((text[start:i], start))
-            start = i + 1
+    for part in line.text.split(sep):      # each field with its offset in the line
+        out.append((part, start))
+        start += len(part) + 1
     if sep == "|":
         if out and not out[0][0].strip():
             out = out[1:]
@@ -103,15 +104,20 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                 layout, parts = "line", filled
         else:
             layout, parts = "line", [(line.text, 0)]
-        first = True
+        first = layout not in ("line", "cell")
+        blank_is_value = layout != "line"
+        n, column = line.line, line.column
         for text, off in parts:
             stripped = text.strip(" \u00a0\u3000\t")
-            lead = len(text) - len(text.lstrip(" \u00a0\u3000\t"))
-            col = line.column + off + lead
-            span = Span(line.line, col, line.line, col + max(len(stripped), 1))
-            out.append(Piece(stripped, folded(stripped), span, first and layout not in ("line", "cell"), layout))
+            col = column + off + len(text) - len(text.lstrip(" \u00a0\u3000\t"))
+            ckind, number = parse_value(stripped)
+            out.append(Piece(stripped, folded(stripped), Span(n, col, n, col + max(len(stripped), 1)), first, layout,
+                             ckind, number, ckind in _VALUE_KINDS or (ckind == BLANK and blank_is_value)))
             first = False
     return out
+
+
+_VALUE_KINDS = (NUMBER, PLACEHOLDER)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -246,6 +252,7 @@ def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
     return v
 
 
+_SPACES = re.compile(r"\s+")
 _MISTYPED_NUMBER = re.compile(r"^(?:[-+]{2,}|[增减][-+]?|[-+][增减])\d[\d,]*(?:\.\d+)?$")
 
 
@@ -254,25 +261,23 @@ def _mistyped_number(p: Piece) -> bool:
     return bool(_MISTYPED_NUMBER.match(p.f))
 
 
-def _is_value(p: Piece) -> bool:
-    kind, _ = parse_value(p.text)
-    return kind in (NUMBER, PLACEHOLDER) or (kind == BLANK and p.layout != "line")
-
-
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
-    cells = []
-    for i, cid in enumerate(rowdef.cols):
-        if i < len(values):
-            p = values[i]
-            kind, value = parse_value(p.text)
-            cells.append(Cell(table.id, rowdef.id, cid, p.text, value, kind, p.span))
-        else:
-            cells.append(Cell(table.id, rowdef.id, cid, "", None, MISSING, None))
+    tid, rid = table.id, rowdef.id
+    cells = [Cell(tid, rid, cid, p.text, p.number, p.kind, p.span) for cid, p in zip(rowdef.cols, values)]
+    if len(cells) < len(rowdef.cols):
+        cells.extend(missing_cells(tid, rowdef)[len(cells):])
     return tuple(cells)
 
 
-def _absent_row(table: TableDef, r: RowDef) -> Row:
-    return Row(table.id, r.id, "", r.label, None, "absent", _cells(table, r, []), 0, len(r.cols))
+# Cells and rows the report does not have are the same in every report (immutable): made once, then shared.
+@lru_cache(maxsize=None)
+def missing_cells(table_id: str, r: RowDef) -> tuple[Cell, ...]:
+    return tuple(Cell(table_id, r.id, c, "", None, MISSING, None) for c in r.cols)
+
+
+@lru_cache(maxsize=None)
+def absent_row(table_id: str, r: RowDef) -> Row:
+    return Row(table_id, r.id, "", r.label, None, "absent", missing_cells(table_id, r), 0, len(r.cols))
 
 
 def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
@@ -286,7 +291,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
     for p in pieces:
         if p.row_start:
             cur = group = None
-        if group is not None and p.f and _is_value(p):
+        if group is not None and p.f and p.value:
             # the 2019 shape in a 2021 table: values straight after the group label, no sub-row labels. They
             # are the group's last sub-row (（六）… → 3. 其他); the other sub-rows are then missing (GK202)
             last = [r for r in table.rows if r.id.startswith(group[0].id + ".") and not r.group][-1:]
@@ -299,7 +304,11 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
                     p.layout != "cell" or len(cur.values) < len(cur.match.row.cols)):
                 cur.values.append(p)
             continue
-        m = labels.row(p.f) if not _is_value(p) else None
+        if p.value:
+            if cur is not None:
+                cur.values.append(p)
+            continue
+        m = labels.row(p.f)
         if m is not None:
             if m.row.group:
                 cur = None
@@ -314,7 +323,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             cur = _RowAcc(m, p, layout=p.layout)
             found[m.row.id] = cur
             continue
-        h = labels.header(p.f) if not _is_value(p) else None
+        h = labels.header(p.f)
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
@@ -322,7 +331,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             continue
         if cur is None:
             continue
-        if p.layout != "line" or _is_value(p) or _mistyped_number(p) or (
+        if p.layout != "line" or _mistyped_number(p) or (
                 any(v.f for v in cur.values) and len(cur.values) < len(cur.match.row.cols)):
             cur.values.append(p)
     rows = []
@@ -331,11 +340,11 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             continue
         acc = found.get(r.id)
         if acc is None:
-            rows.append(_absent_row(table, r))
+            rows.append(absent_row(table.id, r))
             continue
         values = _trim(acc.values, acc.layout, len(r.cols))
         written = sum(1 for v in values if v.f or v.layout != "line")
-        label_text = re.sub(r"\s+", " ", acc.label.text)
+        label_text = _SPACES.sub(" ", acc.label.text)
         rows.append(Row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
                         _cells(table, r, values[: len(r.cols)]), min(written, len(values)), len(r.cols)))
         if len(values) > len(r.cols):
@@ -353,9 +362,9 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
     row_pieces: list[Piece] = []
 
     def flush() -> None:
-        if any(_is_value(p) and p.f for p in row_pieces):
+        if any(p.value and p.f for p in row_pieces):
             layout = row_pieces[0].layout
-            vs = [p for p in row_pieces if _is_value(p)]
+            vs = [p for p in row_pieces if p.value]
             values.extend(_trim(vs, layout, 0) if layout == "tab" else
                           _trim(vs, layout, sum(len(r.cols) for r in table.rows)) if layout == "grid" else vs)
         row_pieces.clear()
@@ -363,7 +372,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
     for p in pieces:
         if p.row_start:
             flush()
-        if p.f and not _is_value(p):
+        if p.f and not p.value:
             for r in table.rows:
                 if r.core and r.core in p.f and r.id not in group_spans:
                     group_spans[r.id] = p.span
@@ -372,7 +381,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
                 headers.append(HeaderLabel(p.text, table.columns[h[0]].label, h[1], p.span))
             continue
         if p.layout in ("line", "cell"):
-            if _is_value(p):
+            if p.value:
                 values.append(p)
         else:
             row_pieces.append(p)
@@ -383,7 +392,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
         vals = values[k:k + len(r.cols)]
         k += len(r.cols)
         if not vals and r.id not in group_spans:
-            rows.append(_absent_row(table, r))
+            rows.append(absent_row(table.id, r))
             continue
         span = group_spans.get(r.id) or (vals[0].span if vals else None)
         rows.append(Row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
@@ -435,6 +444,6 @@ def table_votes(pieces: list[Piece]) -> dict[str, int]:
         for tid, tdef in load_template(v).tables.items():
             lab = Labels.of(tdef)
             for p in pieces:
-                if p.f and not _is_value(p) and (lab.row(p.f) or p.f in lab.captions):
+                if p.f and not p.value and (lab.row(p.f) or p.f in lab.captions):
                     votes[tid] += 1
     return votes

@@ -38,6 +38,11 @@ class RowDef:
     group: bool = False    # a row-spanning group label, not a data row
 
     @cached_property
+    def keys(self) -> tuple[str, ...]:
+        """The folded label and aliases."""
+        return tuple(folded(x) for x in (self.label, *self.aliases))
+
+    @cached_property
     def core(self) -> str:
         """The folded label without its numbering (一、 / (一) / 1.)."""
         return strip_numbering(folded(self.label))[1]

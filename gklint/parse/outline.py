@@ -80,12 +80,13 @@ _INLINE_HEAD = re.compile(
 LONG_LINE = 400
 
 
-def logical_lines(text: str) -> list[Line]:
-    """Physical lines; a very long line is cut before and after each inline section heading."""
-    out: list[Line] = []
+def logical_lines(text: str) -> list[tuple[str, int, int]]:
+    """Physical lines as (text, line, column); a very long line is cut before and after each inline section
+    heading. Plain tuples: only the non-blank ones become ``Line`` objects (``tokenize``)."""
+    out: list[tuple[str, int, int]] = []
     for n, raw in enumerate(text.split("\n"), 1):
         if len(raw) <= LONG_LINE or "\t" in raw:
-            out.append(Line(raw, n, 1))
+            out.append((raw, n, 1))
             continue
         cuts = {0, len(raw)}
         for m in _INLINE_HEAD.finditer(raw):
@@ -93,7 +94,7 @@ def logical_lines(text: str) -> list[Line]:
         pts = sorted(cuts)
         for a, b in zip(pts, pts[1:]):
             if raw[a:b].strip():
-                out.append(Line(raw[a:b], n, a + 1))
+                out.append((raw[a:b], n, a + 1))
     return out
 
 
@@ -109,6 +110,8 @@ _CHROME = re.compile(
     r"(?:我要|加入|点击|一键)(?:收藏|打印|纠错|分享|评论)|(?:文章|内容|页面|微信|微博|朋友圈)分享|收藏本页|"
     r"返回顶部|^\s*(?:上|下)一篇\s*[:：]|【\s*(?:打印|关闭|收藏|分享)[^】]{0,4}】)")
 _TITLE = re.compile(r"信息公开.*(年度报告|年报|工作报告)")
+_TITLE_LABEL = re.compile(r"^标题[:：]")
+_CLAUSE_END = ("。", "；", ";", "，", ",", "：", ":")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _TOP = re.compile(r"^[一二三四五六七八九十]+[、.,]")
 _SUB = re.compile(r"^\([一二三四五六七八九十]+\)")
@@ -157,7 +160,8 @@ def is_pipe_row(s: str) -> bool:
 
 def is_sep_row(s: str) -> bool:
     t = s.strip()
-    return bool(t) and set(t) <= set("|-: ") and ("-" in t or "|" in t)
+    # only "|-: " characters (strip, not a set of every character: long lines are common)
+    return bool(t) and not t.strip("|-: ") and ("-" in t or "|" in t)
 
 
 class Classifier:
@@ -168,8 +172,8 @@ class Classifier:
         self.section_seen = False
         self.prev_text = False
 
-    def classify(self, line: Line) -> str | None:
-        raw = line.text
+    def classify(self, raw: str) -> str | None:
+        """The terminal of one logical line's text (None: a blank line)."""
         f = folded(raw)
         if not f:
             self.prev_text = False
@@ -185,8 +189,8 @@ class Classifier:
         return kind
 
     def _kind(self, raw: str, f: str) -> str:
-        if "\t" in raw.strip(" \u00a0\u3000") or ("\t" in raw and len(raw.split("\t")) > 2):
-            if match_section_heading(folded(raw.replace("\t", ""))) and not any(
+        if "\t" in raw and ("\t" in raw.strip(" \u00a0\u3000") or raw.count("\t") > 1):
+            if match_section_heading(f) and not any(    # f: folding drops the tabs
                     _NUMERIC_CELL.match(folded(c)) for c in raw.split("\t")):
                 return "SECTION"
             return "TROW"
@@ -196,18 +200,19 @@ class Classifier:
             return "TSEP"
         if is_pipe_row(raw):
             return "TROW"
+        if _NUMERIC_CELL.match(f) or f in PLACEHOLDERS:
+            # decided here, before the heading, title and chrome tests: a number or placeholder is none of them
+            return "TCELL" if self.in_table else ("CONT" if self.prev_text else "PARA")
         if match_section_heading(f):
             return "SECTION"
         if not self.section_seen:
-            tf = re.sub(r"^标题[:：]", "", f)
+            tf = _TITLE_LABEL.sub("", f)
             if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
                     tf != f or not _CHROME.search(raw)) and (_YEAR.search(tf) or "政府信息公开工作年度报告" in tf):
                 return "TITLE"
         if len(raw) <= 200 and is_chrome(raw, f):
             return "CHROME"
-        if _NUMERIC_CELL.match(f) or f in PLACEHOLDERS:
-            return "TCELL" if self.in_table else ("CONT" if self.prev_text else "PARA")
-        if is_table_word(f) or (self.in_table and len(f) <= 24 and not re.search(r"[。；;，,：:]$", f)
+        if is_table_word(f) or (self.in_table and len(f) <= 24 and not f.endswith(_CLAUSE_END)
                                 and "。" not in f):
             return "TCELL"
         if len(f) <= 40 and "。" not in f[:-1]:
@@ -249,18 +254,20 @@ class LineLexer(Lexer):
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(grammar_path("report.lark").read_text(encoding="utf-8"), parser="lalr", lexer=LineLexer,
-                propagate_positions=True, maybe_placeholders=False)
+    from .lark_tables import lalr   # the tables built once, then loaded from the user cache (JSON)
+
+    # no propagate_positions: the builder takes positions from the tokens, never from tree meta (half the parse)
+    return lalr("report.lark", lexer=LineLexer, maybe_placeholders=False)
 
 
 def tokenize(text: str) -> list[tuple[str, Line]]:
     """Every non-blank logical line with its terminal."""
     cls = Classifier()
     toks = []
-    for line in logical_lines(text):
-        kind = cls.classify(line)
+    for raw, n, column in logical_lines(text):
+        kind = cls.classify(raw)
         if kind:
-            toks.append((kind, line))
+            toks.append((kind, Line(raw, n, column)))
     return toks
 
 
