@@ -55,14 +55,9 @@ def _outside_gb2312(text: str) -> set[str]:
         return set()
     except UnicodeEncodeError:
         pass
-    out = set()
-    for ch in set(text):
-        if ch >= "\u2e80":
-            try:
-                ch.encode("gb2312")
-            except UnicodeEncodeError:
-                out.add(ch)
-    return out
+    # the characters the codec cannot write are those missing from the round trip (GB2312 maps one to one)
+    kept = text.encode("gb2312", "ignore").decode("gb2312")
+    return {ch for ch in set(text).difference(kept) if ch >= "\u2e80"}
 
 
 def to_simplified(text: str) -> tuple[str, int, bool]:

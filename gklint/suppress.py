@@ -20,7 +20,10 @@ A suppression that names no rule, or that suppressed nothing although its rule r
 """
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ from .diagnostics import Diagnostic, Severity, Span
 
 CODE, NAME = "GK030", "unused-suppression"
 SIDECAR_SUFFIX = ".gklint.toml"
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)    # errors Path.is_file() takes for "no file"
 # the body is bounded, so an unclosed comment costs one bounded look-ahead, not a scan to the end of the file
 _DIRECTIVE = re.compile(r"<!--[ \t]*gklint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.{0,500}?)-->", re.S)
 
@@ -99,10 +103,18 @@ def sidecar(path: str) -> tuple[list[Suppression], list[Diagnostic]]:
     """The sidecar ``<file>.gklint.toml`` of a report, if there is one, and any problem reading it."""
     if path in ("-", "<stdin>") or not path:
         return [], []
+    try:
+        # asked for every file checked, and almost always absent: one stat, no Path (as Path.is_file does it)
+        if not stat.S_ISREG(os.stat(path + SIDECAR_SUFFIX).st_mode):
+            return [], []
+    except OSError as exc:
+        if exc.errno in _ABSENT:
+            return [], []
+        return [], [_diag(path, Span.point(1, 1), f"无法读取抑制文件 {Path(path + SIDECAR_SUFFIX).name}：{exc}")]
+    except ValueError:              # a path Path.is_file() calls absent (an embedded NUL)
+        return [], []
     side = Path(path + SIDECAR_SUFFIX)
     try:
-        if not side.is_file():
-            return [], []
         data = tomllib.loads(side.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return [], [_diag(path, Span.point(1, 1), f"无法读取抑制文件 {side.name}：{exc}")]

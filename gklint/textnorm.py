@@ -10,6 +10,7 @@ import re
 import unicodedata
 from array import array
 from functools import lru_cache
+from typing import Iterable
 
 _DROP = set(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff*#\"'“”‘’`")
 # characters NFKC leaves alone that reports use interchangeably
@@ -28,63 +29,92 @@ def _fold_char(ch: str) -> str:
     return "".join(_MAP.get(c, c) for c in n if not c.isspace() and c not in _DROP)
 
 
-_FOLDED: dict[str, str] = {}      # character → its folded form (grows with the distinct characters seen)
+class _Table(dict):
+    """ord(character) → its folded form, for ``str.translate``: each character is folded the first time it is
+    seen (the table grows with the distinct characters seen, as the cache of ``_fold_char`` would)."""
+
+    def __missing__(self, o: int) -> str:
+        ch = chr(o)
+        f = self[o] = ch if ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else _fold_char(ch)
+        if len(f) != 1:
+            _IRREGULAR.add(ch)
+        return f
 
 
-def _fold_of(ch: str) -> str:
-    f = _FOLDED.get(ch)
-    if f is None:
-        f = _FOLDED[ch] = ch if ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else _fold_char(ch)
-    return f
+_TABLE = _Table()
+_IRREGULAR: set[str] = set()     # characters seen whose folded form is not exactly one character (dropped or NFKC-split)
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
-    table = {ch: _fold_of(ch) for ch in set(text)}
-    out = text.translate(str.maketrans(table))
-    if all(len(f) <= 1 for f in table.values()):       # the usual case: each character kept, replaced or dropped
-        drop = {ch for ch, f in table.items() if not f}
-        return out, [i for i, ch in enumerate(text) if ch not in drop] if drop else list(range(len(text)))
+    out = text.translate(_TABLE)
+    odd = _IRREGULAR.intersection(text)
+    if not odd:                                          # every character kept or replaced one for one
+        return out, list(range(len(text)))
+    if not any(_TABLE[ord(ch)] for ch in odd):          # the usual case: some characters dropped
+        return out, [i for i, ch in enumerate(text) if ch not in odd]
     idx: list[int] = []
     for i, ch in enumerate(text):                       # some character folds to several (NFKC of ㈠, ½ …)
-        idx.extend([i] * len(table[ch]))
+        idx.extend([i] * len(_TABLE[ord(ch)]))
     return out, idx
 
 
 # Long texts (sections, paragraphs) are folded by many rules of the same report: the last ones are remembered,
 # bounded by their total length (then the memo starts afresh), so memory stays flat over any number of files.
-_MEMO: dict[str, tuple[str, array]] = {}
+# An entry's map is made only when some caller asks for positions (most only match on the folded text).
+_MEMO: dict[str, tuple[str, array | None]] = {}
 _MEMO_CHARS = 1 << 20
 _memo_used = 0
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """Folded text and the original index of each folded character."""
+def _remember(text: str, out: str, idx: array | None) -> None:
     global _memo_used
-    hit = _MEMO.get(text)
-    if hit is not None:
-        return hit[0], hit[1].tolist()
-    out, idx = _fold(text)
-    if len(text) > 200:
+    if text not in _MEMO:
         if _memo_used + len(text) > _MEMO_CHARS:
             _MEMO.clear()
             _memo_used = 0
-        if len(text) <= _MEMO_CHARS:
-            _MEMO[text] = (out, array("l", idx))
-            _memo_used += len(text)
+        if len(text) > _MEMO_CHARS:
+            return
+        _memo_used += len(text)
+    _MEMO[text] = (out, idx)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Folded text and the original index of each folded character."""
+    hit = _MEMO.get(text)
+    if hit is not None and hit[1] is not None:
+        return hit[0], hit[1].tolist()
+    out, idx = _fold(text)
+    if len(text) > 200:
+        _remember(text, out, array("l", idx))
     return out, idx
 
 
-@lru_cache(maxsize=16384)
-def _folded_cached(text: str) -> str:
-    return _fold(text)[0]
+class _Folded(dict):
+    """text → folded text for short texts (labels and cells repeat across rows and reports; at most 16384 kept):
+    a hit is one dictionary look-up, as the parser asks for tens of thousands per report."""
+
+    def __missing__(self, text: str) -> str:
+        if len(text) > 200:
+            hit = _MEMO.get(text)
+            if hit is not None:
+                return hit[0]
+            out = text.translate(_TABLE)
+            _remember(text, out, None)
+            return out
+        if len(self) >= 16384:
+            self.clear()
+        out = self[text] = text.translate(_TABLE)
+        return out
 
 
-def folded(text: str) -> str:
-    """The folded text alone (cached: labels and cells repeat across rows and reports)."""
-    if len(text) <= 200:
-        return _folded_cached(text)
-    hit = _MEMO.get(text)
-    return hit[0] if hit is not None else fold(text)[0]
+#: folded(text) → the folded text alone (cached; no positions: see ``fold``)
+folded = _Folded().__getitem__
+
+
+def folded_join(parts: Iterable[str]) -> str:
+    """``folded("".join(parts))`` made from the folds of the parts (folding is character by character): the
+    parser has folded a report's lines already, so a paragraph made of them costs one look-up per line."""
+    return "".join(map(folded, parts))
 
 
 def cn_number(s: str) -> int | None:

@@ -7,7 +7,17 @@ from .crossyear import CorpusFinding
 
 def _previous(reports, r):
     """The first report of the year before ``r``'s, or None (a gap is said by GK524)."""
-    return next((p for p in reports if p.year == r.year - 1), None)
+    key = id(reports)
+    if _FIRST.get(key, (None,))[0] is not reports:     # one index per agency group, not a scan per report
+        _FIRST.clear()
+        first: dict = {}
+        for p in reports:
+            first.setdefault(p.year, p)
+        _FIRST[key] = (reports, first)
+    return _FIRST[key][1].get(r.year - 1) if r.year is not None else None
+
+
+_FIRST: dict[int, tuple] = {}      # id(group) → (the group, year → its first report): the last group asked about
 
 
 def _col_label(table: str, col: str, template: str | None) -> str:

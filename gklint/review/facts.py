@@ -52,15 +52,18 @@ class Facts:
 
 
 def _place(source, span: Span | None, path: str) -> Place:
-    d = Diagnostic.at(span or Span.point(1, 1), path=path, code="", name="", message="")
-    if source is not None and source.mapped:
-        d = source.relocate(d)
+    if source is None or not source.mapped:          # a text file: the span is the place (no diagnostic to move)
+        span = span or Span.point(1, 1)
+        return Place(span.line, span.column, span.end_line, span.end_column)
+    d = source.relocate(Diagnostic.at(span or Span.point(1, 1), path=path, code="", name="", message=""))
     return Place(d.line, d.column, d.end_line, d.end_column, d.page, d.location)
 
 
 def sentence_key(text: str) -> bytes | None:
     """A sentence's hash with digits, spaces and punctuation left out (a copy with new figures is a copy);
     None for a sentence too short to count."""
+    if len(text) < MIN_SENTENCE_CHARS:
+        return None                  # too short whatever the noise (removing it only shortens)
     core = _NOISE.sub("", text)
     if len(core) < MIN_SENTENCE_CHARS:
         return None
@@ -90,14 +93,18 @@ def report_facts(parsed, source=None) -> Facts:
 
 def _sentences(p: Paragraph, source, path: str):
     text = p.text
+    mapped = source is not None and source.mapped
     for m in _SENTENCE.finditer(text):
-        key = sentence_key(m.group())
+        s = m.group()
+        key = sentence_key(s)
         if key is None:
             continue
-        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        start = m.start() + (len(s) - len(s.lstrip()))
         line, off = p.locate(start)
-        span = Span(line.line, line.column + off, line.line, line.column + off + 1)
-        yield Sentence(key, m.group().strip()[:60], _place(source, span, path))
+        col = line.column + off
+        place = _place(source, Span(line.line, col, line.line, col + 1), path) if mapped else \
+            Place(line.line, col, line.line, col + 1)
+        yield Sentence(key, s.strip()[:60], place)
 
 
 def safe_facts(parsed, source=None) -> Facts | None:

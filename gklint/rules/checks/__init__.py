@@ -7,6 +7,8 @@ rule's code, name, severity and message template. Plugins add kinds through the 
 """
 from __future__ import annotations
 
+import functools
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -43,6 +45,33 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+
+
+def per_object(func):
+    """Memoise ``func(obj)`` by the object's identity, for as long as it lives: what several rules read of one
+    report (its clauses, its prose lines) or one table is made once. An entry goes when its object does (a weak
+    reference: the memo never keeps a report alive), and at most a few are kept. The value must not refer to
+    the object itself (that would keep it alive)."""
+    memo: dict[int, tuple[weakref.ref, object]] = {}
+
+    @functools.wraps(func)
+    def cached(obj):
+        key = id(obj)
+        hit = memo.get(key)
+        if hit is not None and hit[0]() is obj:
+            return hit[1]
+        if len(memo) >= 8:
+            memo.clear()
+        value = func(obj)
+        try:
+            ref = weakref.ref(obj, lambda _ref, key=key: memo.pop(key, None))
+        except TypeError:            # an object without weak references (__slots__): held, among the last few
+            ref = lambda obj=obj: obj   # noqa: E731
+        memo[key] = (ref, value)
+        return value
+
+    return cached
+
 
 
 def kind(name: str, options: dict[str, Opt] | None = None):

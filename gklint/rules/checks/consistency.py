@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ...diagnostics import Severity, Span
 from ...model import NUMBER, UNSPLIT, Heading, Line, Paragraph, Report, Table
-from ...textnorm import cn_number, fold
-from . import Finding, Opt, kind
+from ...textnorm import cn_number, fold, folded, folded_join
+from . import Finding, Opt, kind, per_object
 from .structure import numeral
 from .table_shape import cell_name, col_label, row_label, statistical_year
 
@@ -34,27 +34,35 @@ from .table_shape import cell_name, col_label, row_label, statistical_year
 # ----------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Clause:
-    """One clause of narrative text (between 。；;！？), folded, with a map back to the original text."""
+class Clause(NamedTuple):
+    """One clause of narrative text (between 。；;！？), folded, with a map back to the original text (a tuple:
+    a report has hundreds)."""
 
     f: str                  # folded text; 《…》 contents masked with □ (same length)
-    idx: tuple[int, ...]    # for every folded character, its index in the unit's joined text
+    at: int                 # where ``f`` starts in the folded text of the whole unit
     unit: Paragraph
     section: int | None     # the template section the text is in (None: preamble)
     topic: str              # folded text of the sub-heading / inline （二）… the clause falls under
     first: bool = False     # the first clause of its paragraph or heading
 
+    def _orig(self, a: int, b: int) -> tuple[int, int]:
+        """Indexes in the unit's text of folded characters ``a`` and ``b - 1`` (the map is made only for a
+        finding: most clauses are matched and never located)."""
+        idx = fold(self.unit.text)[1]
+        mine = range(self.at, self.at + len(self.f))     # indexed like the clause's own map (IndexError past it)
+        return idx[mine[a]], idx[mine[max(b, a + 1) - 1]]
+
     def span(self, a: int, b: int) -> Span:
         """Span of folded characters [a, b) in the original file."""
-        b = max(b, a + 1)
-        l1, o1 = self.unit.locate(self.idx[a])
-        l2, o2 = self.unit.locate(self.idx[b - 1])
+        i, j = self._orig(a, b)
+        l1, o1 = self.unit.locate(i)
+        l2, o2 = self.unit.locate(j)
         return Span(l1.line, l1.column + o1, l2.line, l2.column + o2 + 1)
 
     def quote(self, a: int, b: int, limit: int = 60) -> str:
         """The original text of folded characters [a, b), whitespace folded, shortened in the middle."""
-        text = self.unit.text[self.idx[a]:self.idx[max(b, a + 1) - 1] + 1]
+        i, j = self._orig(a, b)
+        text = self.unit.text[i:j + 1]
         text = re.sub(r"\s+", " ", text).strip()
         if len(text) > limit:
             text = text[: limit // 2] + "……" + text[-(limit // 2):]
@@ -69,10 +77,10 @@ class Clause:
         return min(ends) if ends else len(self.f)
 
 
-_CLAUSE_END = re.compile(r"[。;!?]|(?<!\d)\.|\.(?!\d)")   # 。；！？ and a full stop that is not a decimal point
+# 。；！？ and a full stop that is not a decimal point (every branch starts with its character: a fast scan)
+_CLAUSE_END = re.compile(r"[。;!?]|\.(?<!\d\.)|\.(?!\d)")
 _BOOK = re.compile(r"《[^《》]*》")
 _INLINE_TOPIC = re.compile(r"^\(([一二三四五六七八九十]{1,2})\)")
-_CACHE: dict[int, tuple[Report, tuple[Clause, ...]]] = {}
 
 
 def _mask_books(f: str) -> str:
@@ -102,11 +110,9 @@ def _units(report: Report) -> Iterator[tuple[int | None, Paragraph | None, str |
                 yield s.number, _heading_unit(report, b), b.text
 
 
+@per_object
 def clauses(report: Report) -> tuple[Clause, ...]:
-    """All clauses of the report's narrative (cached per report)."""
-    hit = _CACHE.get(id(report))
-    if hit is not None and hit[0] is report:
-        return hit[1]
+    """All clauses of the report's narrative (made once per report)."""
     out: list[Clause] = []
     topic = ""
     current_section: object = object()
@@ -115,11 +121,10 @@ def clauses(report: Report) -> tuple[Clause, ...]:
             current_section, topic = number, ""
         is_heading = heading is not None
         if is_heading:
-            topic = _mask_books(fold(heading)[0])[:30]
+            topic = _mask_books(folded(heading))[:30]
         if unit is None:
             continue
-        f, idx = fold(unit.text)
-        f = _mask_books(f)
+        f = _mask_books(folded_join(l.text for l in unit.lines))   # = folded(unit.text); its lines are folded already
         start = 0
         for m in [*_CLAUSE_END.finditer(f), None]:
             end = m.start() if m else len(f)
@@ -127,12 +132,9 @@ def clauses(report: Report) -> tuple[Clause, ...]:
                 piece = f[start:end]
                 if not is_heading and _INLINE_TOPIC.match(piece):
                     topic = piece[:30]             # （二）依申请公开方面… written inside a paragraph
-                out.append(Clause(piece, tuple(idx[start:end]), unit, number, topic, start == 0))
+                out.append(Clause(piece, start, unit, number, topic, start == 0))
             start = (m.end() if m else len(f))
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[id(report)] = (report, tuple(out))
-    return _CACHE[id(report)][1]
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -338,6 +340,8 @@ def _applications_none(rule, report, cls):
     """“未收到政府信息公开申请” while 表三“本年新收”总计 > 0."""
     year = report_year(report)
     for c in cls:
+        if "申请" not in c.f or not ("未" in c.f or "没" in c.f or "无" in c.f):
+            continue                         # _NONE_APP needs 申请 and a 未/没/无 (cheap tests before the scan)
         for m in _NONE_APP.finditer(c.f):
             if m.group("verb") in (None, "发生") and m.group("gap"):
                 continue                     # bare 无/没有 and 未发生 must be followed by the object itself
@@ -354,7 +358,8 @@ def _applications_none(rule, report, cls):
 
 
 # 共收到…申请 N 件 / 受理政府信息公开申请 N 件 / 共收到 N 件申请 / 收到 N 份政府信息公开申请
-_RECV = r"(?P<verb>新收|收到|受理|接收|接到|收悉)"
+_RECV_VERBS = ("新收", "收到", "受理", "接收", "接到", "收悉")
+_RECV = r"(?P<verb>" + "|".join(_RECV_VERBS) + ")"
 _COUNT_GLUE = r"(?:共计|合计|总计|总数为|数量为|数量|共|计|为|达)?"
 _RECV_A = re.compile(_RECV + r"(?P<obj>[^,:]{0,24}?(?:申请(?:事项)?|依申请公开(?:事项)?|申请公开))"
                      + _COUNT_GLUE + NUM + r"(?P<unit>件|份|宗|项)")
@@ -368,6 +373,8 @@ def _applications_count(rule, report, cls):
     """“共收到…申请 N 件” against 表三“本年新收”总计 (or 新收 + 上年结转, when the text or the sum says so)."""
     year = report_year(report)
     for c in cls:
+        if "申请" not in c.f or not any(v in c.f for v in _RECV_VERBS):
+            continue                         # both patterns need one of the verbs and an object saying 申请
         seen = set()
         for rx in (_RECV_A, _RECV_B):
             for m in rx.finditer(c.f):
@@ -412,8 +419,8 @@ def _carry_over(rule, report, cls):
     """“结转下年度 N 件” against 表三“四、结转下年度继续办理”总计."""
     year = report_year(report)
     for c in cls:
-        if not _application_context(c):
-            continue
+        if not _application_context(c) or not ("结转" in c.f or "顺延" in c.f or "转入" in c.f):
+            continue                         # every pattern below says one of these verbs
         found = []
         for rx in (_CARRY_A, _CARRY_B):
             for m in rx.finditer(c.f):
@@ -451,6 +458,8 @@ def _all_done(rule, report, cls):
     """“所有申请均已办结 / 按时答复” while 表三“结转下年度继续办理”总计 > 0."""
     year = report_year(report)
     for c in cls:
+        if "申请" not in c.f:
+            continue                         # _ALL_DONE's subject is 申请…
         for m in _ALL_DONE.finditer(c.f):
             sub = c.f[c.subclause_start(m.start()):m.end()]
             if _ALL_DONE_BAD.search(sub) or other_year_before(c, m.start(), year) or other_unit_subject(report, c, m.start()):
@@ -496,6 +505,8 @@ def _review_litigation(rule, report, cls):
     if t4 is None or not t4.found:
         return
     for c in cls:
+        if "行政" not in c.f:
+            continue                                 # both patterns name 行政复议 or 行政诉讼
         done: set[int] = set()                       # sub-clauses already read for a none-claim
         for m in _NONE_LEGAL.finditer(c.f) if _gip_context(c, topic=True) else ():
             if c.subclause_start(m.start()) in done:
@@ -571,8 +582,10 @@ def _outcomes(rule, report, cls):
     for c in cls:
         if not (_application_context(c) or c.section == 3):
             continue
-        if ("主动公开" in c.f and "申请" not in c.f) or re.search(r"提案|建议", c.f):
+        if ("主动公开" in c.f and "申请" not in c.f) or "提案" in c.f or "建议" in c.f:
             continue
+        if not ("公开" in c.f or "提供" in c.f or "处理" in c.f):
+            continue                         # every outcome label says one of these
         for m in _OUTCOME.finditer(c.f):
             pre = c.f[c.subclause_start(m.start()):m.start()]
             if re.search(r"上年|去年|结转", pre) or other_year_before(c, m.start(), year):
@@ -614,6 +627,8 @@ def _normative_documents(rule, report, cls):
     if t2 is None or not t2.found:
         return
     for c in cls:
+        if "件" not in c.f or "规" not in c.f:
+            continue                                 # every claim is “…规章/规范性文件…N件”
         claims = []
         for rx in (_NORM_A, _NORM_B):
             for m in rx.finditer(c.f):
@@ -719,17 +734,14 @@ def check_stray_years(rule, report: Report, ctx):
     lo, hi = year - rule.opt("before"), year + rule.opt("after")
     sections = set(rule.opt("sections"))
     for c in clauses(report):
-        if c.section not in sections:
+        if c.section not in sections or not c.first:
             continue
-        for m in _STRAY.finditer(c.f):
-            if not (c.first and m.start() == 0):
-                continue                 # only a paragraph that opens with the year; later mentions may be history
-            y = int(m.group("y"))
-            if lo <= y <= hi:
-                continue
-            yield Finding(c.span(m.start("y"), m.end("y")),
-                          {"quote": c.quote(m.start(), min(len(c.f), m.end() + 20)), "found": y, "year": year,
-                           "section": numeral(c.section)})
+        m = _STRAY.match(c.f)           # only a paragraph that opens with the year; later mentions may be history
+        if m is None or lo <= int(m.group("y")) <= hi:
+            continue
+        yield Finding(c.span(m.start("y"), m.end("y")),
+                      {"quote": c.quote(m.start(), min(len(c.f), m.end() + 20)), "found": int(m.group("y")),
+                       "year": year, "section": numeral(c.section)})
 
 
 _TOWN = re.compile(r"(?:乡|镇|街道|苏木)(?:人民政府|政府|办事处|党委)?$|街道办事处$|街道办$")
@@ -739,8 +751,10 @@ _NOT_DEPARTMENT = re.compile(r"管委会$|管理委员会$")
 _TITLE_AGENCY = re.compile(r"(?:19|20)\d{2}年度?(?P<agency>[^0-9]{2,30}?)政府信息公开")
 
 
+@per_object
 def agency_kind(report: Report) -> tuple[str, str] | None:
-    """('town'|'government'|'department', agency name) by the agency's name, or None when unclear."""
+    """('town'|'government'|'department', agency name) by the agency's name, or None when unclear (once per
+    report: asked for every claim)."""
     names = []
     if report.title is not None:
         if report.title.agency:

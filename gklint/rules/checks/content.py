@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .. import saferegex
 
 from ...diagnostics import Span
 from ...model import Heading, Line, Paragraph, Report, Section, TableRegion
-from ...textnorm import fold, folded
-from . import Finding, Opt, kind
+from ...textnorm import fold, folded, folded_join
+from . import Finding, Opt, kind, per_object
 from .structure import numeral
+from .table_shape import statistical_year
 
 # ----------------------------------------------------------------------------------------------------------
 # Shared helpers (also used by typography.py)
@@ -79,15 +80,14 @@ def whole_section(report: Report, number: int | None) -> Section | None:
 
 
 def section_text(sec: Section) -> str:
-    """Folded prose of a section (paragraphs and sub-headings)."""
-    return folded(sec.text)
+    """Folded prose of a section (paragraphs and sub-headings): ``folded(sec.text)``, line by line (the newlines
+    between blocks fold away)."""
+    return folded_join(t for b in sec.blocks for t in (
+        (l.text for l in b.lines) if isinstance(b, Paragraph) else (b.text,) if isinstance(b, Heading) else ()))
 
 
 def report_year(report: Report) -> int | None:
-    if report.year:
-        return report.year
-    m = re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", report.text[:20000])
-    return int(m.group(1)) if m else None
+    return report.year or statistical_year(report)
 
 
 def is_legacy(report: Report) -> bool:
@@ -114,11 +114,27 @@ def title_lines(report: Report) -> list[Line]:
     return out
 
 
-def prose_lines(report: Report, sections: list[int] | None = None, front: bool = True) -> Iterator[tuple[Section | None, Line]]:
+def prose_lines(report: Report, sections: list[int] | None = None, front: bool = True) -> Iterable[tuple[Section | None, Line]]:
     """Every prose line (title, preamble, section headings, paragraphs, sub-headings) in file order.
 
     ``sections``: only these section numbers (``None``: all sections; the title and preamble only if ``front``).
     """
+    if sections is None:             # what most rules read: made once per report
+        return _all_prose_lines(report) if front else _section_prose_lines(report)
+    return _prose_lines(report, sections, front)
+
+
+@per_object
+def _all_prose_lines(report: Report) -> tuple[tuple[Section | None, Line], ...]:
+    return tuple(_prose_lines(report, None, True))
+
+
+@per_object
+def _section_prose_lines(report: Report) -> tuple[tuple[Section | None, Line], ...]:
+    return tuple(_prose_lines(report, None, False))
+
+
+def _prose_lines(report: Report, sections: list[int] | None, front: bool) -> Iterator[tuple[Section | None, Line]]:
     if front and sections is None:
         for line in title_lines(report):
             yield None, line
@@ -390,6 +406,15 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # with no @ was rescanned from every position (quadratic: one line of 20,000 一 took 15 s, issue 8)
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+"
                     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+
+
+def mask_urls(text: str) -> str:
+    """``text`` with web addresses and e-mail addresses blanked out (same length)."""
+    if "@" not in text and "://" not in text and "." not in text:
+        return text                          # every address has one of them: skip the scan (most lines)
+    return URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 PLACEHOLDERS = (
     ("instruction", re.compile(r"[（(]\s*文字描述[^）)\n]{0,80}[）)]?")),
     ("instruction", re.compile(r"[（(]\s*(?:请|此处|在此处)?(?:填写|填报|填入)[^）)\n]{0,30}[）)]")),
@@ -400,6 +425,10 @@ PLACEHOLDERS = (
     ("brackets", re.compile(r"[【\[［][^】\]］\n]{0,10}(?:名称|填写|填报|此处|XX|××|某某)[^】\]］\n]{0,10}[】\]］]")),
     ("blank", re.compile(r"[_＿]{3,}")),
 )
+# what every placeholder above contains: a line without any of it has none (one scan instead of eight); the
+# first characters alone go first, as a plain character set is scanned several times faster
+_PLACEHOLDER_CHARS = re.compile(r"[文填XＸ×xｘ某{｛【\[［_＿]")
+_PLACEHOLDER_HINT = re.compile(r"文字描述|填[写报入]|[XＸ×xｘ]{2}|某某|[{｛【\[［]|[_＿]{3}")
 
 
 def _near_cjk(text: str, start: int, end: int) -> bool:
@@ -410,7 +439,9 @@ def _near_cjk(text: str, start: int, end: int) -> bool:
 
 
 def find_placeholders(text: str) -> Iterator[tuple[int, int, str]]:
-    masked = URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    if not (_PLACEHOLDER_CHARS.search(text) and _PLACEHOLDER_HINT.search(text)):
+        return
+    masked = mask_urls(text)
     taken: list[tuple[int, int]] = []
     for what, rx in PLACEHOLDERS:
         for m in rx.finditer(masked):

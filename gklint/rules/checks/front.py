@@ -56,6 +56,10 @@ PARTS = (  # the six parts as preambles name them (corpus and seeds): one test p
 )
 
 
+# a word each check's pattern needs (_PERIOD_CONTEXT, _REPORT_NAME, _PARTS_CLAIM): lines without it are skipped
+_CHECK_WORDS = {"period": ("统计", "数据"), "report-year": ("《",), "parts": ("部分",)}
+
+
 def _sentences(text: str):
     start = 0
     for m in re.finditer(r"[。；;]|$", text):
@@ -70,8 +74,11 @@ def check_preamble(rule, report: Report, ctx):
     """What the preamble says about the report: its statistical period, the report it names, its parts."""
     what = rule.opt("check")
     year = report_year(report)
+    words = _CHECK_WORDS.get(what, ())
     for line in _front_lines(report):
         text = line.text
+        if not any(w in text for w in words):
+            continue                         # the check's pattern cannot match anywhere in this line
         for start, sentence in _sentences(text):
             if what == "period" and _PERIOD_CONTEXT.search(sentence):
                 bad = list(_BAD_DATE.finditer(sentence))

@@ -9,7 +9,7 @@ from ...model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Report, Table
 from ...model.flattened import flattened_table
 from ...model.template import load_template
 from ...textnorm import folded
-from . import Finding, Opt, kind
+from . import Finding, Opt, kind, per_object
 from .structure import numeral
 
 TABLE_NAMES = {"t2": "表二（主动公开政府信息情况）", "t3": "表三（收到和处理政府信息公开申请情况）",
@@ -118,18 +118,23 @@ def check_row_arity(rule, report: Report, ctx):
                                  + (f"等 {len(empty)} 行" if len(empty) > 3 else "")}, message="empty")
 
 
+@per_object
+def _shape(t: Table) -> tuple[bool, object]:
+    """(mostly empty, cut row): the relation rules ask for every cell they read, so once per table."""
+    present = [i for i, r in enumerate(t.rows) if r.present]
+    empty = bool(present) and sum(t.rows[i].written for i in present) * 10 <= sum(t.rows[i].expected for i in present)
+    cut = t.rows[present[-1]] if present and present[-1] != len(t.rows) - 1 else None
+    return empty, cut
+
+
 def mostly_empty(t: Table) -> bool:
     """Labels without (almost) any number: at most one value in ten cells of the rows present."""
-    present = [r for r in t.rows if r.present]
-    return bool(present) and sum(r.written for r in present) * 10 <= sum(r.expected for r in present)
+    return _shape(t)[0]
 
 
 def _cut_row(t: Table):
     """The last row of a table whose remaining rows are all absent (a cut-off page): it may be cut too."""
-    present = [i for i, r in enumerate(t.rows) if r.present]
-    if not present or present[-1] == len(t.rows) - 1:
-        return None
-    return t.rows[present[-1]]
+    return _shape(t)[1]
 
 
 @kind("label_deviation", options={**TABLES_OPT, "accepted": Opt(list, [], doc=(
@@ -163,6 +168,8 @@ def check_cell_values(rule, report: Report, ctx):
         if what == "blank":
             yield from _blank_cells(t)
             continue
+        if what == "unit" and not any(col.unit == "万元" for col in tdef.columns.values()):
+            continue                 # only a 万元 column can hold 元 by mistake
         for r in t.rows:
             if not r.present:
                 continue
@@ -175,7 +182,8 @@ def check_cell_values(rule, report: Report, ctx):
                 elif what == "count" and c.kind == NUMBER and col is not None and col.type == "int":
                     if c.value < 0 and not col.signed:
                         yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
-                    elif not col.signed and folded(c.raw).startswith("+"):
+                    # a raw that starts with a digit does not fold to “+…” (the usual case: no fold needed)
+                    elif not col.signed and not c.raw[:1].isdigit() and folded(c.raw).startswith("+"):
                         yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw,
                                                "problem": "带“+”号的数（只有“本年增/减”一列可带正负号）"})
                     elif not isinstance(c.value, int) and c.value != int(c.value):
@@ -208,7 +216,10 @@ check_cell_values.validate = lambda rule: None if rule.opt("check") in ("blank",
     (_ for _ in ()).throw(ValueError("check 只能是 blank、text、count 或 unit"))
 
 
+@per_object
 def statistical_year(report: Report) -> int | None:
+    """The year of the statistical period (……年1月1日) in the first 20,000 characters (once per report: many
+    rules ask)."""
     m = re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", report.text[:20000])
     return int(m.group(1)) if m else None
 

@@ -8,14 +8,15 @@ readable, but it should be cleaned before publishing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ... import fixes
 from ...diagnostics import Severity
 from ...model import Line, Paragraph, Report
-from . import Finding, Opt, kind
+from . import Finding, Opt, kind, per_object
 from .. import saferegex
-from .content import URL_RE, block_lines, heading_line, prose_lines, quote, title_lines, trimmed_span
+from .content import block_lines, heading_line, mask_urls, prose_lines, quote, title_lines, trimmed_span
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -31,10 +32,6 @@ def is_cjk_text(ch: str) -> bool:
     return is_cjk(ch) or (bool(ch) and ch in _CJK_PUNCT)
 
 
-def _mask_urls(text: str) -> str:
-    return URL_RE.sub(lambda m: " " * len(m.group(0)), text)
-
-
 def _neighbour(text: str, i: int, step: int) -> str:
     """The nearest character that is not a space, from index ``i`` in direction ``step``."""
     j = i + step
@@ -43,8 +40,13 @@ def _neighbour(text: str, i: int, step: int) -> str:
     return text[j] if 0 <= j < len(text) else ""
 
 
-def prose_units(report: Report) -> Iterator[tuple[Line, ...]]:
-    """Paragraphs (several lines) and single heading / title lines, in file order."""
+@per_object
+def prose_units(report: Report) -> tuple[tuple[Line, ...], ...]:
+    """Paragraphs (several lines) and single heading / title lines, in file order (made once per report)."""
+    return tuple(_prose_units(report))
+
+
+def _prose_units(report: Report) -> Iterator[tuple[Line, ...]]:
     seen: set[int] = set()
     for line in title_lines(report):
         seen.add(line.line)
@@ -69,17 +71,28 @@ def prose_units(report: Report) -> Iterator[tuple[Line, ...]]:
 _LEADING_ENUM = re.compile(r"^[\s\u3000#*>]*[(（]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
 
 
+@lru_cache(maxsize=64)
+def _any_of(marks: str) -> tuple[re.Pattern, bool]:
+    """A pattern for any of ``marks``, and whether a line without one can still have one after masking (a
+    space among the marks: masking adds spaces)."""
+    rx = re.compile("[" + re.escape(marks) + "]") if marks else re.compile("(?!)")
+    return rx, any(ch.isspace() for ch in marks)
+
+
 def halfwidth_marks(text: str, marks: str) -> list[int]:
     """Indexes of half-width marks whose nearest non-space neighbours on both sides are Chinese text."""
-    masked = _mask_urls(text)
+    rx, spaces = _any_of(marks)
+    if not spaces and not rx.search(text):
+        return []                            # no mark at all: most lines
+    masked = mask_urls(text)
     skip = set()
     m = _LEADING_ENUM.match(masked)
     if m:
         skip = set(range(m.start(), m.end()))
     out = []
-    for i, ch in enumerate(masked):
-        if ch in marks and i not in skip and is_cjk_text(_neighbour(masked, i, -1)) \
-                and is_cjk_text(_neighbour(masked, i, 1)):
+    for hit in rx.finditer(masked):          # the marks only, not every character
+        i = hit.start()
+        if i not in skip and is_cjk_text(_neighbour(masked, i, -1)) and is_cjk_text(_neighbour(masked, i, 1)):
             out.append(i)
     return out
 
@@ -239,6 +252,8 @@ def duplicated_words(text: str, allow: set[str], singles: list[str]) -> Iterator
             continue  # 一步一步, 一件一件
         yield m.start(), m.end(), unit
     for ch in singles:
+        if ch * 2 not in text:
+            continue                         # the usual case: no doubled character to look at
         for m in re.finditer(re.escape(ch) * 2, text):
             exc = SINGLE_EXCEPT.get(ch)
             window_start = max(0, m.start() - 1)
@@ -278,8 +293,13 @@ ACRONYMS = ["app", "apps", "pdf", "doc", "docx", "xls", "xlsx", "ofd", "wps", "p
 _WORD = re.compile(r"(?<![A-Za-z0-9_.@/\\-])[A-Za-z]+(?![A-Za-z0-9_.@/\\-])")
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def stray_words(text: str, allow: set[str]) -> Iterator[tuple[int, int]]:
-    masked = _mask_urls(text)
+    if not _LATIN.search(text):
+        return                               # no word to find (masking adds no letter)
+    masked = mask_urls(text)
     for m in _WORD.finditer(masked):
         w = m.group(0)
         if w.lower() in allow or len(w) < 2:

@@ -1,0 +1,58 @@
+"""Folding (gklint/textnorm.py): one folded form per character, positions mapped back, the same result however
+the text is cut or cached; and what the check kinds share per report is made once and never outlives it."""
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+
+from gklint.api import parse_file
+from gklint.hant import _outside_gb2312
+from gklint.rules.checks import per_object
+from gklint.textnorm import fold, folded, folded_join
+
+SEED = Path(__file__).parent / "reports" / "seeds" / "002_def60ea53eab62a5.txt"
+MIXED = "一、 总体情况（１）“本年”　新收 *12* 件\u00a0；㈠ ½ ＃标题 www.example.gov.cn"
+
+
+def test_fold_drops_spaces_marks_and_quotes_and_normalises_full_width():
+    f, idx = fold(MIXED)
+    assert f.startswith("一、总体情况(1)本年新收12件;(一)1⁄2标题")
+    assert len(idx) == len(f) and idx == sorted(idx)
+    assert MIXED[idx[f.index("12件")]] == "1"          # every folded character points at its original
+    assert all(MIXED[idx[i]] == "㈠" for i in range(f.index("(一)"), f.index("(一)") + 3))   # one → three
+
+
+def test_folded_is_fold_without_positions_for_short_and_long_texts():
+    for text in (MIXED, MIXED * 20, "", " \t\u3000"):
+        assert folded(text) == fold(text)[0]
+        assert folded(text) == folded(text)             # a cached answer is the same answer
+
+
+def test_folding_is_character_by_character():
+    # a paragraph folded from its lines (as the rules do, the parser having folded the lines) is the paragraph
+    # folded whole
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    assert folded_join(lines) == folded("".join(lines))
+    assert folded_join(lines) == folded("\n".join(lines))    # a newline folds away
+
+
+def test_characters_outside_gb2312():
+    assert _outside_gb2312("总体情况") == set()
+    assert _outside_gb2312("總體情況 ABC —") == {"總", "體", "況"}
+
+
+def test_per_object_memo_is_made_once_and_lets_the_object_go():
+    calls = []
+
+    @per_object
+    def words(report):
+        calls.append(report)
+        return len(report.sections)
+
+    report = parse_file(SEED).report
+    assert words(report) == words(report) and len(calls) == 1
+    gone = weakref.ref(report)
+    del report, calls[:]
+    gc.collect()
+    assert gone() is None                              # the memo kept no report alive (memory stays flat)
