@@ -42,20 +42,21 @@ def _rel(path: str, base: Path) -> str:
         return Path(path).as_posix()
 
 
-def fingerprint(d: Diagnostic, text: str | None, base: Path) -> str:
-    """The structural fingerprint of ``d`` (``text``: the file's text the line numbers refer to)."""
+def fingerprint(d: Diagnostic, text, base: Path) -> str:
+    """The structural fingerprint of ``d`` (``text``: the file's text the line numbers refer to, or the
+    lines of it a run kept, ``gklint.formatters.lines``)."""
+    from .formatters.lines import line_at
+
     pointed = ""
-    if text is not None:
-        lines = text.split("\n")
-        if 1 <= d.line <= len(lines):
-            line = lines[d.line - 1]
-            pointed = line[d.column - 1:d.end_column - 1] if d.end_line == d.line else line[d.column - 1:]
+    line = line_at(text, d.line)
+    if line is not None:
+        pointed = line[d.column - 1:d.end_column - 1] if d.end_line == d.line else line[d.column - 1:]
     parts = [d.code, _rel(d.path, base), _SPACE.sub("", _LINE_REF.sub("", d.message)), _SPACE.sub("", pointed),
              d.location and _LINE_REF.sub("", d.location) or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def write(path: str, diags: list[Diagnostic], sources: dict[str, str]) -> int:
+def write(path: str, diags: list[Diagnostic], sources: dict) -> int:
     """Write the baseline of ``diags``; returns how many findings it accepts."""
     base = Path(path).resolve().parent
     counts: Counter = Counter()
@@ -89,7 +90,7 @@ def load(path: str) -> dict[str, int]:
         raise BaselineError(f"无法读取基线文件 {path}：{exc}") from None
 
 
-def apply(path: str, diags: list[Diagnostic], sources: dict[str, str], checked: list[str]) -> Filtered:
+def apply(path: str, diags: list[Diagnostic], sources: dict, checked: list[str]) -> Filtered:
     """Drop the findings the baseline at ``path`` accepts. Stale entries are counted only for files checked
     in this run (``checked``), so checking one file does not call the others' entries fixed."""
     base = Path(path).resolve().parent

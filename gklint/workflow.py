@@ -53,13 +53,15 @@ def _say(quiet: bool, text: str) -> None:
         click.echo(f"gklint: {text}", err=True)
 
 
-def after_lint(diags: list[Diagnostic], sources: dict[str, str], files: list[str], *,
+def after_lint(diags: list[Diagnostic], sources: dict, files: list[str], *,
                lint: Callable[[bytes, str], tuple[object, list[Diagnostic]]], fmt: str | None,
                fix: bool = False, unsafe_fixes: bool = False, diff: bool = False, show_fixes: bool = False,
                write_baseline: str | None = None, baseline_path: str | None = None, quiet: bool = False,
                **_ignored) -> Outcome:
     """Fixes, then the baseline, over the run's diagnostics. ``lint(data, path)`` lints bytes in-process as
-    the run did (rules, severities, per-file-ignores)."""
+    the run did (rules, severities, per-file-ignores). ``sources``: path → the lines the findings point at
+    (``gklint.formatters.lines``; a whole text also does); a fixed file's entry is replaced. Fixes read
+    each file again from disk."""
     if fix or unsafe_fixes or diff:
         out = _fix(diags, sources, files, lint, unsafe_fixes, diff, quiet)
         if out.exit_code is not None:
@@ -92,6 +94,7 @@ def after_lint(diags: list[Diagnostic], sources: dict[str, str], files: list[str
 
 def _fix(diags, sources, files, lint, unsafe: bool, diff: bool, quiet: bool) -> Outcome:
     from . import fixes
+    from .formatters.lines import keep_lines
 
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diags:
@@ -124,7 +127,9 @@ def _fix(diags, sources, files, lint, unsafe: bool, diff: bool, quiet: bool) -> 
                 continue
             by_path[path] = result.remaining
             got = fixes.decode_exact(result.after, "utf-8")
-            sources[path] = (got[0] if got else sources.get(path, "")).replace("\r\n", "\n").replace("\r", "\n")
+            if got:   # the lines the remaining findings point at, in the file as it is now
+                text = got[0].replace("\r\n", "\n").replace("\r", "\n")
+                sources[path] = keep_lines(text, result.remaining)
         fixed_total += result.fixed
         changed_files += 1
     if diff:

@@ -304,3 +304,60 @@ def test_word_and_pdf_places_in_every_format():
         assert "region" not in loc["physicalLocation"]          # a PDF has no text lines of its own
         assert loc["logicalLocations"][0]["name"].endswith(place) and place in r["message"]["text"]
         assert r["properties"]["textViewLine"] in (40, 12)
+
+
+# --- what a run keeps of each file (gklint.formatters.lines) ---------------------------------------
+
+def test_excerpt_of_a_long_line_keeps_the_tab_stops_of_the_whole_line():
+    from gklint.formatters.rich_ import display_pieces
+
+    line = "甲" * 299 + "a\t乙\t丙" + "丁" * 700           # tabs in view, far into a long line
+    whole = "".join(display_pieces(line))
+    for column in (300, 301, 302, 304):
+        ex = excerpt(line, column, column + 1)
+        assert ex.text.startswith("…") and ex.text.endswith("…")
+        assert ex.text[1:-1] in whole                       # the same cells as the line shown whole
+        assert cell_len(ex.text) <= 60
+
+
+def test_excerpt_of_a_huge_line_is_a_window():
+    line = "甲" * 200_000 + "乙" + "甲" * 200_000
+    ex = excerpt(line, 200_001, 200_002)
+    assert cell_len(ex.text) <= 60 and ex.text[ex.text.index("乙") - 1] == "甲"
+    assert cell_len(ex.text[:ex.text.index("乙")]) == ex.caret_offset and ex.caret_width == 2
+
+
+@pytest.mark.parametrize("fmt", ["rich", "html", "gitlab", "junit"])
+def test_kept_lines_give_the_same_output_as_whole_texts(fmt):
+    from gklint.formatters.lines import keep_lines
+
+    diags = [*DIAGS, diag(1, 1, 9, end_line=2, path="reports/b.md", severity="warning", code="GK107"),
+             diag(9, 1, path="reports/b.md", severity="warning", code="GK108")]      # a line past the end
+    kept = {p: keep_lines(text, [d for d in diags if d.path == p]) for p, text in SOURCES.items()}
+    assert all(len(k.kept) < len(SOURCE.split("\n")) for k in kept.values())
+    assert run(fmt, diags, sources=kept, color=False, min_severity="info") == \
+        run(fmt, diags, sources=SOURCES, color=False, min_severity="info")
+
+
+def test_a_line_not_kept_is_read_again():
+    from gklint.formatters.lines import PointedLines, keep_lines
+
+    reads = []
+    kept = keep_lines(SOURCE, [], reread=lambda: reads.append(1) or SOURCE)   # no finding when results came
+    assert kept.kept == {} and kept.get(9) is None and not reads           # past the end: nothing to read
+    assert kept.get(2) == "一、总体情况" and kept.get(2) == "一、总体情况" and reads == [1]
+    assert PointedLines.of("", [1]).get(1) == "" and PointedLines.of("", [1]).empty
+
+
+def test_check_shows_the_excerpt_of_a_cross_year_finding(tmp_path):
+    from test_crossyear import year_copy
+
+    from conftest import gk
+
+    (tmp_path / "a_2023.txt").write_text(year_copy(2023, row4="四、结转下年度继续办理\t\t3\t1\t0\t0\t0\t0\t4\t"),
+                                         encoding="utf-8")
+    (tmp_path / "b_2024.txt").write_text(year_copy(2024, row2="二、上年结转政府信息公开申请数量\t\t3\t0\t0\t0\t0\t0\t3\t"),
+                                         encoding="utf-8")
+    # GK520 (made after every file was linted) points at a line no finding of b_2024.txt pointed at before
+    p = gk("check", "--no-cache", "--format", "rich", "--color", "never", "--select", "GK520", str(tmp_path))
+    assert "GK520" in p.stdout and "  58 │ 二、上年结转政府信息公开申请数量" in p.stdout, p.stdout + p.stderr

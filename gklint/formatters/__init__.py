@@ -65,12 +65,14 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def render(diagnostics: list[Diagnostic], fmt: str, stream: TextIO, *,
-           sources: dict[str, str] | None = None, color: bool | None = None,
+           sources: dict | None = None, color: bool | None = None,
            rules: dict[str, dict] | None = None, files_checked: int | None = None,
            min_severity: str | None = None, **extra: Any) -> None:
     """Write ``diagnostics`` to ``stream`` in the format named ``fmt``.
 
-    :param sources: path → decoded file text, used for source excerpts (``rich``).
+    :param sources: path → decoded file text, or only the lines the findings point at
+        (:class:`~gklint.formatters.lines.PointedLines`, what ``gklint check`` keeps), for source excerpts
+        (``rich``, ``html``) and fingerprints (``gitlab``); its paths are the files checked (``junit``).
     :param color: True/False forces colour on/off; None lets the formatter detect it (``rich``).
     :param rules: code → ``{"name", "summary", "severity", "url"?}``, rule metadata (``sarif``).
     :param files_checked: how many files were checked, for the summary line (``rich``); defaults to the

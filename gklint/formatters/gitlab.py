@@ -23,7 +23,7 @@ from .sarif import normalised_path
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
 
-def issues(diagnostics: list[Diagnostic], sources: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def issues(diagnostics: list[Diagnostic], sources: dict | None = None) -> list[dict[str, Any]]:
     from ..baseline import fingerprint
 
     seen: dict[str, int] = {}
@@ -44,7 +44,7 @@ def issues(diagnostics: list[Diagnostic], sources: dict[str, str] | None = None)
     return out
 
 
-def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, str] | None = None,
+def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict | None = None,
           **_options: Any) -> None:
     json.dump(issues(diagnostics, sources), stream, ensure_ascii=False, indent=1)
     stream.write("\n")

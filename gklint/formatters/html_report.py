@@ -14,6 +14,7 @@ from html import escape
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic
+from .lines import is_empty, line_at
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _CSS = """
@@ -68,13 +69,11 @@ def _counts(ds) -> str:
     return f"{c['error']}/{c['warning']}/{c['info']}"
 
 
-def _excerpt(text: str | None, d: Diagnostic) -> str:
-    if not text:
+def _excerpt(source, d: Diagnostic) -> str:
+    """The finding's line around its span (``source``: the file's text or its kept lines)."""
+    line = None if is_empty(source) else line_at(source, d.line)
+    if line is None:
         return ""
-    lines = text.split("\n")
-    if not (1 <= d.line <= len(lines)):
-        return ""
-    line = lines[d.line - 1]
     a = max(0, d.column - 1)
     b = min(len(line), d.end_column - 1) if d.end_line == d.line else min(len(line), a + 40)
     b = max(b, min(len(line), a + 1))
@@ -102,7 +101,7 @@ def _chart(counts: Counter, severities: dict[str, str]) -> str:
     return "".join(out)
 
 
-def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, str] | None = None,
+def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict | None = None,
           review: dict[str, Any] | None = None, **_options: Any) -> None:
     """``review``: {"reports": path → {agency, year, format…}, "files": [paths], "ranking": [AgencyRow],
     "explain": code → text, "scored": bool} (built by ``gklint check``); without it, paths only."""
@@ -132,10 +131,13 @@ def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, s
     years = sorted({y for y in year.values() if y})
     w('<h2 id="overview">总览：机关 × 年度</h2><table class="grid" id="grid"><tr><th>机关</th>'
       + "".join(f"<th>{y}</th>" for y in years) + "<th>年度未识别</th></tr>\n")
+    by_cell: dict[tuple, list[str]] = defaultdict(list)   # (agency, year) → its files: one pass, not one per cell
+    for f in files:
+        by_cell[(agency[f], year[f])].append(f)
     for a in sorted(set(agency.values())):
         cells = []
         for y in [*years, None]:
-            fs = [f for f in files if agency[f] == a and year[f] == y]
+            fs = by_cell.get((a, y), [])
             if not fs:
                 cells.append('<td class="absent">—</td>')
                 continue

@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, Severity
 from .concise import format_line
 
 
-def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, str] | None = None,
+def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict | None = None,
           **_options: Any) -> None:
     by_path = {p: list(g) for p, g in groupby(diagnostics, key=lambda d: d.path)}
     paths = list(dict.fromkeys([*(sources or {}), *by_path]))

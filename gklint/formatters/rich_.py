@@ -13,7 +13,9 @@ punctuation …) are one line per rule with their count and the files affected, 
 ``--show-info`` or the ``min-severity`` config key (``min_severity`` here). Carets are placed by display cells (``rich.cells.cell_len``), so they stay under the right character after
 double-width Chinese characters; tabs are expanded to 4-cell tab stops in the excerpt, and the caret line is
 computed from the expanded text. Lines wider than :data:`FULL_LINE_MAX` cells are cut to a window of about
-:data:`WINDOW` cells around the column, with ``…`` marking what was cut. This module imports rich at the
+:data:`WINDOW` cells around the column, with ``…`` marking what was cut; only the code points near the
+column are measured, so a finding on a megabyte-long line costs what one on a short line does. Each file's
+findings are printed as one block (one ``Console.print`` per file). This module imports rich at the
 top; :mod:`gklint.formatters` imports it only when the ``rich`` format is used.
 """
 from __future__ import annotations
@@ -27,11 +29,14 @@ from rich.console import Console
 from rich.text import Text
 
 from ..diagnostics import Diagnostic, Severity
+from .lines import line_at
 
 TAB_SIZE = 4          #: tab stops, in display cells, used when expanding tabs in excerpts
 FULL_LINE_MAX = 80    #: lines up to this many cells are shown whole
 WINDOW = 60           #: width in cells (ellipses included) of the excerpt of a longer line
 ELLIPSIS = "…"
+SCAN = 2 * WINDOW     #: code points measured either side of a span's start (a window needs at most WINDOW)
+PREFIX_MAX = 2000     #: how far back a tab stop is looked for when a tab is in view on a long line
 NON_TTY_WIDTH = 200   #: console width when writing to a file or pipe (soft wrap is on anyway)
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -50,11 +55,17 @@ class Excerpt(NamedTuple):
         return " " * self.caret_offset + "^" * self.caret_width
 
 
-def display_pieces(line: str) -> list[str]:
+def display_pieces(line: str, position: int = 0) -> list[str]:
     """What each code point of ``line`` shows as: tabs become spaces up to the next tab stop, control
-    characters their visible Control Pictures (␛ for ESC) so they cannot drive the terminal."""
+    characters their visible Control Pictures (␛ for ESC) so they cannot drive the terminal. ``position``:
+    the display cell ``line`` starts at (for a piece cut out of a longer line)."""
+    return measured_pieces(line, position)[0]
+
+
+def measured_pieces(line: str, position: int = 0) -> tuple[list[str], list[int]]:
+    """:func:`display_pieces` and the width of each piece in display cells."""
     pieces: list[str] = []
-    position = 0
+    widths: list[int] = []
     for ch in line:
         if ch == "\t":
             piece = " " * (TAB_SIZE - position % TAB_SIZE)
@@ -66,9 +77,11 @@ def display_pieces(line: str) -> list[str]:
             piece = "\ufffd"
         else:
             piece = ch
+        width = cell_len(piece)
         pieces.append(piece)
-        position += cell_len(piece)
-    return pieces
+        widths.append(width)
+        position += width
+    return pieces, widths
 
 
 def window(widths: list[int], start: int, end: int) -> tuple[int, int]:
@@ -81,6 +94,12 @@ def window(widths: list[int], start: int, end: int) -> tuple[int, int]:
     n = len(widths)
     if sum(widths) <= FULL_LINE_MAX:
         return 0, n
+    return long_window(widths, start, end)
+
+
+def long_window(widths: list[int], start: int, end: int) -> tuple[int, int]:
+    """:func:`window` for a line wider than :data:`FULL_LINE_MAX`."""
+    n = len(widths)
     budget = WINDOW - 2 * cell_len(ELLIPSIS)
     span_width = sum(widths[start:end])
     left = (budget - min(span_width, budget // 2)) // 2
@@ -103,18 +122,35 @@ def excerpt(line: str, column: int, end_column: int | None = None) -> Excerpt:
 
     ``end_column`` is exclusive; None means the span runs past the end of this line. Columns outside the
     line are clamped (a column just past the end points after the last character). At least one caret.
+
+    Only :data:`SCAN` code points either side of the span's start are measured, so a finding on a very
+    long line costs no more than one on a short line (a window holds at most :data:`WINDOW` cells).
     """
-    pieces = display_pieces(line)
-    n = len(pieces)
+    n = len(line)
     start = min(max(column - 1, 0), n)
     end = n if end_column is None else min(max(end_column - 1, start), n)
-    lo, hi = window([cell_len(p) for p in pieces], start, end)
-    head = ELLIPSIS if lo > 0 else ""
-    tail = ELLIPSIS if hi < n else ""
+    base, stop = max(0, start - SCAN), min(n, start + SCAN)
+    pieces, widths = measured_pieces(line[base:stop], _position(line, base, stop))
+    start, end = start - base, min(end, stop) - base
+    if base == 0 and stop == n:
+        lo, hi = window(widths, start, end)
+    else:   # more than SCAN code points on one side: wider than FULL_LINE_MAX
+        lo, hi = long_window(widths, start, end)
+    head = ELLIPSIS if base + lo > 0 else ""
+    tail = ELLIPSIS if base + hi < n else ""
     text = head + "".join(pieces[lo:hi]) + tail
     offset = cell_len(head + "".join(pieces[lo:start]))
     width = cell_len("".join(pieces[start:min(end, hi)]))
     return Excerpt(text, offset, max(width, 1))
+
+
+def _position(line: str, base: int, stop: int) -> int:
+    """The display cell ``line[base]`` starts at, as far as tabs in ``line[base:stop]`` need it: counted
+    from the last tab before ``base`` (a tab ends on a tab stop), looking back at most PREFIX_MAX."""
+    if not base or "\t" not in line[base:stop]:
+        return 0
+    since = line.rfind("\t", max(0, base - PREFIX_MAX), base) + 1 or max(0, base - PREFIX_MAX)
+    return sum(measured_pieces(line[since:base])[1])
 
 
 def summary(diagnostics: list[Diagnostic], files_checked: int | None = None) -> str:
@@ -169,11 +205,28 @@ def excerpt_lines(d: Diagnostic, line: str) -> list[Text]:
     ]
 
 
-def source_lines(sources: dict[str, str] | None, path: str) -> list[str] | None:
-    """The lines of ``path`` (split on LF, a trailing CR dropped), or None without its text."""
-    if not sources or path not in sources:
-        return None
-    return [line[:-1] if line.endswith("\r") else line for line in sources[path].split("\n")]
+def source_line(sources: dict | None, path: str, n: int) -> str | None:
+    """Line ``n`` of ``path`` (split on LF, a trailing CR dropped), or None without it (``sources``: path →
+    text or :class:`~gklint.formatters.lines.PointedLines`)."""
+    line = line_at((sources or {}).get(path), n)
+    return line[:-1] if line is not None and line.endswith("\r") else line
+
+
+def file_block(path: str, group, sources: dict | None, review: dict | None) -> Text:
+    """One file's part of the output: its path (agency, year), each finding and its excerpt, a blank line.
+    Printed at once: one Console.print per finding is most of the cost of a long batch in a terminal."""
+    from . import who_and_when
+
+    agency, year = who_and_when(review, path)
+    who = "  ".join(x for x in (agency, f"{year} 年度" if year else None) if x)
+    out = [Text.assemble((path, "bold underline"), (f"  {who}" if who else "", "dim"))]
+    for d in group:
+        out.append(header(d))
+        line = source_line(sources, path, d.line)
+        if line is not None:
+            out.extend(excerpt_lines(d, line))
+    out.append(Text())
+    return Text("\n").join(out)
 
 
 DEFAULT_MIN_SEVERITY = Severity.WARNING   #: shown in full by default; info notes are counted per rule
@@ -199,38 +252,29 @@ def hidden_summary(hidden: list[Diagnostic], floor: Severity, rules: dict[str, d
     names = {d.code: d.name for d in hidden}
     counts = Counter(d.code for d in hidden)
     files: dict[str, set[str]] = {}
+    severities: dict[str, Severity] = {}      # each code's first severity
     for d in hidden:
         files.setdefault(d.code, set()).add(d.path)
+        severities.setdefault(d.code, d.severity)
     option = "--show-info" if floor is Severity.WARNING else "--show-info 或 min-severity = \"info\""
     lines = [Text(f"另有 {len(hidden)} 条较低级别的问题未逐条列出（{option} 可全部列出）：", style="bold")]
     for code in sorted(counts, key=lambda c: (-counts[c], c)):
-        sev = next(d.severity for d in hidden if d.code == code)
+        sev = severities[code]
         lines.append(Text.assemble("  ", (f"{code:<6}", "bold"), " ", (f"{sev.value:<7}", SEVERITY_STYLES[sev]),
                                    f" {counts[code]:>4} 条  {len(files[code])} 个文件  "
                                    f"{(rules or {}).get(code, {}).get('summary') or names[code]}"))
     return lines
 
 
-def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict[str, str] | None = None,
+def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict | None = None,
           color: bool | None = None, files_checked: int | None = None, min_severity: str | None = None,
           rules: dict[str, dict] | None = None, review: dict | None = None, **_options: Any) -> None:
     """Write the diagnostics at or above ``min_severity`` (default warning) grouped by file, errors first,
     then one line per rule for the lower ones, then the summary line."""
     console = make_console(stream, color)
     shown, hidden = split_by_severity(diagnostics, min_severity)
-    from . import who_and_when
-
     for path, group in groupby(shown, key=lambda d: d.path):
-        agency, year = who_and_when(review, path)
-        who = "  ".join(x for x in (agency, f"{year} 年度" if year else None) if x)
-        console.print(Text.assemble((path, "bold underline"), (f"  {who}" if who else "", "dim")))
-        lines = source_lines(sources, path)
-        for d in group:
-            console.print(header(d))
-            if lines is not None and 1 <= d.line <= len(lines):
-                for text in excerpt_lines(d, lines[d.line - 1]):
-                    console.print(text)
-        console.print()
+        console.print(file_block(path, group, sources, review))
     floor = Severity.parse(min_severity) if min_severity else DEFAULT_MIN_SEVERITY
     for text in hidden_summary(hidden, floor, rules):
         console.print(text)
