@@ -77,6 +77,27 @@ def _tree(data: dict) -> str:
     return "\n".join(out)
 
 
+def _jobs(value) -> int | None:
+    """``--jobs``: auto (None: one worker per CPU) or a number (0: also one per CPU)."""
+    if value is None or str(value).strip().lower() == "auto":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise click.BadParameter(f"应为 auto 或非负整数，不是 {value!r}", param_hint="--jobs")
+    return n
+
+
+def _result_cache(option, cfg, ruleset, extra, max_size, max_findings):
+    """The result cache of this run (gklint.cache), or None when its folder cannot be made."""
+    from .cache import ResultCache, cache_root, run_key
+
+    return ResultCache.open(cache_root(option, cfg.cache_dir),
+                            run_key(ruleset, extra, cfg.severity, max_size, max_findings))
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
@@ -89,7 +110,12 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--pack", "packs", multiple=True, type=click.Path(file_okay=False), help="额外的规则包目录")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="配置文件（默认向上查找）")
 @click.option("--no-config", is_flag=True, help="不读取任何配置文件")
-@click.option("--jobs", "-j", default=1, show_default=True, help="并行进程数，0 表示全部 CPU")
+@click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
+              help="并行进程数：auto 或 0 表示每个 CPU 一个（少量文件时在本进程检查），1 表示不并行")
+@click.option("--no-cache", is_flag=True, envvar="GKLINT_NO_CACHE",
+              help="不读也不写结果缓存（环境变量 GKLINT_NO_CACHE=1 同此）")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="GKLINT_CACHE_DIR",
+              help="结果缓存目录（默认：用户缓存目录；环境变量 GKLINT_CACHE_DIR 或配置项 cache-dir 同此）")
 @click.option("--stdin-filename", default="-", help="从标准输入读取时使用的文件名")
 @click.option("--exit-zero", is_flag=True, help="即使有错误也以 0 退出")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", is_flag=False,
@@ -113,7 +139,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @workflow_options   # --fix, --unsafe-fixes, --diff, --show-fixes, --write-baseline, --baseline, --quiet, --no-color
 def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, stdin_filename, exit_zero, color, output,
               statistics, max_file_size, max_findings_per_rule, annotate, show_info, agencies=None, scheduler=None,
-              score=None, **more):
+              score=None, no_cache=False, cache_dir=None, **more):
     """检查年度报告：文件、目录（递归查找 .txt/.md）或 -（标准输入）。
 
     退出码：0 没有错误；1 有错误级别的问题；2 用法、配置或规则包错误。
@@ -172,20 +198,27 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     missing = [p for p in files if p != "-" and not Path(p).exists()]
     stdin_data = _read_stdin(max_size) if "-" in files else None
     all_diags: list[Diagnostic] = []
-    sources: dict[str, str] = {}
+    sources: dict = {}   # path → only the lines its findings point at (formatters.lines): memory stays flat
     from .rules.engine import finish
 
     all_diags.extend(finish((Diagnostic.at(
         Span.point(err.line, 1), path=err.path, code="GK902", name="bad-rule-pack", severity=Severity.ERROR,
         message=f"规则包错误：{err.message}") for err in ruleset.errors), ruleset, cfg.severity, 0))
     from .review import run as review
+    from .formatters.lines import NO_LINES, keep_lines, reread_from_disk
+
+    shown_fmt = fmt or ("rich" if (output is None and sys.stdout.isatty()) else "concise")
+    # lines are kept for the formats that show them and for baselines (fingerprints quote the text pointed at)
+    lines_read = shown_fmt not in NO_LINES or any((more.get("write_baseline"), more.get("baseline_path"), cfg.baseline))
 
     try:
         run = review.Run(review.load_agencies(agencies))
     except (OSError, ValueError) as exc:
         click.echo(f"gklint: 机关对照表错误：{exc}", err=True)
         sys.exit(2)
-    stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data,
+    cache = None if no_cache or scheduler or files == ["-"] else _result_cache(cache_dir, cfg, ruleset, extra, max_size,
+                                                                               max_findings)
+    stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data, cache=cache,
                             stdin_name=stdin_filename, extra_dirs=extra, select=sel, ignore=ign,
                             severities=cfg.severity, max_size=max_size, max_findings=max_findings)
     for path, text, diags in review.with_progress(stream, len(files), run):
@@ -193,7 +226,8 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         if ignored:
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
         diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
-        sources[path] = text
+        sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
+            text, diags if lines_read else (), reread_from_disk(path, max_size))   # stdin cannot be read again
         all_diags.extend(diags)
     if run.interrupted:
         click.echo(f"gklint: 已中断（Ctrl-C）：{len(sources)}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
@@ -224,8 +258,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         click.echo(_statistics(all_diags, ruleset), nl=False)
         click.echo(review.agency_table(review_data["ranking"]), nl=False)
         sys.exit(0 if exit_zero or not any(d.severity is Severity.ERROR for d in all_diags) else 1)
-    if fmt is None:
-        fmt = "rich" if (output is None and sys.stdout.isatty()) else "concise"
+    fmt = fmt or shown_fmt
     rules_meta = {r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value} for r in ruleset.rules}
     min_severity = "info" if show_info else cfg.min_severity
     try:

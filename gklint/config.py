@@ -6,7 +6,9 @@ relative to the config file), ``max-file-size`` (bytes, or "4MB"/"512KB"; 0: no 
 ``max-findings-per-rule`` (per rule and file; 0: no cap) and ``min-severity`` (error|warning|info: the lowest
 severity the rich format shows in full; lower ones are counted per rule, like Vale's MinAlertLevel) and
 ``baseline`` (a baseline file, relative to the config file: only new findings are reported; gklint.baseline),
-``score`` (a scoring file, relative to the config file: 扣分 per rule and caps; ``--score`` wins). ``overrides``: blocks of ``files`` globs
+``score`` (a scoring file, relative to the config file: 扣分 per rule and caps; ``--score`` wins),
+``cache-dir`` (the result cache's folder, relative to the config file: gklint.cache; ``--cache-dir`` and
+``GKLINT_CACHE_DIR`` win). ``overrides``: blocks of ``files`` globs
 with their own ``severity``/``ignore`` (gklint.overrides). Unknown keys are an error (exit 2), so a typo never
 silently disables nothing; so is a rule code that does not exist (checked by the CLI against the loaded rules).
 Discovery never raises: a path that cannot be resolved or a folder that cannot be read ends the search
@@ -27,7 +29,7 @@ from .overrides import parse_blocks
 import re
 
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule",
-        "min-severity", "baseline", "overrides", "score"}
+        "min-severity", "baseline", "overrides", "score", "cache-dir"}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.I)
 
 
@@ -64,6 +66,7 @@ class Config:
     baseline: str | None = None               # a baseline file (gklint.baseline), relative to this file
     overrides: list = field(default_factory=list)   # per-directory blocks (gklint.overrides.Block)
     score: str | None = None                  # a scoring file (扣分 per rule and caps: gklint.review.summary)
+    cache_dir: str | None = None              # the result cache's folder (gklint.cache), relative to this file
 
     def adjusted(self, path: str, diags: list) -> list:
         """One file's diagnostics under the ``overrides`` blocks whose ``files`` match it."""
@@ -125,13 +128,17 @@ def load_config_file(path: Path) -> Config:
     min_severity = data.get("min-severity")
     if min_severity is not None and min_severity not in ("error", "warning", "info"):
         raise ConfigError(f"{path}: min-severity 应为 error、warning 或 info")
+    cache_dir = data.get("cache-dir")
+    if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
+        raise ConfigError(f"{path}: cache-dir 应为目录路径（相对于配置文件）")
     return Config(path, _as_list(data.get("select", []), "select", path), _as_list(data.get("ignore", []), "ignore", path),
                   dict(sev), {k: _as_list(v, k, path) for k, v in pfi.items()},
                   [(path.parent / p) for p in _as_list(data.get("packs", []), "packs", path)],
                   max_size, max_findings, min_severity,
                   str(path.parent / data["baseline"]) if isinstance(data.get("baseline"), str) else None,
                   parse_blocks(data.get("overrides"), path, ConfigError),
-                  str(path.parent / data["score"]) if isinstance(data.get("score"), str) else None)
+                  str(path.parent / data["score"]) if isinstance(data.get("score"), str) else None,
+                  str(path.parent / Path(cache_dir).expanduser()) if cache_dir else None)
 
 
 def _is_file(p: Path) -> bool:

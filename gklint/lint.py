@@ -1,14 +1,15 @@
 """Linting files end to end: read → parse → rules, one file at a time or in parallel."""
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from dataclasses import replace
-from functools import lru_cache
+import sys
 from pathlib import Path
 from typing import Iterable
 
 from .api import parse_source
+from .cache import Hit, read_for_cache
 from .diagnostics import Diagnostic
 from . import fixes, suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
@@ -63,65 +64,203 @@ def lint_source(source: Source, ruleset: RuleSet, severities: dict[str, str] | N
                 max_findings: int | None = None, facts: list | None = None) -> list[Diagnostic]:
     """The file's diagnostics; ``facts``: a list that gets the report's ``gklint.review.facts.Facts``
     (who, when, the cells and sentences cross-year rules compare)."""
+    return _suppressed(source, _findings(source, ruleset, severities, max_findings, facts), ruleset, severities)
+
+
+def _findings(source: Source, ruleset: RuleSet, severities, max_findings, facts: list | None) -> list[Diagnostic]:
+    """Parse and rules, placed in the original file: what the result cache keeps (a function of the bytes)."""
     parsed = parse_source(source)
     found = run_rules(parsed, ruleset, severities=severities, max_findings=max_findings)
     if facts is not None:
         from .review.facts import safe_facts
 
         facts.append(safe_facts(parsed, source))
-    found = [fixes.relocate(source, d) for d in found] if source.mapped else found
-    kept, about = suppress.apply(source, found, ruleset)          # suppression comments and sidecar files
+    return [fixes.relocate(source, d) for d in found] if source.mapped else found
+
+
+def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, severities) -> list[Diagnostic]:
+    """Suppression comments and sidecar files (a sidecar is another file: applied after the cache too)."""
+    kept, about = suppress.apply(source, found, ruleset)
     return kept + finish(about, ruleset, severities, 0) if about else kept
 
+
+def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = None, max_size: int | None = None,
+              max_findings: int | None = None, cache=None) -> tuple[str, str, list[Diagnostic], object]:
+    """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
+    ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored)."""
+    data = read_for_cache(path, max_size) if cache is not None else None
+    if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
+        src = read_path(path, max_size)
+        facts: list = []
+        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), facts[0]
+    hit = cache.get(path, data)
+    if hit is not None:
+        return _served(path, hit, ruleset, severities)
+    src = read_bytes(data, path, 0)       # as read_path does once the size is checked
+    facts = []
+    hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts), facts[0])
+    cache.put(path, data, hit, src.encoding)
+    return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+
+
+def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache):
+    """``lint_file``'s result when ``cache`` holds it, else None (nothing linted)."""
+    data = read_for_cache(path, max_size)
+    hit = cache.get(path, data) if data is not None else None
+    return None if hit is None else _served(path, hit, ruleset, severities)
+
+
+def _served(path: str, hit: Hit, ruleset: RuleSet, severities):
+    src = Source(path, "", "", format=hit.format, original=hit.text)   # what suppressions read of a file
+    return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+
+
+#: Up to this many files are linted in-process: starting a pool costs more than it saves.
+SERIAL_UP_TO = 8
+#: Chunks in flight per worker: enough to keep every worker busy, few enough that finished results do not pile up.
+WINDOW_PER_JOB = 4
 
 _WORKER: dict = {}
 
 
-def _init_worker(extra_dirs, select, ignore, severities, max_size=None, max_findings=None) -> None:
+def _init_worker(state: dict | None, recipe: tuple) -> None:
+    """``state``: the parent's loaded rule set and options, inherited through fork (nothing rebuilt, nothing
+    pickled); without fork (macOS, Windows) ``recipe`` rebuilds the rule set in each worker."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle (it stops the pool)
-    _WORKER["rs"] = load_ruleset(extra_dirs).select(select, ignore)
-    _WORKER["sev"] = severities
-    _WORKER["limits"] = (max_size, max_findings)
+    if state is None:
+        extra_dirs, select, ignore, severities, max_size, max_findings, cache = recipe
+        state = {"ruleset": load_ruleset(extra_dirs).select(select, ignore), "severities": severities,
+                 "max_size": max_size, "max_findings": max_findings, "cache": cache}
+    _WORKER.update(state)
 
 
-def _lint_one(path: str) -> tuple[str, str, list[Diagnostic], object]:
-    max_size, max_findings = _WORKER.get("limits", (None, None))
-    src = read_path(path, max_size)
-    facts: list = []
-    return path, src.excerpt_text, lint_source(src, _WORKER["rs"], _WORKER["sev"], max_findings, facts), facts[0]
+def _lint_chunk(paths: list[str]) -> list:
+    return [lint_file(p, **_WORKER) for p in paths]
 
 
-def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int = 1, stdin_data: bytes | None = None,
+def cpu_count() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdin_data: bytes | None = None,
                stdin_name: str = "-", extra_dirs=(), select=None, ignore=None, severities=None,
-               max_size: int | None = None, max_findings: int | None = None, facts: list | None = None):
-    """Yield (path, text, diagnostics) per file, in the order given. ``max_size``: bytes beyond which a file
-    is not read (GK017; None: the default, 0: no limit); ``max_findings``: per code and file (GK019);
-    ``facts``: a list that gets each file's ``Facts`` in the same order (for :func:`corpus_diagnostics`)."""
+               max_size: int | None = None, max_findings: int | None = None, facts: list | None = None,
+               cache=None):
+    """Yield (path, text, diagnostics) per file, in the order given, each as soon as it and those before it
+    are done. ``jobs``: worker processes (None or 0: one per CPU; a handful of files is linted in-process);
+    ``max_size``: bytes beyond which a file is not read (GK017; None: the default, 0: no limit);
+    ``max_findings``: per code and file (GK019); ``facts``: a list that gets each file's ``Facts`` in the same
+    order (for :func:`corpus_diagnostics`); ``cache``: a ``gklint.cache.ResultCache`` (standard input never is)."""
     files = [p for p in paths if p != "-"]
     if "-" in paths and stdin_data is not None:
         src = read_bytes(stdin_data, stdin_name, max_size)
         yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts)
-    if jobs == 0:
-        jobs = os.cpu_count() or 1
-    if jobs > 1 and len(files) > 8:
-        from concurrent.futures import ProcessPoolExecutor   # imported here: a one-file check never needs it
+    jobs = cpu_count() if not jobs else jobs
+    if jobs > 1 and len(files) > SERIAL_UP_TO:
+        results = _pooled(files, ruleset, jobs, (list(extra_dirs), select, ignore, severities, max_size,
+                                                 max_findings, cache))
+    else:
+        results = (lint_file(p, ruleset, severities, max_size, max_findings, cache) for p in files)
+    try:
+        for path, text, diags, f in results:
+            if facts is not None:
+                facts.append(f)
+            yield path, text, diags
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()      # stopped early: the pool drops the chunks not started
 
-        with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                 initargs=(list(extra_dirs), select, ignore, severities, max_size, max_findings)) as ex:
-            try:
-                for path, text, diags, f in ex.map(_lint_one, files, chunksize=max(1, min(16, len(files) // (jobs * 4)))):
-                    if facts is not None:
-                        facts.append(f)
-                    yield path, text, diags
-            except (GeneratorExit, KeyboardInterrupt):   # stopped early (Ctrl-C): drop the files not started
-                ex.shutdown(wait=True, cancel_futures=True)
-                raise
-        return
-    for p in files:
-        src = read_path(p, max_size)
-        yield p, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts)
+
+class _Chunk:
+    """Files for one worker task, and its future once submitted."""
+
+    __slots__ = ("paths", "future", "left")
+
+    def __init__(self):
+        self.paths: list[str] = []
+        self.future = None
+        self.left = 0       # results not yet yielded
+
+
+def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
+    """``lint_file`` results in input order. Files the cache holds are served here (a worker would only add
+    the cost of sending them back); the others go to a process pool in chunks, at most a window of chunks in
+    flight; the pool starts at the first file that needs linting."""
+    from collections import deque
+
+    *_, severities, max_size, max_findings, cache = recipe
+    size = max(1, min(16, len(files) // (jobs * 4)))
+    window = jobs * WINDOW_PER_JOB
+    pending: deque = deque()       # per file in input order: its result, or (chunk, index) while it is linted
+    chunk, flying, ex = _Chunk(), 0, None
+
+    def submit() -> None:
+        nonlocal chunk, flying, ex
+        if ex is None:
+            ex = _pool(ruleset, min(jobs, -(-len(files) // size)), recipe)
+        chunk.future, chunk.left = ex.submit(_lint_chunk, chunk.paths), len(chunk.paths)
+        chunk, flying = _Chunk(), flying + 1
+
+    def take():
+        nonlocal flying
+        head = pending.popleft()
+        if type(head[0]) is not _Chunk:
+            return head
+        c, i = head
+        if c.future is None:       # the chunk still being filled: send it as it is
+            submit()
+        c.left -= 1
+        if not c.left:
+            flying -= 1
+        return c.future.result()[i]
+
+    def ready() -> bool:   # the first result is there, or so much is waiting behind it that we wait for it
+        c = pending[0][0]
+        return (type(c) is not _Chunk or flying >= window or len(pending) > window * size
+                or (c.future is not None and c.future.done()))
+
+    try:
+        for p in files:
+            got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None else None
+            if got is not None:
+                pending.append(got)
+            else:
+                pending.append((chunk, len(chunk.paths)))
+                chunk.paths.append(p)
+                if len(chunk.paths) >= size:
+                    submit()
+            while pending and ready():
+                yield take()
+        while pending:
+            yield take()
+    except (GeneratorExit, KeyboardInterrupt):   # stopped early (Ctrl-C): drop the chunks not started
+        if ex is not None:
+            ex.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        if ex is not None:
+            ex.shutdown(wait=True)
+
+
+def _pool(ruleset: RuleSet, workers: int, recipe: tuple):
+    """A process pool whose workers inherit the loaded rule set through fork (Linux), or rebuild it from
+    ``recipe`` where fork is not the way (macOS, Windows)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor   # imported here: a one-file check never needs it
+
+    fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
+    *_, severities, max_size, max_findings, cache = recipe
+    state = {"ruleset": ruleset, "severities": severities, "max_size": max_size, "max_findings": max_findings,
+             "cache": cache} if fork else None
+    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(state, recipe),
+                               mp_context=multiprocessing.get_context("fork" if fork else None))
 
 
 def corpus_diagnostics(facts: list, ruleset: RuleSet, severities: dict[str, str] | None = None,

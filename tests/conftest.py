@@ -11,6 +11,19 @@ SEEDS = sorted((REPORTS / "seeds").glob("*.txt"))
 CORPUS = sorted(p for p in (REPORTS / "corpus").iterdir() if p.suffix in (".txt", ".md"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory):
+    """Every test run keeps gklint's caches (results, grammar tables, loaded packs) in a folder of its own, not
+    in the user's cache: runs of other checkouts never meet, and the folder goes with the run."""
+    saved = os.environ.get("GKLINT_CACHE_DIR")
+    os.environ["GKLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("gklint-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("GKLINT_CACHE_DIR", None)
+    else:
+        os.environ["GKLINT_CACHE_DIR"] = saved
+
+
 @pytest.fixture(scope="session")
 def seed_dir() -> Path:
     return REPORTS / "seeds"

@@ -67,9 +67,10 @@ def ordered_results(files, scheduler: str, opts: dict, *, cells: bool = False, w
 
 def dask_lint_paths(paths, scheduler: str, *, facts: list | None = None, stdin_data=None, stdin_name="-",
                     extra_dirs=(), select=None, ignore=None, severities=None, max_size=None, max_findings=None,
-                    workers: int | None = None):
+                    workers: int | None = None, cache=None):
     """Like ``gklint.lint.lint_paths``: (path, text, diagnostics) per file in input order, from Dask workers
-    (standard input is read on the client)."""
+    (standard input is read on the client). ``cache`` is not used: the result cache is a folder on this
+    machine, and the files are read on the workers'."""
     from ..lint import lint_source
     from ..readers import read_bytes
     from ..rules.engine import load_ruleset

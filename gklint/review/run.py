@@ -34,8 +34,9 @@ def load_agencies(path: str | None) -> AgencyMap:
 
 
 def results(files, ruleset, run: Run, *, scheduler: str | None = None, **lint_options):
-    """(path, text, diagnostics) per file in input order, from ``gklint.lint.lint_paths`` or, with
-    ``scheduler`` (``tcp://host:8786`` or ``local``), from Dask workers; ``run.facts`` gets each file's facts."""
+    """(path, text, diagnostics) per file in input order, from ``gklint.lint.lint_paths`` (``jobs``, ``cache``
+    and the other ``lint_options`` are its) or, with ``scheduler`` (``tcp://host:8786`` or ``local``), from Dask
+    workers (``jobs``: their number; no result cache); ``run.facts`` gets each file's facts."""
     if scheduler:
         from .dask_run import dask_lint_paths
 

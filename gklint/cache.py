@@ -1,0 +1,340 @@
+"""The result cache (issue 9; Ruff's idea): a file whose bytes, rules and settings are unchanged is not linted again.
+
+Layout: ``<root>/results/v<SCHEMA>/<run key>/<entry>.json``. The root is ``--cache-dir``, else
+``GKLINT_CACHE_DIR``, else the configuration's ``cache-dir``, else the user cache folder (``gklint.resources``).
+The *run key* hashes everything besides the file that changes a file's findings: gklint's version, its code and
+data files (an editable checkout never serves results of older code), every rule-pack folder's files, every
+plugin with its version and code, the selected and ignored rules, severities, size and findings limits. A
+changed setting therefore starts a fresh folder, as Ruff's ``.ruff_cache/<version>/<settings hash>`` does (the
+``KEEP_RUNS`` most recently used are kept). One *entry* per file (named by its path) holds the SHA-256 of its
+bytes and what linting them gave before suppressions (which read a sidecar file and are re-applied on every
+run): diagnostics, the cross-year facts, the text the formatters show. An edit overwrites the same entry: the
+cache grows with the files, not the edits.
+
+Entries are JSON: data only, no object serialisation that could run code of whoever writes the folder. One
+that is truncated, corrupt, foreign or for other bytes is a miss, never an error; writes go to a temporary file
+in the same folder and are moved into place (``os.replace``), so parallel runs and Ctrl-C never leave half an
+entry. A folder that cannot be written only means no cache. There is no index: ``rm -r <root>/results`` purges.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache, partial
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Severity
+from .resources import write_atomic
+
+SCHEMA = 1
+ENV = "GKLINT_CACHE_DIR"
+#: files of one folder fingerprinted at most (a pack or plugin folder is a few dozen)
+MAX_FOLDER_FILES = 2000
+#: run folders (one per gklint version and settings) kept; older ones are removed when a new one starts
+KEEP_RUNS = 16
+#: a pack's files are hashed up to this size (rule files are at most 256 KB); a larger one by size and time
+MAX_HASHED_FILE = 1 << 20
+#: an entry larger than this many times its file (plus a slack) is not read: bounded work on a foreign file
+MAX_ENTRY_SLACK = 1 << 20
+
+
+def cache_root(option: str | None, configured: str | None) -> Path:
+    """``--cache-dir``, ``GKLINT_CACHE_DIR``, the configuration's ``cache-dir``, the user cache folder."""
+    from .resources import cache_dir   # the one place that knows GKLINT_CACHE_DIR and the user cache folder
+
+    if option:
+        return Path(option).expanduser()
+    if configured and not os.environ.get(ENV):
+        return Path(configured)
+    return cache_dir()
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _folder_signature(folder: Path, *, content: bool) -> list:
+    """(relative path, content hash or size+mtime) of the files under ``folder``; hidden folders and
+    ``__pycache__`` left out. ``content``: hash the bytes (rule files: small, edited in place, copied with
+    their times kept)."""
+    out: list = []
+    try:
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+            for name in sorted(names):
+                if len(out) >= MAX_FOLDER_FILES:
+                    return out + ["…"]
+                p = os.path.join(root, name)
+                try:
+                    st = os.stat(p)
+                    sig = (st.st_size, st.st_mtime_ns)
+                    if content and st.st_size <= MAX_HASHED_FILE:
+                        with open(p, "rb") as fh:
+                            sig = hashlib.sha256(fh.read(MAX_HASHED_FILE + 1)).hexdigest()
+                except OSError:
+                    sig = None
+                out.append((p[len(str(folder)):], sig))
+    except OSError:
+        pass
+    return out
+
+
+def _code_signature(module) -> list:
+    """Size and mtime of a plugin module's files (its whole package for a package): code changes without a
+    new version in an editable install."""
+    f = getattr(module, "__file__", None)
+    if not f:
+        return [getattr(module, "__name__", repr(module))]
+    p = Path(f)
+    if p.name == "__init__.py":
+        return [str(p.parent), _folder_signature(p.parent, content=False)]
+    try:
+        st = p.stat()
+        return [str(p), st.st_size, st.st_mtime_ns]
+    except OSError:
+        return [str(p)]
+
+
+def run_key(ruleset, extra_dirs=(), severities=None, max_size=None, max_findings=None) -> str:
+    """The hash of everything besides a file's bytes that its (pre-suppression) results depend on."""
+    from . import __version__
+    from .plugins import get_plugin_manager
+    from .resources import code_fingerprint, data_dir
+
+    pm, problems = get_plugin_manager()
+    plugins = sorted((name, _code_signature(p)) for name, p in pm.list_name_plugin() if p is not None)
+    dists = sorted((d.project_name, d.version) for _p, d in pm.list_plugin_distinfo())
+    folders = sorted({str(p.path) for p in ruleset.packs} | {str(d) for d in extra_dirs})
+    return _digest(
+        SCHEMA, __version__, sys.version_info[:2],
+        code_fingerprint(), _folder_signature(data_dir("grammars"), content=False),
+        plugins, dists, list(problems),
+        [(f, _folder_signature(Path(f), content=True)) for f in folders],
+        [(p.name, p.version, p.prefix, str(p.path), p.source) for p in ruleset.packs],
+        [str(e) for e in ruleset.errors],
+        sorted(ruleset.selected_codes), sorted(ruleset.ignored), sorted(ruleset.kinds),
+        dict(severities or {}), max_size, max_findings)
+
+
+# --- entries: JSON of the diagnostics and facts -------------------------------------------------------------
+
+def _diag_out(d: Diagnostic, path: str) -> list:
+    return [None if d.path == path else d.path, d.line, d.column, d.end_line, d.end_column, d.severity.value,
+            d.code, d.name, d.message, d.fix, d.extra or None, d.page, d.location]
+
+
+_SEVERITY = {s.value: s for s in Severity}
+_STR_OR_NONE = {str, type(None)}
+_INT_OR_NONE = {int, type(None)}
+_DICT_OR_NONE = {dict, type(None)}
+
+
+def _diag_in(x: list, path: str) -> Diagnostic:
+    p, line, col, eline, ecol, sev, code, name, msg, fix, extra, page, loc = x
+    if not (type(line) is int and type(col) is int and type(eline) is int and type(ecol) is int
+            and type(code) is str and type(name) is str and type(msg) is str and type(p) in _STR_OR_NONE
+            and type(fix) in _DICT_OR_NONE and type(extra) in _DICT_OR_NONE and type(page) in _INT_OR_NONE
+            and type(loc) in _STR_OR_NONE):
+        raise TypeError("not a diagnostic")   # a foreign entry must not crash a formatter later
+    return Diagnostic(p or path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg, fix, extra or {}, page, loc)
+
+
+def _value_out(v):
+    return ["D", str(v)] if isinstance(v, Decimal) else v
+
+
+def _value_in(v):
+    if isinstance(v, list):
+        return Decimal(str(v[1]))
+    if type(v) is not int:
+        raise TypeError("not a cell value")
+    return v
+
+
+
+
+def _place_in(p: list, make):
+    line, col, eline, ecol, page, loc = p
+    if not (type(line) is int and type(col) is int and type(eline) is int and type(ecol) is int
+            and type(page) in _INT_OR_NONE and type(loc) in _STR_OR_NONE):
+        raise TypeError("not a place")   # a foreign entry must not crash a formatter later
+    return make(p)
+
+
+def _facts_out(f) -> dict | None:
+    if f is None:
+        return None
+    return {"path": f.path, "agency": f.agency, "agency_source": f.agency_source, "year": f.year,
+            "year_source": f.year_source, "template": f.template, "format": f.format, "title": list(f.title_place),
+            "cells": [[*k, _value_out(v), list(p)] for k, (v, p) in f.cells.items()],
+            "sentences": [[s.hash.hex(), s.text, list(s.place)] for s in f.sentences]}
+
+
+@lru_cache(maxsize=None)
+def _facts_types():   # imported once, not per entry (a relative import in a function is a lookup each time)
+    from .review.facts import Facts, Place, Sentence
+
+    return Facts, Place, Sentence
+
+
+def _facts_in(x: dict | None):
+    if x is None:
+        return None
+    Facts, Place, Sentence = _facts_types()
+    if not (all(type(x[k]) in _STR_OR_NONE for k in ("path", "agency", "agency_source", "year_source", "template"))
+            and type(x["format"]) is str and type(x["year"]) in _INT_OR_NONE):
+        raise TypeError("not facts")
+    place = partial(tuple.__new__, Place)     # Place._make without a Python-level call per place
+    return Facts(x["path"], x["agency"], x["agency_source"], x["year"], x["year_source"], x["template"],
+                 x["format"], _place_in(x["title"], place),
+                 {(str(t), str(r), str(c)): (_value_in(v), _place_in(p, place)) for t, r, c, v, p in x["cells"]},
+                 tuple(Sentence(bytes.fromhex(h), str(t), _place_in(p, place)) for h, t, p in x["sentences"]))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What linting a file gave, before suppressions: the text for excerpts, its reader's format, the
+    diagnostics and the facts."""
+
+    text: str
+    format: str
+    diagnostics: list[Diagnostic]
+    facts: object
+
+
+@dataclass(frozen=True)
+class ResultCache:
+    folder: Path
+
+    @classmethod
+    def open(cls, root: Path, key: str) -> "ResultCache | None":
+        """The cache of one run key under ``root``; None when the folder cannot be made (no cache, no error)
+        or the codec no longer knows the result types."""
+        if not shapes_known():
+            return None
+        top = Path(root) / "results"
+        folder = top / f"v{SCHEMA}" / key[:32]
+        try:
+            new = not top.exists()
+            if folder.is_dir():
+                os.utime(folder)          # in use: the last to be pruned
+            else:
+                folder.mkdir(parents=True)
+                _prune(folder.parent)
+            if new:   # backup tools skip the folder, git ignores it (as Ruff's .ruff_cache)
+                write_atomic(top / "CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n# gklint's result cache\n")
+                write_atomic(top / ".gitignore", b"*\n")
+        except OSError:
+            return None
+        return cls(folder)
+
+    def _entry(self, path: str) -> str:
+        """One entry per file as named (absolute and as given: diagnostics carry the given path)."""
+        name = hashlib.sha256(f"{os.path.abspath(path)}\0{path}".encode("utf-8", "surrogateescape")).hexdigest()
+        return os.path.join(self.folder, name[:32] + ".json")
+
+    def get(self, path: str, data: bytes) -> Hit | None:
+        """The stored results of ``path`` if they are for exactly these bytes; None otherwise."""
+        try:
+            with open(self._entry(path), "rb") as fh:
+                blob = fh.read(len(data) * 4 + MAX_ENTRY_SLACK + 1)
+        except OSError:
+            return None
+        if len(blob) > len(data) * 4 + MAX_ENTRY_SLACK:
+            return None
+        return _load(blob, path, hashlib.sha256(data).hexdigest(), data)
+
+    def put(self, path: str, data: bytes, hit: Hit, encoding: str) -> None:
+        """Store ``hit`` for ``path`` with these bytes. The text is left out when decoding the bytes gives
+        it back (a plain-text file). Never raises; results JSON would not give back equal are not stored."""
+        if not all(_plain(d.fix) and _plain(d.extra) for d in hit.diagnostics):
+            return                  # a plugin's fix or extra with tuples, sets, objects …
+        try:
+            decodes = bool(encoding) and data.decode(encoding) == hit.text
+        except (LookupError, UnicodeDecodeError):
+            decodes = False
+        try:
+            blob = json.dumps({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
+                               "text": None if decodes else hit.text, "decode": encoding if decodes else None,
+                               "format": hit.format, "diagnostics": [_diag_out(d, path) for d in hit.diagnostics],
+                               "facts": _facts_out(hit.facts)}, ensure_ascii=False, separators=(",", ":")).encode()
+            write_atomic(self._entry(path), blob)
+        except (OSError, ValueError):   # a full disk; text with lone surrogates …
+            pass
+
+
+def _prune(runs: Path) -> None:
+    """Keep the ``KEEP_RUNS`` most recently used run folders: each gklint upgrade or change of settings starts
+    one, and the old ones would otherwise stay forever. A run using a removed folder only misses."""
+    try:
+        folders = sorted((e.stat().st_mtime, e.path) for e in os.scandir(runs) if e.is_dir())
+    except OSError:
+        return
+    import shutil
+
+    for _mtime, path in folders[:-KEEP_RUNS]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """Whether JSON gives ``value`` back equal: dicts with str keys, lists, str, int, finite floats, bools, None."""
+    if value is None or type(value) in (str, int, bool):
+        return True
+    if type(value) is float:
+        return math.isfinite(value)
+    if depth > 20:
+        return False
+    if type(value) is list:
+        return all(_plain(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def shapes_known() -> bool:
+    """Whether the types an entry holds still have the fields this codec writes (a new field would be lost)."""
+    from dataclasses import fields
+
+    Facts, Place, Sentence = _facts_types()
+    return ([f.name for f in fields(Diagnostic)] == ["path", "line", "column", "end_line", "end_column", "severity",
+                                                      "code", "name", "message", "fix", "extra", "page", "location"]
+            and [f.name for f in fields(Facts)] == ["path", "agency", "agency_source", "year", "year_source",
+                                                     "template", "format", "title_place", "cells", "sentences"]
+            and Place._fields == ("line", "column", "end_line", "end_column", "page", "location")
+            and Sentence._fields == ("hash", "text", "place"))
+
+
+def _load(blob: bytes, path: str, digest: str, data: bytes) -> Hit | None:
+    """An entry's results if it is one for ``path`` with exactly these bytes (``digest``); None otherwise."""
+    try:
+        x = json.loads(blob)
+        if x["path"] != path or x["sha256"] != digest:
+            return None
+        text = x["text"] if x["text"] is not None else data.decode(x["decode"])
+        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], _facts_in(x["facts"]))
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, LookupError, ArithmeticError,
+            RecursionError):
+        return None     # truncated, corrupt or foreign: a miss
+
+
+
+
+def read_for_cache(path: str, max_size: int | None) -> bytes | None:
+    """A file's bytes when it is within the size limit, as ``gklint.readers.read_path`` would read them; None
+    when it is not, or cannot be read (``read_path`` then gives its GK017 or GK001, uncached)."""
+    from .readers import DEFAULT_MAX_FILE_SIZE
+
+    limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
+    try:
+        with open(path, "rb") as fh:
+            if limit and os.fstat(fh.fileno()).st_size > limit:
+                return None
+            data = fh.read(limit + 1) if limit else fh.read()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return None if limit and len(data) > limit else data
