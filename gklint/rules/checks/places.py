@@ -1,18 +1,26 @@
 """Check kind ``foreign_place``: narrative copied from another jurisdiction's report.
 
 A report that publishes "through 宝鸡审计网站" while its title says it is a 云南 county's 审计局 was copied from
-宝鸡's report. The agency's own places come from its title (每个带“省/市/县/区/州/旗/镇/乡/街道”的地名); the
-channels the report names as its own (``通过/在/依托/利用 … 网站/政府网/公众号``) are read for a place stem
-(the name before 市/县/区…, or before a department word). A channel is foreign when its place is not one of
-the agency's and it is the same kind of body as the agency (the same department word: a 审计局 naming
-another place's 审计 site; or, for a 人民政府, another place's 政府 site): a county bureau publishing on its
-city's government portal is normal and not reported.
+宝鸡's report. The agency's own places come from its title: the division names in it (gklint.model.divisions:
+云南省, 昭通市, 彝良县 …), or, for a place the gazetteer does not know (a township, a development zone), every
+name with 省/市/县/区/州/旗/镇/乡/街道. Two things are read as the report speaking of itself:
+
+* the channels it publishes through (``通过/在/依托/利用 … 网站/政府网/公众号``);
+* an agency named as the subject of a sentence (``2023年，宝鸡市审计局坚持……``), as the contact for questions
+  (``请与宝鸡市审计局办公室联系``) or anywhere in the preamble.
+
+Either is reported when it names a body of the same kind as the agency (the same department word: a 审计局
+naming another place's 审计 site; for a 人民政府, another place's 政府) with a place that is not the agency's:
+not one of its places, and — when the gazetteer knows both — not a place that contains it or lies in it. A
+county bureau publishing on its city's portal, or citing its province's department, is normal and not reported.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...model import Report
+from ...model.divisions import ending, places_in, related
 from . import Finding, kind
 from .content import prose_lines, quote
 
@@ -21,6 +29,9 @@ _PLACE = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?){_ADMIN}")
 _CHANNEL = re.compile(r"(?:通过|在|依托|利用|登录|于)[“\"]?(?P<name>[\u4e00-\u9fff]{2,16}?)[”\"]?"
                       r"(?:门户网站|政府网站|官方网站|网站|政府网|政务网|微信公众号|公众号)")
 _BODY_END = re.compile(r"(?:管理局|委员会|办公室|办公厅|服务中心|中心|局|委|办|厅|所|站)$")
+# before a sentence's subject: a time phrase (2023年，今年以来，), after the line's start or a full stop
+_TIME = re.compile(r"(?:[12]\d{3}\s*年度?(?:以来)?|今年以来|本年度|一年来)$")
+_GENERIC = {"城区", "郊区", "矿区"}    # division names that are ordinary words too (县城区商务局)
 
 
 def _own(agency: str) -> tuple[set[str], str | None]:
@@ -49,22 +60,85 @@ def _channel_place(name: str, dept: str) -> str | None:
     return m.group(1) if m else None
 
 
+@lru_cache(maxsize=64)
+def _body(dept: str) -> re.Pattern:
+    """A body of the department ``dept`` (审计局, 审计委员会 …; 人民政府), not its website."""
+    body = r"(?:人民)?政府" if dept == "政府" else re.escape(dept) + r"(?:管理局|委员会|办公室|局|委|办|厅)"
+    return re.compile(body + r"(?!网|门户|公众号|微信|与|和|同|及|联合|来|到|赴)")
+
+
+def _named_before(text: str, end: int):
+    """The division names written just before ``end`` (陕西省宝鸡市审计局 → 陕西省宝鸡市): (start, (the nearest
+    name, its places)), or None."""
+    i, nearest = end, None
+    while i > 0:
+        hit = ending(text[max(0, i - 12):i])
+        if hit is None or hit[0] in _GENERIC:
+            break
+        nearest = nearest or hit
+        i -= len(hit[0])
+    return (i, nearest) if nearest else None
+
+
+def _contact(text: str, a: int, b: int) -> bool:
+    """``请与<机关>办公室联系``: the report's own contact (读者 are sent to another place's agency)."""
+    return a > 0 and text[a - 1] in "与向" and re.match(r"[\u4e00-\u9fff]{0,8}?(?:联系|咨询)", text[b:b + 12]) is not None
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    """Whether a sentence's subject starts at ``i``: only a time phrase and a comma between it and the line's
+    start or the last full stop."""
+    head = re.sub(r"[，,、\s\u3000]+$", "", text[max(0, i - 30):i])
+    head = _TIME.sub("", head).rstrip(" \u3000")
+    return (not head and i <= 30) or head.endswith(("。", "；", "！", "？"))
+
+
 @kind("foreign_place")
 def check_foreign_place(rule, report: Report, ctx):
-    """A channel of the agency's own kind named with another place than the title's."""
+    """A channel, or a sentence's subject, of the agency's own kind named with another place than the title's."""
     agency = report.agency
     if not agency:
         return
     stems, dept = _own(agency)
-    if not stems or not dept:
-        return
     title = report.title.text if report.title else agency
-    for _sec, line in prose_lines(report, front=False):
-        for m in _CHANNEL.finditer(line.text):
-            name = m.group("name")
-            place = _channel_place(name, dept)
-            if place is None or place in title or any(s in name or place in s for s in stems):
+    own = tuple(d for _a, _b, ds in places_in(agency) for d in ds)
+    if not dept or not (stems or own):
+        return
+    span = report.title.span if report.title else None
+    for sec, line in prose_lines(report):
+        if sec is None and span is not None and span.line <= line.line <= span.end_line:
+            continue                     # the title is what the rest is compared with
+        if sec is not None:
+            for m in _CHANNEL.finditer(line.text):
+                name = m.group("name")
+                place = _channel_place(name, dept)
+                if place is None or place in title or any(s in name or place in s for s in stems):
+                    continue
+                if own and ending(name[:name.find(dept)]) and not _foreign_channel(name, dept, own):
+                    continue             # the gazetteer knows it: a place that contains the agency, or in it
+                a, b = m.start("name"), m.end()
+                yield _finding(line, a, b, place, agency, stems, own)
+        if not own:
+            continue                     # an agency named as the subject needs the gazetteer to be sure
+        for m in _body(dept).finditer(line.text):
+            named = _named_before(line.text, m.start())
+            if named is None:
                 continue
-            a, b = m.start("name"), m.end()
-            yield Finding(line.span(a, b), {"name": quote(line.text[a:b], 30), "place": place,
-                                            "agency": agency, "own": "、".join(sorted(stems))})
+            a, (place, places) = named
+            if (sec is not None and not _sentence_start(line.text, a) and not _contact(line.text, a, m.end())) \
+                    or related(places, own) or line.text[a:m.end()] in title:
+                continue
+            yield _finding(line, a, m.end(), place, agency, stems, own)
+
+
+def _foreign_channel(name: str, dept: str, own) -> bool:
+    head = name[:name.find(dept)]
+    head = re.sub(r"(?:人民)?$", "", head)
+    last = ending(head)
+    return last is not None and not related(last[1], own)
+
+
+def _finding(line, a: int, b: int, place: str, agency: str, stems, own) -> Finding:
+    names = list(dict.fromkeys(d.name for d in own)) or sorted(stems)
+    return Finding(line.span(a, b), {"name": quote(line.text[a:b], 30), "place": place, "agency": agency,
+                                     "own": "、".join(names)})
