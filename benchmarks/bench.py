@@ -1,16 +1,24 @@
-"""Benchmark gklint (not a test): reading cost of the published forms (HTML, Word, PDF: ms per page, beside
-pypdfium2's raw text extraction), parse and lint times per report, CLI cold start, throughput with --jobs, and
-that throughput as a ratio of the floor (a process that only reads, decodes and runs one regex over each file).
+"""Benchmark gklint (not a test). In one run, on the same machine and files:
 
-    python benchmarks/bench.py [--reports 200] [--repeat 20] [--readers-only]
+* the floor: a fresh Python process that only reads, decodes and runs one regex over each file;
+* ``gklint check`` over the corpus without the result cache (cold), then again with a cache filled by a first
+  run (warm), as ratios of the floor;
+* one file, cold start (a fresh process: imports, rule set, grammars);
+* the editor path: re-linting a 50 KB report in-process (what the language server does on each change);
+* peak memory (the largest single process) of ``gklint check`` at two corpus sizes;
+* the reading cost of the published forms (HTML, Word, PDF: ms per page, beside pypdfium2's raw text extraction).
 
-The generated corpus is the five seed reports with agencies, years and table numbers varied (balanced, so the
-rules do real work), written to a temporary directory.
+    python benchmarks/bench.py [--reports 1000] [--memory 1000,5000] [--warm-reports 10000] [--quick]
+
+The corpus is built from the real reports in tests/reports (the seeds and the corpus, text and Markdown),
+every copy made distinct: copy j of a report has each table number multiplied by j + 1 and a marker of its own
+in every paragraph, so no two files, paragraphs or tables are the same and nothing can be served from a content
+cache across copies in the cold figure.
 """
 from __future__ import annotations
 
 import argparse
-import random
+import os
 import re
 import shutil
 import statistics
@@ -21,25 +29,63 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "tests" / "reports" / "seeds").glob("*.txt"))
+REPORTS = ROOT / "tests" / "reports"
+PUBLISHED = REPORTS / "published"
 
 
-def generate(out: Path, n: int, seed: int = 7) -> list[Path]:
-    rnd = random.Random(seed)
-    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
-    paths = []
+def bases() -> list[Path]:
+    return sorted(p for p in [*(REPORTS / "seeds").iterdir(), *(REPORTS / "corpus").iterdir()]
+                  if p.suffix in (".txt", ".md") and p.name != "README.md")
+
+
+_INT = re.compile(r"(?<![\d.])\d{1,6}(?![\d.])")
+
+
+def vary(text: str, j: int) -> str:
+    """Copy ``j`` of a report (0: the report itself): table numbers × (j + 1), which keeps every sum balanced
+    that was balanced, and ``（j）`` before the last full stop of each paragraph."""
+    if j == 0:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line or line.lstrip().startswith("|"):
+            line = _INT.sub(lambda m: str(int(m.group(0)) * (j + 1)), line)
+        elif len(line) >= 20 and "。" in line:
+            i = line.rfind("。")
+            line = f"{line[:i]}（{j}）{line[i:]}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def generate(out: Path, n: int) -> int:
+    """``n`` distinct reports in ``out``; returns their total size in bytes."""
+    out.mkdir(parents=True, exist_ok=True)
+    src = bases()
+    texts = [p.read_text(encoding="utf-8") for p in src]
+    size = 0
     for i in range(n):
-        t = texts[i % len(texts)]
-        t = t.replace("商务局", rnd.choice(["商务局", "统计局", "卫生健康委员会", "审计局", "司法局"]), 1)
-        t = re.sub(r"20(2[1-4])", lambda m: str(2021 + rnd.randrange(4)) if rnd.random() < 0.1 else m.group(0), t)
-        p = out / f"report_{i:04d}.txt"
-        p.write_text(t, encoding="utf-8")
-        paths.append(p)
-    return paths
+        b, j = i % len(texts), i // len(texts)
+        data = vary(texts[b], j).encode("utf-8")
+        (out / f"r{i:05d}{src[b].suffix}").write_bytes(data)
+        size += len(data)
+    return size
 
 
-# The floor: what any tool must pay to look at the files at all — a fresh Python process that reads, decodes and
-# runs one regex over each file (timed from outside, like the gklint runs it is compared with).
+def big_report(kb: int = 50) -> str:
+    """A report of about ``kb`` KB: the longest seed with its section 一 paragraphs written out again (varied)
+    until it is that long, as a large agency's report is."""
+    seed = max((p for p in (REPORTS / "seeds").glob("*.txt")), key=lambda p: p.stat().st_size)
+    text = seed.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n二、")
+    paras = [p for p in head.split("\n") if len(p) > 60]
+    extra, k = [], 0
+    while len(("\n".join([head, *extra]) + sep + rest).encode("utf-8")) < kb * 1024:
+        extra.append(vary(paras[k % len(paras)], k // len(paras) + 1))
+        k += 1
+    return "\n".join([head, *extra]) + sep + rest
+
+
+# The floor, timed from outside like the gklint runs it is compared with.
 FLOOR = """
 import os, re, sys
 num = re.compile(r"\\d+")
@@ -51,15 +97,34 @@ for root, _dirs, names in os.walk(sys.argv[1]):
 print(n)
 """
 
+# Peak memory of one command: the largest single process among it and its workers (ru_maxrss of the waited-for
+# descendants), measured in a fresh wrapper process per command.
+PEAK = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
 
-def wall_s(cmd: list[str], repeat: int = 3) -> float:
+
+def gklint_cmd() -> list[str]:
+    """The installed console script beside this interpreter (no version-manager shim in between)."""
+    script = Path(sys.executable).parent / "gklint"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gklint"]
+
+
+def wall_s(cmd: list[str], repeat: int, env=None) -> float:
     """Median wall seconds of a whole process (start-up included)."""
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run(cmd, capture_output=True)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def peak_mib(cmd: list[str], env=None) -> float:
+    out = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, env=env).stdout
+    return int(out.strip() or 0) / 1024
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -71,27 +136,15 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-PUBLISHED = ROOT / "tests" / "reports" / "published"
-
-
-def pdf_pages(path: Path) -> int:
-    import pypdfium2
-
-    return len(pypdfium2.PdfDocument(str(path)))
-
-
-def raw_pdf_text(path: Path) -> None:
-    """The floor for PDF reading: pypdfium2's own text extraction, page by page, no layout."""
-    import pypdfium2
-
-    doc = pypdfium2.PdfDocument(str(path))
-    for page in doc:
-        page.get_textpage().get_text_range()
-
-
 def bench_readers(repeat: int) -> None:
     """Reading cost of the published forms: ms per HTML page, per .docx, per PDF page (text view + map)."""
+    import pypdfium2
+
     from gklint.readers import read_path
+
+    def raw_pdf_text(path: Path) -> None:      # the floor for PDFs: pypdfium2's own text extraction, no layout
+        for page in pypdfium2.PdfDocument(str(path)):
+            page.get_textpage().get_text_range()
 
     print(f"{'published sample':<28}{'KB':>6}{'read ms':>9}{'pages':>6}{'ms/page':>9}{'raw pdfium ms/page':>20}")
     for p in sorted(PUBLISHED.iterdir()):
@@ -99,50 +152,75 @@ def bench_readers(repeat: int) -> None:
             continue
         read_path(p)  # warm up: lazy imports
         ms = median_ms(lambda: read_path(p), repeat)
-        pages = pdf_pages(p) if p.suffix == ".pdf" else 1
+        pages = len(pypdfium2.PdfDocument(str(p))) if p.suffix == ".pdf" else 1
         raw = f"{median_ms(lambda: raw_pdf_text(p), repeat) / pages:>20.2f}" if p.suffix == ".pdf" else ""
         print(f"{p.name:<28}{p.stat().st_size / 1024:>6.0f}{ms:>9.1f}{pages:>6}{ms / pages:>9.1f}{raw}")
 
 
+def bench_editor(repeat: int) -> None:
+    """The language server's path on each change: the document's bytes → diagnostics, in-process."""
+    from gklint.config import Config
+    from gklint.rules.engine import load_ruleset
+    from gklint.server import Profile, lint_bytes
+
+    data = big_report(50).encode("utf-8")
+    prof = Profile(Config(), load_ruleset(), None)
+    lint_bytes(prof, data, "report.txt")    # warm: the grammars and rule set are loaded once per server
+    ms = median_ms(lambda: lint_bytes(prof, data, "report.txt"), repeat)
+    print(f"editor re-lint, one {len(data) / 1024:.0f} KB report in-process: {ms:.1f} ms (median of {repeat})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--reports", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--readers-only", action="store_true", help="only the reading cost of HTML/Word/PDF")
+    ap.add_argument("--reports", type=int, default=1000, help="corpus size for the floor, cold and warm figures")
+    ap.add_argument("--memory", default="1000,5000", help="corpus sizes for the peak-memory figure")
+    ap.add_argument("--warm-reports", type=int, default=0,
+                    help="also time a first and a second (cached) run over this many reports (e.g. 10000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per whole-process figure (the median is shown)")
+    ap.add_argument("--quick", action="store_true", help="skip the published forms and the memory figure")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    bench_readers(max(5, args.repeat // 2))
-    if args.readers_only:
-        return
-    from gklint.api import parse_source
-    from gklint.rules.engine import load_ruleset, run_rules
-    from gklint.readers import read_path
-
-    ruleset = load_ruleset()
-    parse_source(read_path(SEEDS[0]))  # warm up: grammar compiled once per process
-    print(f"{'seed':<28}{'KB':>6}{'parse ms':>10}{'ms/20KB':>9}{'lint ms':>9}")
-    per20 = []
-    for s in SEEDS:
-        src = read_path(s)
-        kb = len(s.read_bytes()) / 1024
-        pm = median_ms(lambda: parse_source(src), args.repeat)
-        lm = median_ms(lambda: run_rules(parse_source(src), ruleset), args.repeat)
-        per20.append(pm / kb * 20)
-        print(f"{s.name:<28}{kb:>6.1f}{pm:>10.2f}{pm / kb * 20:>9.2f}{lm:>9.2f}")
-    print(f"median parse time per 20 KB: {statistics.median(per20):.2f} ms")
-
-    gk = shutil.which("gklint") or f"{sys.executable} -m gklint"
-    cold = median_ms(lambda: subprocess.run([*gk.split(), "check", "--format", "concise", str(SEEDS[4])],
-                                            capture_output=True), 5)
-    print(f"CLI cold start, one file (gklint check): {cold:.0f} ms")
-    with tempfile.TemporaryDirectory() as d:
-        paths = generate(Path(d), args.reports)
-        floor = wall_s([sys.executable, "-c", FLOOR, d])
-        print(f"{len(paths)} reports, floor (read + decode + one regex, one process): {floor:.2f} s")
-        for jobs in (1, 0):
-            dt = wall_s([*gk.split(), "check", "--format", "concise", "--jobs", str(jobs), d], 1)
-            print(f"{len(paths)} reports, --jobs {jobs}: {dt:.2f} s, {len(paths) / dt:.0f} reports/s, "
-                  f"{dt / floor:.1f}x the floor")
+    gk = gklint_cmd()
+    print(f"gklint: {' '.join(gk)}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    if not args.quick:
+        bench_readers(max(5, args.repeat * 3))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        env = {**os.environ, "GKLINT_CACHE_DIR": str(tmp / "cache")}
+        corpus = tmp / "corpus"
+        size = generate(corpus, args.reports)
+        floor = wall_s([sys.executable, "-c", FLOOR, str(corpus)], max(5, args.repeat))
+        print(f"{args.reports} distinct reports ({size / 1e6:.1f} MB), floor (read + decode + one regex, "
+              f"one process): {floor:.3f} s")
+        check = [*gk, "check", "--format", "concise", "--exit-zero"]
+        subprocess.run([*check, str(corpus)], capture_output=True, env=env)   # grammar tables stored once
+        for label, extra in (("cold, --no-cache, --jobs 1", ["--no-cache", "--jobs", "1"]),
+                             ("cold, --no-cache (parallel by default)", ["--no-cache"])):
+            dt = wall_s([*check, *extra, str(corpus)], args.repeat, env)
+            print(f"  gklint {label:<40} {dt:7.2f} s  {args.reports / dt:6.0f} reports/s  {dt / floor:5.1f}x the floor")
+        subprocess.run([*check, str(corpus)], capture_output=True, env=env)   # fill the result cache
+        dt = wall_s([*check, str(corpus)], args.repeat, env)
+        print(f"  gklint {'warm (result cache filled by a first run)':<40} {dt:7.2f} s  "
+              f"{args.reports / dt:6.0f} reports/s  {dt / floor:5.1f}x the floor")
+        one = sorted(corpus.iterdir())[4]
+        cold = wall_s([*check, "--no-cache", str(one)], max(5, args.repeat * 2), env)
+        print(f"one file, cold start (gklint check, a fresh process): {cold * 1000:.0f} ms")
+        bench_editor(max(20, args.repeat * 7))
+        if not args.quick:
+            for n in (int(x) for x in args.memory.split(",") if x):
+                d = tmp / f"mem{n}"
+                generate(d, n)
+                print(f"peak memory, {n} reports: --jobs 1 {peak_mib([*check, '--no-cache', '--jobs', '1', str(d)], env):.0f} MiB,"
+                      f" parallel {peak_mib([*check, '--no-cache', str(d)], env):.0f} MiB (largest process)")
+                shutil.rmtree(d)
+        if args.warm_reports:
+            d = tmp / "big"
+            generate(d, args.warm_reports)
+            env2 = {**env, "GKLINT_CACHE_DIR": str(tmp / "cache-big")}
+            first = wall_s([*check, str(d)], 1, env2)
+            second = wall_s([*check, str(d)], 1, env2)
+            print(f"{args.warm_reports} reports: first run {first:.2f} s, second unchanged run {second:.2f} s "
+                  f"({first / second:.1f}x faster)")
 
 
 if __name__ == "__main__":

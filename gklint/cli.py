@@ -151,7 +151,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     from .diagnostics import Diagnostic, Severity, Span
     from .rules.engine import load_ruleset
     from .formatters import render
-    from .lint import collect, lint_paths
+    from .lint import collect
 
     try:
         cfg_file = Path(config_path) if config_path else (None if no_config else find_config(

@@ -1,7 +1,6 @@
 """Linting files end to end: read → parse → rules, one file at a time or in parallel."""
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import sys

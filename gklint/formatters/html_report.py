@@ -8,7 +8,6 @@ WenQuanYi, Microsoft YaHei, PingFang, SimSun), never a downloaded one.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from html import escape
 from typing import Any, TextIO

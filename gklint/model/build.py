@@ -13,7 +13,7 @@ from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
 from .template import load_template
-from ..textnorm import cn_number, fold, folded
+from ..textnorm import cn_number, folded
 from ..hant import to_simplified
 
 _TITLE_RE = re.compile(r"^(?:标题[:：])?(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?的?(?P<rest>.*)$")

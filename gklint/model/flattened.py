@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from ..diagnostics import Span
-from .nodes import NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion
+from .nodes import NUMBER, UNSPLIT, Cell, Paragraph, Row, Table, TableRegion
 from .tables import absent_row
 from .template import RowDef, TableDef
 from ..textnorm import fold, folded

@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table
-from ..parse.outline import PLACEHOLDERS, is_pipe_row
+from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
-from ..textnorm import fold, folded, strip_numbering
+from ..textnorm import folded, strip_numbering
 
 _INT = re.compile(r"^[-+]?\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")

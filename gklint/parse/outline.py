@@ -13,9 +13,8 @@ from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
 from ..model.nodes import Line
-from ..resources import grammar_path
 from ..model.template import load_template
-from ..textnorm import cn_number, fold, folded, strip_numbering
+from ..textnorm import cn_number, folded, strip_numbering
 
 # ----------------------------------------------------------------------------------------------------------
 # Section headings

@@ -419,7 +419,7 @@ PLACEHOLDERS = (
     ("instruction", re.compile(r"[（(]\s*文字描述[^）)\n]{0,80}[）)]?")),
     ("instruction", re.compile(r"[（(]\s*(?:请|此处|在此处)?(?:填写|填报|填入)[^）)\n]{0,30}[）)]")),
     ("year", re.compile(r"(?:19|20)\s*[XＸ×xｘ]{2}\s*年")),
-    ("x", re.compile(rf"(?<![A-Za-z0-9ＸｘX×x])(?:[XＸ×]{{2,}}|[xｘ]{{2,}})(?![A-Za-z0-9ＸｘX×x])")),
+    ("x", re.compile(r"(?<![A-Za-z0-9ＸｘX×x])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z0-9ＸｘX×x])")),
     ("someone", re.compile(rf"(?<![{_CJK}])某某")),
     ("braces", re.compile(rf"[{{｛]\s*[A-Za-z_{_CJK}][\w{_CJK}]{{0,15}}\s*[}}｝]")),
     ("brackets", re.compile(r"[【\[［][^】\]］\n]{0,10}(?:名称|填写|填报|此处|XX|××|某某)[^】\]］\n]{0,10}[】\]］]")),

@@ -1,8 +1,6 @@
 """Check kinds for the document structure: title, the six sections, their order, numbering and wording."""
 from __future__ import annotations
 
-import re
-
 from ... import fixes
 from ...diagnostics import Severity, Span
 from ...model import Heading, Report

@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 
 from ... import fixes
-from ...diagnostics import Severity, Span
-from ...model import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Report, Table
+from ...diagnostics import Severity
+from ...model import BLANK, NUMBER, PLACEHOLDER, TEXT, Report, Table
 from ...model.flattened import flattened_table
 from ...model.template import load_template
 from ...textnorm import folded
 from . import Finding, Opt, kind, per_object
-from .structure import numeral
 
 TABLE_NAMES = {"t2": "表二（主动公开政府信息情况）", "t3": "表三（收到和处理政府信息公开申请情况）",
                "t4": "表四（政府信息公开行政复议、行政诉讼情况）"}
