@@ -205,7 +205,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         Span.point(err.line, 1), path=err.path, code="GK902", name="bad-rule-pack", severity=Severity.ERROR,
         message=f"规则包错误：{err.message}") for err in ruleset.errors), ruleset, cfg.severity, 0))
     from .review import run as review
-    from .formatters.lines import NO_LINES, keep_lines, reread_from_disk
+    from .formatters.lines import NO_LINES, keep_lines
 
     shown_fmt = fmt or ("rich" if (output is None and sys.stdout.isatty()) else "concise")
     # lines are kept for the formats that show them and for baselines (fingerprints quote the text pointed at)
@@ -227,7 +227,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
         diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
         sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
-            text, diags if lines_read else (), reread_from_disk(path, max_size))   # stdin cannot be read again
+            text, diags if lines_read else (), _reread(path, max_size))   # stdin cannot be read again
         all_diags.extend(diags)
     if run.interrupted:
         click.echo(f"gklint: 已中断（Ctrl-C）：{len(sources)}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
@@ -279,6 +279,16 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     if exit_zero:
         sys.exit(0)
     sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
+
+
+def _reread(path: str, max_size: int | None):
+    """Read ``path`` again as ``check`` read it: for a finding made after its lines were kept (cross-year)."""
+    def reread() -> str | None:
+        from .readers import read_path
+
+        return read_path(path, max_size).excerpt_text
+
+    return reread
 
 
 def _relint(ruleset, cfg, max_findings):

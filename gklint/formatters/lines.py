@@ -82,13 +82,3 @@ def keep_lines(text: str | None, diagnostics: Iterable, reread: Callable[[], str
                ) -> PointedLines:
     """What a run keeps of one file: the lines its ``diagnostics`` point at."""
     return PointedLines.of(text, (d.line for d in diagnostics), reread)
-
-
-def reread_from_disk(path: str, max_size: int | None = None) -> Callable[[], str | None]:
-    """Read ``path`` again as ``gklint check`` read it (for a finding made after its lines were kept)."""
-    def reread() -> str | None:
-        from ..readers import read_path
-
-        return read_path(path, max_size).excerpt_text
-
-    return reread
