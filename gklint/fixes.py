@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from . import resources
 from .diagnostics import Diagnostic, Span
 
 SAFE, UNSAFE = "safe", "unsafe"
@@ -228,24 +229,5 @@ def fix_bytes(path: str, data: bytes, lint: Callable[[bytes], tuple[Any, list[Di
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` by ``data`` at once: a temporary file in the same folder, its mode copied, renamed."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".gklint-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except OSError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Replace the report at ``path`` by ``data`` at once (same folder, its mode kept, on disk before the rename)."""
+    resources.write_atomic(path, data, keep_mode=True, durable=True)

@@ -69,9 +69,11 @@ def template_path(version: str) -> Path:
     return data_dir("templates") / f"template-{version}.yaml"
 
 
-def write_atomic(target, blob: bytes) -> None:
+def write_atomic(target, blob: bytes, *, keep_mode: bool = False, durable: bool = False) -> None:
     """Write atomically: a temporary file in the same folder (its name unique to this process), then
-    ``os.replace``, so a reader sees the old entry or the new one, never half of one."""
+    ``os.replace``, so a reader sees the old file or the new one, never half of one. ``keep_mode``: the new file
+    gets the mode of the one it replaces (a user's report rewritten by ``--fix``; else 0600, a cache file);
+    ``durable``: flushed to disk before the rename."""
     tmp = f"{target}.{os.getpid()}.{next(_TMP_NUMBERS)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -79,8 +81,15 @@ def write_atomic(target, blob: bytes) -> None:
             view = memoryview(blob)
             while view:
                 view = view[os.write(fd, view):]
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
+        if keep_mode:
+            try:
+                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+            except OSError:
+                pass
         os.replace(tmp, target)
     except BaseException:
         try:
