@@ -114,7 +114,9 @@ def check_foreign_place(rule, report: Report, ctx):
                 place = _channel_place(name, dept)
                 if place is None or place in title or any(s in name or place in s for s in stems):
                     continue
-                if own and ending(name[:name.find(dept)]) and not _foreign_channel(name, dept, own):
+                head = name[:name.find(dept)].removesuffix("人民")
+                known = _named_before(head, len(head)) if own else None
+                if known is not None and related(known[1][1], own):
                     continue             # the gazetteer knows it: a place that contains the agency, or in it
                 a, b = m.start("name"), m.end()
                 yield _finding(line, a, b, place, agency, stems, own)
@@ -129,13 +131,6 @@ def check_foreign_place(rule, report: Report, ctx):
                     or related(places, own) or line.text[a:m.end()] in title:
                 continue
             yield _finding(line, a, m.end(), place, agency, stems, own)
-
-
-def _foreign_channel(name: str, dept: str, own) -> bool:
-    head = name[:name.find(dept)]
-    head = re.sub(r"(?:人民)?$", "", head)
-    last = ending(head)
-    return last is not None and not related(last[1], own)
 
 
 def _finding(line, a: int, b: int, place: str, agency: str, stems, own) -> Finding:
