@@ -99,8 +99,9 @@ class Table:
         return self._row_index.get(row_id)
 
     @cached_property
-    def _cell_index(self) -> dict[tuple[str, str], Cell]:
-        """(row id, col) → the cell ``row(row_id).cell(col)`` gives; one look-up per reference in the rules."""
+    def cell_index(self) -> dict[tuple[str, str], Cell]:
+        """(row id, col) → the cell ``row(row_id).cell(col)`` gives (the first row of an id, its first cell of a
+        column), built once: the rules look cells up many times a report."""
         index: dict[tuple[str, str], Cell] = {}
         for r in self._row_index.values():
             for c in r.cells:
@@ -108,7 +109,7 @@ class Table:
         return index
 
     def cell(self, row_id: str, col: str) -> Cell | None:
-        return self._cell_index.get((row_id, col))
+        return self.cell_index.get((row_id, col))
 
     def cells(self) -> Iterator[Cell]:
         for r in self.rows:

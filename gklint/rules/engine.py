@@ -36,11 +36,9 @@ class Resolver:
         self.report = report
         self.memo: dict = {}    # what the expression evaluator derives from rows()/cols(), once per report
         self._ids: dict[tuple[str, str], tuple[str, ...]] = {}    # (table, "rows"/"cols") → ids, once per report
-        # (table, row, col) → cell, as Report.cell finds it: relations read each cell several times a report
-        index: dict = {}
-        for tid, t in report.tables.items():   # Table.row: the first row of an id; Row.cell: its first cell of a col
-            index.update({(tid, r.id, c.col): c for r in t.rows if t.row(r.id) is r for c in reversed(r.cells)})
-        self.lookup = index.get
+        # (table, row, col) → cell: the tables' own indexes (Table.cell_index) under one key, so the hot path of the
+        # relations is a single dict look-up per cell read
+        self.lookup = {(tid, *key): c for tid, t in report.tables.items() for key, c in t.cell_index.items()}.get
 
     def cell(self, table: str, row: str, col: str):
         return self.lookup((table, row, col))

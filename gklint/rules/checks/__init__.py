@@ -73,7 +73,6 @@ def per_object(func):
     return cached
 
 
-
 def kind(name: str, options: dict[str, Opt] | None = None):
     """Register a check kind (built-in kinds and plugin kinds alike)."""
 
