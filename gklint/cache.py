@@ -105,6 +105,7 @@ def run_key(ruleset, extra_dirs=(), severities=None, max_size=None, max_findings
     from . import __version__
     from .plugins import get_plugin_manager
     from .resources import code_fingerprint, data_dir
+    from .rules.pack_cache import folder_key   # the pack's files were hashed when it loaded
 
     pm, problems = get_plugin_manager()
     plugins = sorted((name, _code_signature(p)) for name, p in pm.list_name_plugin() if p is not None)
@@ -114,7 +115,7 @@ def run_key(ruleset, extra_dirs=(), severities=None, max_size=None, max_findings
         SCHEMA, __version__, sys.version_info[:2],
         code_fingerprint(), _folder_signature(data_dir("grammars"), content=False),
         plugins, dists, list(problems),
-        [(f, _folder_signature(Path(f), content=True)) for f in folders],
+        [(f, folder_key(f) or _folder_signature(Path(f), content=True)) for f in folders],
         [(p.name, p.version, p.prefix, str(p.path), p.source) for p in ruleset.packs],
         [str(e) for e in ruleset.errors],
         sorted(ruleset.selected_codes), sorted(ruleset.ignored), sorted(ruleset.kinds),

@@ -33,6 +33,7 @@ def load_pack_cached(directory: Path, kinds: dict) -> tuple[Pack, list[Rule], li
     key = _key(directory, kinds)
     if key is None:
         return load_pack(directory, kinds)
+    _KEYS[str(directory)] = key
     path = cache_dir() / "packs" / f"{key}.json"
     got = _read(path, directory)
     if got is not None:
@@ -40,6 +41,15 @@ def load_pack_cached(directory: Path, kinds: dict) -> tuple[Pack, list[Rule], li
     got = load_pack(directory, kinds)
     _write(path, directory, *got)
     return got
+
+
+_KEYS: dict[str, str] = {}    # folder → the key it was loaded under in this process
+
+
+def folder_key(directory) -> str | None:
+    """The hash a pack folder was loaded under in this process (its files' bytes, gklint's code, the kinds),
+    or None: what else depends on exactly these rules (the result cache's run key) need not read them again."""
+    return _KEYS.get(str(directory))
 
 
 def _key(directory: Path, kinds: dict) -> str | None:
