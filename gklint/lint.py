@@ -84,15 +84,16 @@ def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, sever
 
 
 def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = None, max_size: int | None = None,
-              max_findings: int | None = None, cache=None) -> tuple[str, str, list[Diagnostic], object]:
+              max_findings: int | None = None, cache=None, probe: bool = True) -> tuple[str, str, list[Diagnostic], object]:
     """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
-    ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored)."""
+    ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored).
+    ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
     data = read_for_cache(path, max_size) if cache is not None else None
     if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
         src = read_path(path, max_size)
         facts: list = []
         return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), facts[0]
-    hit = cache.get(path, data)
+    hit = cache.get(path, data) if probe else None
     if hit is not None:
         return _served(path, hit, ruleset, severities)
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
@@ -136,7 +137,7 @@ def _init_worker(state: dict | None, recipe: tuple) -> None:
 
 
 def _lint_chunk(paths: list[str]) -> list:
-    return [lint_file(p, **_WORKER) for p in paths]
+    return [lint_file(p, **_WORKER, probe=False) for p in paths]    # the parent probed the cache for each
 
 
 def cpu_count() -> int:
