@@ -16,17 +16,10 @@ Discovery never raises: a path that cannot be resolved or a folder that cannot b
 """
 from __future__ import annotations
 
-import fnmatch
 import os
-import tomllib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
-
-from .overrides import parse_blocks
-
-import re
 
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule",
         "min-severity", "baseline", "overrides", "score", "cache-dir"}
@@ -75,6 +68,10 @@ class Config:
         return adjust(self.overrides, path, self.path.parent if self.path else None, diags) if self.overrides else diags
 
     def ignored_for(self, path: str) -> list[str]:
+        if not self.per_file_ignores:
+            return []
+        import fnmatch
+
         out: list[str] = []
         rel = path
         if self.path is not None:
@@ -97,14 +94,18 @@ def _as_list(value, key: str, where: Path) -> list[str]:
 
 
 def load_config_file(path: Path) -> Config:
+    import tomllib
+
+    from .overrides import parse_blocks
+
     try:
         if path.name == "pyproject.toml":
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("gklint", {})
         elif path.suffix == ".toml":
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         else:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+            data = _yaml(path.read_text(encoding="utf-8"), path)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: 无法读取配置：{exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: 配置应为键值映射")
@@ -141,6 +142,15 @@ def load_config_file(path: Path) -> Config:
                   str(path.parent / Path(cache_dir).expanduser()) if cache_dir else None)
 
 
+def _yaml(text: str, path: Path):
+    import yaml     # only for a YAML configuration: a start-up without one does not import it
+
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: 无法读取配置：{exc}") from None
+
+
 def _is_file(p: Path) -> bool:
     try:
         return p.is_file()
@@ -151,6 +161,8 @@ def _is_file(p: Path) -> bool:
 def find_config(start: Path) -> Path | None:
     """The closest configuration file upwards from ``start``; None when there is none or ``start`` cannot be
     resolved (a symlink loop, a folder without permission …: never an exception)."""
+    import tomllib
+
     try:
         start = start.resolve()
         d = start if start.is_dir() else start.parent

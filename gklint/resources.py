@@ -57,6 +57,27 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+def read_cached(path: Path, max_bytes: int) -> bytes | None:
+    """A file of gklint's cache (``cache_dir()``): its bytes, or None when it is missing, unreadable or larger than
+    ``max_bytes`` (a miss: the caller rebuilds what it holds)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError:
+        return None
+    return None if len(raw) > max_bytes else raw
+
+
+def store_cached(path: Path, payload: bytes) -> None:
+    """Keep ``payload`` as a file of gklint's cache, atomically (a parallel run reads the old file or the whole new
+    one); best effort: a cache that cannot be written only costs the rebuild next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, payload)
+    except OSError:
+        pass
+
+
 def grammar_path(name: str) -> Path:
     return data_dir("grammars") / name
 

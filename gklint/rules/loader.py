@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .checks import Kind
 from ..diagnostics import Severity
 
-# libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python safe loader
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml():
+    """PyYAML and its safe loader: libyaml's when PyYAML was built with it (10× faster), else the pure-Python one.
+    Imported only when a pack is read from its files (a start-up with the packs cached reads none: pack_cache)."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_RULE_FILE = 256 * 1024      # bytes of one rule file or pack.yaml
 MAX_RULES = 2000                 # rule files in one pack
@@ -97,6 +101,7 @@ def render_message(template: str, params: dict[str, Any]) -> str:
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:
+    yaml, _loader = _yaml()
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for k, _v in node.value:
@@ -126,6 +131,7 @@ def read_limited(path: Path) -> str:
 def safe_yaml(text: str, p: str) -> tuple[Any, yaml.Node | None]:
     """Load a pack's YAML with bounded cost: the event stream is checked first (no aliases, bounded depth,
     node count and list/mapping lengths), then the document is composed and constructed."""
+    yaml, _Loader = _yaml()
     try:
         depth, nodes, counts = 0, 0, [0]
         per_item = [1]                             # events per entry: 2 in a mapping (key and value), 1 in a list
