@@ -63,9 +63,11 @@ class Config:
 
     def adjusted(self, path: str, diags: list) -> list:
         """One file's diagnostics under the ``overrides`` blocks whose ``files`` match it."""
+        if not self.overrides:
+            return diags
         from .overrides import adjust
 
-        return adjust(self.overrides, path, self.path.parent if self.path else None, diags) if self.overrides else diags
+        return adjust(self.overrides, path, self.path.parent if self.path else None, diags)
 
     def ignored_for(self, path: str) -> list[str]:
         if not self.per_file_ignores:

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .api import parse_source
-from .cache import Hit, read_for_cache
 from .diagnostics import Diagnostic
-from . import fixes, suppress
+from . import suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
 from .readers import Source, read_bytes, read_path, report_suffixes
 
@@ -74,7 +73,11 @@ def _findings(source: Source, ruleset: RuleSet, severities, max_findings, facts:
         from .review.facts import safe_facts
 
         facts.append(safe_facts(parsed, source))
-    return [fixes.relocate(source, d) for d in found] if source.mapped else found
+    if not source.mapped:
+        return found
+    from . import fixes
+
+    return [fixes.relocate(source, d) for d in found]
 
 
 def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, severities) -> list[Diagnostic]:
@@ -88,6 +91,8 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
     ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored).
     ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
+    from .cache import Hit, read_for_cache
+
     data = read_for_cache(path, max_size) if cache is not None else None
     if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
         src = read_path(path, max_size)
@@ -105,6 +110,8 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
 
 def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache):
     """``lint_file``'s result when ``cache`` holds it, else None (nothing linted)."""
+    from .cache import read_for_cache
+
     data = read_for_cache(path, max_size)
     hit = cache.get(path, data) if data is not None else None
     return None if hit is None else _served(path, hit, ruleset, severities)
