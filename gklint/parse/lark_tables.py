@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 from pathlib import Path
 
 from lark import Lark
@@ -51,7 +52,7 @@ def _load(path: Path, custom: type | None) -> Lark | None:
             raw = fh.read(MAX_TABLES + 1)
         if len(raw) > MAX_TABLES:
             return None
-        stored = _decode(json.loads(raw.decode("utf-8")), custom)
+        stored = json.loads(raw.decode("utf-8"), object_hook=partial(_decode, custom))
         return Lark._load_from_dict(stored["data"], stored["memo"])
     except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is a miss: build the tables instead
         return None
@@ -67,29 +68,27 @@ def _store(path: Path, parser: Lark) -> None:
         pass
 
 
-def _encode(o):
+def _encode(o, in_mapping: bool = False):
     if isinstance(o, dict):
         if all(isinstance(k, str) for k in o):
-            return {k: _encode(v) for k, v in o.items()}
-        return {_ITEMS: [[_encode(k), _encode(v)] for k, v in o.items()]}
+            return {k: _encode(v, True) for k, v in o.items()}
+        return {_ITEMS: [[_encode(k), _encode(v, True)] for k, v in o.items()]}
     if isinstance(o, (list, tuple)):
         return [_encode(x) for x in o]
     if o is None or isinstance(o, (str, int, float, bool)):
         return o
-    if isinstance(o, type) and o.__module__.startswith("gklint."):
-        return _CUSTOM                  # our lexer class (options.lexer, lexer_conf.lexer_type)
+    if in_mapping and isinstance(o, type) and o.__module__.startswith("gklint."):
+        return _CUSTOM                  # our lexer class (options.lexer, lexer_conf.lexer_type): a mapping's value
     raise TypeError(f"not JSON data: {type(o).__name__}")
 
 
-def _decode(o, custom: type | None):
-    if isinstance(o, dict):
-        if len(o) == 1 and _ITEMS in o:
-            return {_decode(k, custom): _decode(v, custom) for k, v in o[_ITEMS]}
-        return {k: _decode(v, custom) for k, v in o.items()}
-    if isinstance(o, list):
-        return [_decode(x, custom) for x in o]
-    if o == _CUSTOM:
+def _decode(custom: type | None, o: dict):
+    """``json.loads``' object_hook: each mapping as it is read (inner ones first), so the tables are rebuilt in
+    one pass of the C decoder; ``_encode`` put ``_CUSTOM`` only where a mapping's value was."""
+    if len(o) == 1 and _ITEMS in o:
+        o = {k: v for k, v in o[_ITEMS]}
+    if _CUSTOM in o.values():
         if custom is None:
             raise ValueError("tables of a custom lexer, none given")
-        return custom
+        o = {k: custom if v == _CUSTOM else v for k, v in o.items()}
     return o
