@@ -21,7 +21,7 @@ from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
 from .. import __version__
-from ..resources import cache_dir, grammar_path, write_atomic
+from ..resources import cache_dir, grammar_path, read_cached, store_cached
 
 MAX_TABLES = 8 * 1024 * 1024      # bytes of one stored table file (the two grammars' are ~40 KB and ~60 KB)
 _ITEMS = "\u0000items"            # a mapping whose keys are not all strings, kept as [key, value] pairs
@@ -47,11 +47,10 @@ def lalr(grammar: str, **options) -> Lark:
 
 
 def _load(path: Path, custom: type | None) -> Lark | None:
+    raw = read_cached(path, MAX_TABLES)
+    if raw is None:
+        return None
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_TABLES + 1)
-        if len(raw) > MAX_TABLES:
-            return None
         stored = json.loads(raw.decode("utf-8"), object_hook=partial(_decode, custom))
         return Lark._load_from_dict(stored["data"], stored["memo"])
     except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is a miss: build the tables instead
@@ -62,10 +61,9 @@ def _store(path: Path, parser: Lark) -> None:
     try:
         data, memo = parser.memo_serialize([TerminalDef, Rule])
         payload = json.dumps(_encode({"data": data, "memo": memo}), ensure_ascii=False).encode("utf-8")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, payload)        # a parallel run reads the old file or the whole new one
-    except (OSError, TypeError, ValueError):
-        pass
+    except (TypeError, ValueError):
+        return
+    store_cached(path, payload)
 
 
 def _encode(o, in_mapping: bool = False):

@@ -20,7 +20,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from ..diagnostics import Severity
-from ..resources import cache_dir, code_fingerprint, write_atomic
+from ..resources import cache_dir, code_fingerprint, read_cached, store_cached
 from .loader import MAX_RULE_FILE, MAX_RULES, Pack, Rule, RuleError, load_pack
 
 MAX_ENTRY = 16 * 1024 * 1024      # bytes of one stored pack (the national pack's is ~0.3 MB)
@@ -84,12 +84,8 @@ def _key(directory: Path, kinds: dict) -> str | None:
 
 
 def _read(path: Path, directory: Path):
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_ENTRY + 1)
-    except OSError:
-        return None
-    return None if len(raw) > MAX_ENTRY else _parse(raw, directory)
+    raw = read_cached(path, MAX_ENTRY)
+    return None if raw is None else _parse(raw, directory)
 
 
 def _parse(raw: bytes, directory: Path):
@@ -118,12 +114,10 @@ def _write(path: Path, directory: Path, pack: Pack, rules: list[Rule], errors: l
     try:
         payload = json.dumps(entry, ensure_ascii=False).encode("utf-8")
         back = _parse(payload, directory)
-        if back is None or _plain(*back) != _plain(pack, rules, errors):
-            return                        # JSON would not carry this pack exactly: do not keep it
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, payload)        # a parallel run reads the old file or the whole new one
-    except (OSError, TypeError, ValueError):
-        pass
+    except (TypeError, ValueError):
+        return
+    if back is not None and _plain(*back) == _plain(pack, rules, errors):   # else JSON would not carry it exactly
+        store_cached(path, payload)
 
 
 def _plain(pack: Pack, rules: list[Rule], errors: list[RuleError]):
