@@ -47,6 +47,8 @@ class ConfigError(ValueError):
 
 @dataclass
 class Config:
+    """A project's configuration (see the module docstring for each key); the defaults when there is none."""
+
     path: Path | None = None
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)

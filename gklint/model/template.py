@@ -19,6 +19,8 @@ from ..textnorm import folded, strip_numbering
 
 @dataclass(frozen=True)
 class ColumnDef:
+    """One column of a template table: its label, the label variants accepted, and what its cells hold."""
+
     id: str
     label: str
     aliases: tuple[str, ...]
@@ -33,6 +35,8 @@ class ColumnDef:
 
 @dataclass(frozen=True)
 class RowDef:
+    """One row of a template table: its label and variants, and the columns it has cells in."""
+
     id: str
     label: str
     aliases: tuple[str, ...]
@@ -60,6 +64,8 @@ class RowDef:
 
 @dataclass(frozen=True)
 class TableDef:
+    """One table of a template: its title, section, columns and rows."""
+
     id: str
     title: str
     section: int
@@ -93,6 +99,8 @@ class TableDef:
 
 @dataclass(frozen=True)
 class SectionDef:
+    """One of the six sections: its number and heading, and the heading variants accepted."""
+
     number: int
     heading: str
     aliases: tuple[str, ...]
@@ -100,6 +108,8 @@ class SectionDef:
 
 @dataclass(frozen=True)
 class Template:
+    """One version of the national template (2021 or 2019): sections and tables."""
+
     version: str
     sections: tuple[SectionDef, ...]
     tables: dict[str, TableDef]

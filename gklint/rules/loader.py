@@ -67,6 +67,8 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule, as its YAML file gives it (checked against SCHEMA and its kind's options)."""
+
     code: str
     name: str
     summary: str
@@ -254,6 +256,8 @@ def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
 
 @dataclass(frozen=True)
 class Pack:
+    """One rule pack: its folder and what its pack.yaml says."""
+
     name: str
     path: Path
     prefix: str
