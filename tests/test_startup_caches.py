@@ -8,6 +8,7 @@ import importlib.metadata
 import json
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -190,3 +191,64 @@ def test_an_entry_point_loads_what_importlib_metadata_loads(value, expected):
     ours = plugins.EntryPoint("x", value, "gklint").load()
     theirs = importlib.metadata.EntryPoint("x", value, "gklint").load()
     assert ours is theirs and getattr(ours, "__name__", "") == expected
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pack cache keys: bytes while a pack folder changes, stats once it is still
+# ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def pack_dir(tmp_path) -> Path:
+    from gklint.resources import rules_dir
+
+    d = tmp_path / "pack"
+    d.mkdir()
+    for code in ("GK001", "GK301"):
+        (d / f"{code}.yaml").write_bytes((rules_dir() / "national" / f"{code}.yaml").read_bytes())
+    return d
+
+
+def rewrite_keeping_times(path: Path, old: str, new: str) -> None:
+    """Another content of the same size, its modification time put back (what a racy edit looks like)."""
+    import os
+
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text and len(old.encode()) == len(new.encode())
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_folder_changed_lately_is_keyed_by_its_bytes(pack_dir):
+    from gklint.rules import pack_cache
+
+    before = pack_cache._key(pack_dir, {})
+    rewrite_keeping_times(pack_dir / "GK001.yaml", "GK001", "GK00X")
+    assert pack_cache._key(pack_dir, {}) != before
+
+
+def test_a_still_folder_is_keyed_by_its_files_stats_without_reading_them(pack_dir, monkeypatch):
+    import builtins
+
+    from gklint.rules import pack_cache
+
+    monkeypatch.setattr(pack_cache, "STILL", -1e9)        # every file counts as still
+    real_open = builtins.open
+
+    def no_rule_files(file, *a, **k):
+        assert not str(file).endswith(".yaml"), "a still folder's files were read"
+        return real_open(file, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", no_rule_files)
+    first = pack_cache._key(pack_dir, {})
+    assert first == pack_cache._key(pack_dir, {})
+    monkeypatch.setattr(builtins, "open", real_open)
+    time.sleep(0.05)       # past the file clock's tick (the wait STILL stands for, here switched off)
+    rewrite_keeping_times(pack_dir / "GK001.yaml", "GK001", "GK00X")   # its change time still moves
+    second = pack_cache._key(pack_dir, {})
+    assert second != first
+    (pack_dir / "GK999.yaml").write_text("code: GK999\n", encoding="utf-8")
+    assert pack_cache._key(pack_dir, {}) not in (first, second)
+    monkeypatch.setattr(pack_cache, "STILL", 2.0)
+    assert pack_cache._key(pack_dir, {}) not in (first, second)   # just written: by its bytes again
