@@ -23,7 +23,7 @@ from pathlib import Path
 
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule",
         "min-severity", "baseline", "overrides", "score", "cache-dir"}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.I)
+_SIZE = r"(?i)^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$"   # as text: compiled when a size is given
 
 
 def parse_size(value) -> int:
@@ -34,7 +34,7 @@ def parse_size(value) -> int:
         if value < 0:
             raise ValueError(value)
         return value
-    m = _SIZE.match(str(value))
+    m = re.match(_SIZE, str(value))
     if not m:
         raise ValueError(value)
     unit = (m.group(2) or "b").lower()[0]

@@ -35,8 +35,9 @@ MAX_YAML_DEPTH = 20              # nesting of mappings and lists
 MAX_ITEMS = 500                  # entries of one list or mapping
 MAX_YAML_NODES = 50_000          # scalars, lists and mappings in one file
 
-CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
-NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# as text: re compiles (and keeps) them when a rule file is read, not at every start-up (packs are cached)
+CODE_RE = r"^[A-Z]{2,4}\d{3}$"
+NAME_RE = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 # key → (type, required)
 SCHEMA: dict[str, tuple[type | tuple[type, ...], bool]] = {
@@ -188,11 +189,11 @@ def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
         if not isinstance(data[key], typ):
             raise RuleError(p, lines.get(key, 1), f"{key!r} 应为{_typename(typ)}，实际是 {type(data[key]).__name__}")
     code = data["code"]
-    if not CODE_RE.match(code):
+    if not re.match(CODE_RE, code):
         raise RuleError(p, lines["code"], f"规则代码 {code!r} 不符合 前缀+三位数字 的格式（如 GK301）")
     if path.stem != code:
         raise RuleError(p, lines["code"], f"文件名应与规则代码一致（{code}.yaml）")
-    if not NAME_RE.match(data["name"]):
+    if not re.match(NAME_RE, data["name"]):
         raise RuleError(p, lines["name"], f"规则名称 {data['name']!r} 应为小写短横线形式（如 table-row-sum）")
     try:
         severity = Severity.parse(data["severity"])
