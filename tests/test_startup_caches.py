@@ -92,12 +92,15 @@ def test_an_unwritable_cache_only_costs_the_yaml(tmp_path, monkeypatch):
         template._raw.cache_clear()
 
 
-def test_a_check_with_warm_caches_imports_no_yaml_nor_importlib_metadata(tmp_path, seed_dir):
-    """The one-file path: packs, grammars and templates from the cache, entry points from their files."""
+def test_a_check_with_warm_caches_imports_only_what_it_uses(tmp_path, seed_dir):
+    """The one-file path: packs, grammars and templates from the cache, entry points from their files, no reader
+    for another form, no command it does not run, no result cache under --no-cache."""
     code = ("import sys; from gklint.cli import main\n"
             "try:\n    main(['check', '--no-cache', '--format', 'concise', sys.argv[1]])\n"
             "except SystemExit:\n    pass\n"
-            "print('IMPORTED', sorted(m for m in ('yaml', 'importlib.metadata', 'email', 'rich') if m in sys.modules))\n")
+            "print('IMPORTED', sorted(m for m in ('yaml', 'importlib.metadata', 'email', 'rich', 'gklint.cli_packs',\n"
+            "    'gklint.review.extract', 'gklint.readers.html', 'gklint.readers.docx', 'gklint.readers.pdf',\n"
+            "    'gklint.cache') if m in sys.modules))\n")
     env = {**__import__("os").environ, "GKLINT_CACHE_DIR": str(tmp_path / "c"),
            "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     seed = str(seed_dir / "000_c9328f5ee1a3fe62.txt")
