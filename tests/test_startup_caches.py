@@ -231,12 +231,17 @@ def test_a_folder_changed_lately_is_keyed_by_its_bytes(pack_dir):
     assert pack_cache._key(pack_dir, {}) != before
 
 
-def test_a_still_folder_is_keyed_by_its_files_stats_without_reading_them(pack_dir, monkeypatch):
+def test_a_still_folder_is_found_by_its_files_stats_without_reading_them(pack_dir, tmp_path, monkeypatch):
     import builtins
 
     from gklint.rules import pack_cache
 
-    monkeypatch.setattr(pack_cache, "STILL", -1e9)        # every file counts as still
+    monkeypatch.setenv("GKLINT_CACHE_DIR", str(tmp_path / "cache"))
+    by_bytes = pack_cache._key(pack_dir, {})                 # just written: read, and no index kept
+    assert not list((tmp_path / "cache").rglob("still-*"))
+    monkeypatch.setattr(pack_cache, "STILL", -1e9)        # from here on every file counts as still
+    assert pack_cache._key(pack_dir, {}) == by_bytes        # read once more, and the index is kept
+    (index,) = (tmp_path / "cache").rglob("still-*.key")
     real_open = builtins.open
 
     def no_rule_files(file, *a, **k):
@@ -244,14 +249,16 @@ def test_a_still_folder_is_keyed_by_its_files_stats_without_reading_them(pack_di
         return real_open(file, *a, **k)
 
     monkeypatch.setattr(builtins, "open", no_rule_files)
-    first = pack_cache._key(pack_dir, {})
-    assert first == pack_cache._key(pack_dir, {})
+    assert pack_cache._key(pack_dir, {}) == by_bytes        # the same key: what depends on it keeps its entries
     monkeypatch.setattr(builtins, "open", real_open)
     time.sleep(0.05)       # past the file clock's tick (the wait STILL stands for, here switched off)
     rewrite_keeping_times(pack_dir / "GK001.yaml", "GK001", "GK00X")   # its change time still moves
-    second = pack_cache._key(pack_dir, {})
-    assert second != first
-    (pack_dir / "GK999.yaml").write_text("code: GK999\n", encoding="utf-8")
-    assert pack_cache._key(pack_dir, {}) not in (first, second)
-    monkeypatch.setattr(pack_cache, "STILL", 2.0)
-    assert pack_cache._key(pack_dir, {}) not in (first, second)   # just written: by its bytes again
+    edited = pack_cache._key(pack_dir, {})
+    assert edited != by_bytes
+    monkeypatch.setattr(pack_cache, "STILL", 1e9)         # never still: by the bytes alone
+    assert pack_cache._key(pack_dir, {}) == edited
+    monkeypatch.setattr(pack_cache, "STILL", -1e9)
+    for bad in (b"", b"not a key", b"0" * 31, b"Z" * 32):
+        for f in (tmp_path / "cache").rglob("still-*.key"):
+            f.write_bytes(bad)
+        assert pack_cache._key(pack_dir, {}) == edited      # a damaged index is read past
