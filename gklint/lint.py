@@ -9,7 +9,7 @@ from typing import Iterable
 
 from .api import parse_source
 from .diagnostics import Diagnostic
-from . import suppress
+from . import fixes, suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
 from .readers import Source, read_bytes, read_path, report_suffixes
 
@@ -73,11 +73,7 @@ def _findings(source: Source, ruleset: RuleSet, severities, max_findings, facts:
         from .review.facts import safe_facts
 
         facts.append(safe_facts(parsed, source))
-    if not source.mapped:
-        return found
-    from . import fixes
-
-    return [fixes.relocate(source, d) for d in found]
+    return [fixes.relocate(source, d) for d in found] if source.mapped else found
 
 
 def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, severities) -> list[Diagnostic]:
