@@ -11,7 +11,27 @@ from . import __version__
 from .workflow import options as workflow_options
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose commands defined in other modules are imported only when run or listed (click's "lazily
+    loading subcommands" pattern): ``gklint check`` does not import the pack, config and extract commands."""
+
+    LAZY = {"packs": "cli_packs:packs_cmd", "test-pack": "cli_packs:test_pack_cmd", "config": "cli_packs:config_cmd",
+            "new-pack": "cli_packs:new_pack_cmd", "kinds": "cli_packs:kinds_cmd",
+            "extract": "review.extract:extract_cmd"}    # gklint extract (issue 12)
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            from importlib import import_module
+
+            module, name = self.LAZY[cmd_name].split(":")
+            self.add_command(getattr(import_module(f"{__package__}.{module}"), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gklint")
 def main() -> None:
     """gklint：政府信息公开工作年度报告检查工具。"""
@@ -381,11 +401,3 @@ def server_cmd():
         sys.exit(2)
     run()
 
-
-from .cli_packs import register as _register_pack_commands  # noqa: E402  packs, test-pack, config, new-pack
-
-_register_pack_commands(main)
-
-from .review.extract import extract_cmd as _extract_cmd  # noqa: E402  gklint extract (issue 12)
-
-main.add_command(_extract_cmd)

@@ -335,7 +335,3 @@ def kinds_cmd(name):
         kinds = {name: kinds[name]}
     click.echo(kinds_markdown(kinds))
 
-
-def register(main: click.Group) -> None:
-    for cmd in (packs_cmd, test_pack_cmd, config_cmd, new_pack_cmd, kinds_cmd):
-        main.add_command(cmd)

@@ -16,21 +16,14 @@ Discovery never raises: a path that cannot be resolved or a folder that cannot b
 """
 from __future__ import annotations
 
-import fnmatch
 import os
-import tomllib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .overrides import parse_blocks
-
-import re
-
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule",
         "min-severity", "baseline", "overrides", "score", "cache-dir"}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.I)
+_SIZE = r"(?i)^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$"   # as text: compiled when a size is given
 
 
 def parse_size(value) -> int:
@@ -41,7 +34,7 @@ def parse_size(value) -> int:
         if value < 0:
             raise ValueError(value)
         return value
-    m = _SIZE.match(str(value))
+    m = re.match(_SIZE, str(value))
     if not m:
         raise ValueError(value)
     unit = (m.group(2) or "b").lower()[0]
@@ -54,6 +47,8 @@ class ConfigError(ValueError):
 
 @dataclass
 class Config:
+    """A project's configuration (see the module docstring for each key); the defaults when there is none."""
+
     path: Path | None = None
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -70,11 +65,17 @@ class Config:
 
     def adjusted(self, path: str, diags: list) -> list:
         """One file's diagnostics under the ``overrides`` blocks whose ``files`` match it."""
+        if not self.overrides:
+            return diags
         from .overrides import adjust
 
-        return adjust(self.overrides, path, self.path.parent if self.path else None, diags) if self.overrides else diags
+        return adjust(self.overrides, path, self.path.parent if self.path else None, diags)
 
     def ignored_for(self, path: str) -> list[str]:
+        if not self.per_file_ignores:
+            return []
+        import fnmatch
+
         out: list[str] = []
         rel = path
         if self.path is not None:
@@ -97,14 +98,18 @@ def _as_list(value, key: str, where: Path) -> list[str]:
 
 
 def load_config_file(path: Path) -> Config:
+    import tomllib
+
+    from .overrides import parse_blocks
+
     try:
         if path.name == "pyproject.toml":
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("gklint", {})
         elif path.suffix == ".toml":
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         else:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+            data = _yaml(path.read_text(encoding="utf-8"), path)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: 无法读取配置：{exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: 配置应为键值映射")
@@ -141,6 +146,15 @@ def load_config_file(path: Path) -> Config:
                   str(path.parent / Path(cache_dir).expanduser()) if cache_dir else None)
 
 
+def _yaml(text: str, path: Path):
+    import yaml     # only for a YAML configuration: a start-up without one does not import it
+
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: 无法读取配置：{exc}") from None
+
+
 def _is_file(p: Path) -> bool:
     try:
         return p.is_file()
@@ -151,6 +165,8 @@ def _is_file(p: Path) -> bool:
 def find_config(start: Path) -> Path | None:
     """The closest configuration file upwards from ``start``; None when there is none or ``start`` cannot be
     resolved (a symlink loop, a folder without permission …: never an exception)."""
+    import tomllib
+
     try:
         start = start.resolve()
         d = start if start.is_dir() else start.parent

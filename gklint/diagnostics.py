@@ -44,6 +44,8 @@ class Span(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding: where (1-based, end exclusive), how severe, which rule, what it says, and an optional fix."""
+
     path: str
     line: int
     column: int

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Iterable
 
 from .api import parse_source
-from .cache import Hit, read_for_cache
 from .diagnostics import Diagnostic
 from . import fixes, suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
@@ -88,7 +87,11 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
     ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored).
     ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
-    data = read_for_cache(path, max_size) if cache is not None else None
+    data = None
+    if cache is not None:
+        from .cache import read_for_cache
+
+        data = read_for_cache(path, max_size)
     if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
         src = read_path(path, max_size)
         facts: list = []
@@ -96,6 +99,8 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     hit = cache.get(path, data) if probe else None
     if hit is not None:
         return _served(path, hit, ruleset, severities)
+    from .cache import Hit
+
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
     facts = []
     hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts), facts[0])
@@ -105,6 +110,8 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
 
 def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache):
     """``lint_file``'s result when ``cache`` holds it, else None (nothing linted)."""
+    from .cache import read_for_cache
+
     data = read_for_cache(path, max_size)
     hit = cache.get(path, data) if data is not None else None
     return None if hit is None else _served(path, hit, ruleset, severities)

@@ -106,13 +106,13 @@ def _year(value, key: str, pack: Pack) -> int | None:
     raise _err(pack, f"templates.{key} 应为年份（如 2025）")
 
 
-_RELEASE = re.compile(r"\d+(?:\.\d+)*")
-_AT_LEAST = re.compile(r"\s*>=\s*(\d+(?:\.\d+)*)\s*")
+_RELEASE = r"\d+(?:\.\d+)*"                     # as text: compiled by re when a pack asks for a version
+_AT_LEAST = r"\s*>=\s*(\d+(?:\.\d+)*)\s*"
 
 
 def requires_ok(spec: str, version: str) -> bool:
     """Whether gklint ``version`` satisfies ``spec`` (PEP 440, e.g. ">=0.1,<2"); ValueError for a bad spec."""
-    if (m := _AT_LEAST.fullmatch(spec)) and _RELEASE.fullmatch(version):
+    if (m := re.fullmatch(_AT_LEAST, spec)) and re.fullmatch(_RELEASE, version):
         # the usual ">=X.Y" against a plain release: PEP 440 compares the zero-padded numbers (and the start-up
         # need not import packaging, ~10 ms, for it)
         want, have = (tuple(map(int, v.split("."))) for v in (m.group(1), version))

@@ -45,16 +45,50 @@ def code_fingerprint() -> str:
 
     from . import __version__
 
-    h = hashlib.sha256(__version__.encode())
-    for root, dirs, names in os.walk(_PKG):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        for name in sorted(n for n in names if not n.endswith((".pyc", ".pyo"))):
+    lines = [__version__]
+
+    def walk(folder: str, rel: str) -> None:     # os.scandir: one system call per file, ~3x os.walk's speed
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for e in entries:
             try:
-                st = os.stat(os.path.join(root, name))
+                if e.is_dir():
+                    if e.name != "__pycache__" and not e.name.startswith(".") and not e.is_symlink():
+                        walk(e.path, f"{rel}/{e.name}")
+                    continue
+                if e.name.endswith((".pyc", ".pyo")):
+                    continue
+                st = e.stat()
             except OSError:
                 continue
-            h.update(f"{os.path.relpath(root, _PKG)}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+            lines.append(f"{rel}/{e.name}:{st.st_size}:{st.st_mtime_ns}")
+
+    walk(str(_PKG), ".")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def read_cached(path: Path, max_bytes: int) -> bytes | None:
+    """A file of gklint's cache (``cache_dir()``): its bytes, or None when it is missing, unreadable or larger than
+    ``max_bytes`` (a miss: the caller rebuilds what it holds)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError:
+        return None
+    return None if len(raw) > max_bytes else raw
+
+
+def store_cached(path: Path, payload: bytes) -> None:
+    """Keep ``payload`` as a file of gklint's cache, atomically (a parallel run reads the old file or the whole new
+    one); best effort: a cache that cannot be written only costs the rebuild next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, payload)
+    except OSError:
+        pass
 
 
 def grammar_path(name: str) -> Path:

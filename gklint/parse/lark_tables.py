@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 from pathlib import Path
 
 from lark import Lark
@@ -20,7 +21,7 @@ from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
 from .. import __version__
-from ..resources import cache_dir, grammar_path, write_atomic
+from ..resources import cache_dir, grammar_path, read_cached, store_cached
 
 MAX_TABLES = 8 * 1024 * 1024      # bytes of one stored table file (the two grammars' are ~40 KB and ~60 KB)
 _ITEMS = "\u0000items"            # a mapping whose keys are not all strings, kept as [key, value] pairs
@@ -46,12 +47,11 @@ def lalr(grammar: str, **options) -> Lark:
 
 
 def _load(path: Path, custom: type | None) -> Lark | None:
+    raw = read_cached(path, MAX_TABLES)
+    if raw is None:
+        return None
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_TABLES + 1)
-        if len(raw) > MAX_TABLES:
-            return None
-        stored = _decode(json.loads(raw.decode("utf-8")), custom)
+        stored = json.loads(raw.decode("utf-8"), object_hook=partial(_decode, custom))
         return Lark._load_from_dict(stored["data"], stored["memo"])
     except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is a miss: build the tables instead
         return None
@@ -61,35 +61,32 @@ def _store(path: Path, parser: Lark) -> None:
     try:
         data, memo = parser.memo_serialize([TerminalDef, Rule])
         payload = json.dumps(_encode({"data": data, "memo": memo}), ensure_ascii=False).encode("utf-8")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, payload)        # a parallel run reads the old file or the whole new one
-    except (OSError, TypeError, ValueError):
-        pass
+    except (TypeError, ValueError):
+        return
+    store_cached(path, payload)
 
 
-def _encode(o):
+def _encode(o, in_mapping: bool = False):
     if isinstance(o, dict):
         if all(isinstance(k, str) for k in o):
-            return {k: _encode(v) for k, v in o.items()}
-        return {_ITEMS: [[_encode(k), _encode(v)] for k, v in o.items()]}
+            return {k: _encode(v, True) for k, v in o.items()}
+        return {_ITEMS: [[_encode(k), _encode(v, True)] for k, v in o.items()]}
     if isinstance(o, (list, tuple)):
         return [_encode(x) for x in o]
     if o is None or isinstance(o, (str, int, float, bool)):
         return o
-    if isinstance(o, type) and o.__module__.startswith("gklint."):
-        return _CUSTOM                  # our lexer class (options.lexer, lexer_conf.lexer_type)
+    if in_mapping and isinstance(o, type) and o.__module__.startswith("gklint."):
+        return _CUSTOM                  # our lexer class (options.lexer, lexer_conf.lexer_type): a mapping's value
     raise TypeError(f"not JSON data: {type(o).__name__}")
 
 
-def _decode(o, custom: type | None):
-    if isinstance(o, dict):
-        if len(o) == 1 and _ITEMS in o:
-            return {_decode(k, custom): _decode(v, custom) for k, v in o[_ITEMS]}
-        return {k: _decode(v, custom) for k, v in o.items()}
-    if isinstance(o, list):
-        return [_decode(x, custom) for x in o]
-    if o == _CUSTOM:
+def _decode(custom: type | None, o: dict):
+    """``json.loads``' object_hook: each mapping as it is read (inner ones first), so the tables are rebuilt in
+    one pass of the C decoder; ``_encode`` put ``_CUSTOM`` only where a mapping's value was."""
+    if len(o) == 1 and _ITEMS in o:
+        o = {k: v for k, v in o[_ITEMS]}
+    if _CUSTOM in o.values():
         if custom is None:
             raise ValueError("tables of a custom lexer, none given")
-        return custom
+        o = {k: custom if v == _CUSTOM else v for k, v in o.items()}
     return o

@@ -24,14 +24,12 @@ from __future__ import annotations
 import io
 import posixpath
 
-from .base import Origin, PositionMap, Segment, SimpleReader, Source, failed
+from .base import Origin, PositionMap, Segment, Source, failed
+from .builtin import DOCX as READER, OLE2_MAGIC, ZIP_MAGIC, sniff_docx as sniff   # noqa: F401 (READER)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
-SUFFIXES = (".docx", ".docm", ".doc", ".wps")
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 MAX_PART_BYTES = 64 * 1024 * 1024        # an uncompressed XML part larger than this is not a report
 
 _WORD_MAIN_TYPES = ("wordprocessingml.document.main", "word.document.macroEnabled.main",
@@ -54,11 +52,6 @@ def _not_word(what: str, advice: str = SAVE_AS) -> _Refused:
 def _broken(why: str) -> _Refused:
     return _Refused("GK022", "broken-docx", f"Word 文档已损坏，无法读取（{why}）：请在 Word 或 WPS 中打开，"
                                             "能打开时另存为新的 .docx 再检查，否则请重新获取该文件")
-
-
-def sniff(head: bytes) -> bool:
-    """OLE2 compound files and every zip: which zip it is can only be told from its directory, at the end."""
-    return head.startswith(OLE2_MAGIC) or head.startswith(ZIP_MAGIC)
 
 
 # -- what a file is, when it is not a .docx --------------------------------------------------------------------
@@ -300,6 +293,3 @@ def read(data: bytes, path: str) -> Source:
     lines, positions, rows = view(root, numbering, styles, ns)
     # every table row is laid out on its grid: an empty first or last field is a blank cell (exact_rows)
     return Source(path, "\n".join(lines), "utf-8", (), "docx", positions, exact_rows=frozenset(rows))
-
-
-READER = SimpleReader("docx", SUFFIXES, read, sniff, priority=20, container=True)

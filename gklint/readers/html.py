@@ -30,7 +30,8 @@ first line. Info/tool bars (浏览次数, 字号, 打印, 分享到 …) are dro
 Table rows are listed in ``Source.exact_rows``: the parser then takes an empty first or last field of such a
 row for the blank cell it is, not for a lost row edge as in pasted text.
 
-**Sniffing.** ``sniff`` is true only for content that *starts* as HTML (after a BOM, whitespace, comments,
+**Sniffing** (``gklint.readers.builtin.sniff_html``: it runs on every file, so it lives apart from this
+module)**.** ``sniff`` is true only for content that *starts* as HTML (after a BOM, whitespace, comments,
 an XML prolog): a document root or ``<meta>``/``<title>``, or a fragment starting with ``<div>``/``<table>``/
 ``<p>`` … that has no Markdown headings or pipe rows. A .txt holding a page is read here; an .html holding
 plain text (no more than a stray tag per four lines) is handed to the text reader.
@@ -54,16 +55,10 @@ import codecs
 import re
 
 from ..diagnostics import Severity
-from .base import Origin, PositionMap, Segment, SimpleReader, Source, failed, problem
+from .base import Origin, PositionMap, Segment, Source, failed, problem
+from .builtin import BOM_UTF16 as _BOM_UTF16, HTML as READER, sniff_html as sniff   # noqa: F401 (READER)
 
-SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 MAX_BYTES = 32 * 1024 * 1024
-
-_BOM_UTF16 = (b"\xff\xfe", b"\xfe\xff")
-_LEAD = rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*"
-_HTML_START = re.compile(_LEAD + rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s>/]", re.I | re.S)
-_FRAG_START = re.compile(_LEAD + rb"<(?:div|table|p|section|article|center|font|span|h[1-6])[\s>/]", re.I | re.S)
-_MARKDOWN = re.compile(rb"^\s{0,3}(?:#{1,6}\s|\|.*\|\s*$)", re.M)
 _ANY_MARKUP = re.compile(rb"</?(?:html|body|head|meta|p|div|table|tr|td|th|br|span|font|h[1-6]|li|b|strong)[\s>/]", re.I)
 _CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_ENC = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.I)
@@ -78,18 +73,6 @@ _INLINE_TAG = re.compile(r"</?(?:span|font|b|i|u|s|em|strong|small|big|sub|sup|s
                          re.I)
 _BOX_TAG = re.compile(r"</?(?:div|section|article|center|blockquote|ul|ol|dl|form|main|header|footer|nav|aside)\b"
                       r"[^<>]*>", re.I)
-
-
-def sniff(head: bytes) -> bool:
-    """Does the file *start* as HTML (after a BOM, whitespace, comments)? Text that merely holds tags: no."""
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    elif head.startswith(_BOM_UTF16):
-        head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    head = head[:4096]
-    if _HTML_START.match(head):
-        return True
-    return bool(_FRAG_START.match(head)) and not _MARKDOWN.search(head)
 
 
 def _codec(label: str) -> str | None:
@@ -230,6 +213,3 @@ def read(data: bytes, path: str) -> Source:
             pm.set_line(n, [Segment(start, Origin(line, col), linear) for start, line, col, linear in segs])
     return Source(path, "\n".join(view), encoding, tuple(problems), "html", pm, original=text,
                   exact_rows=frozenset(rows), meta_lines=frozenset(meta))
-
-
-READER = SimpleReader("html", SUFFIXES, read, sniff, priority=10)

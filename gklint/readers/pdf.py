@@ -26,15 +26,11 @@ Time is bounded: at most 100 pages, and per page at most ``pdf_page.MAX_CHARS`` 
 """
 from __future__ import annotations
 
-from .base import Origin, PositionMap, Segment, SimpleReader, Source, failed, problem
+from .base import Origin, PositionMap, Segment, Source, failed, problem
+from .builtin import PDF as READER, sniff_pdf as sniff   # noqa: F401 (READER)
 from ..diagnostics import Severity
 
-SUFFIXES = (".pdf",)
 MAX_PAGES = 100
-
-
-def sniff(head: bytes) -> bool:
-    return b"%PDF" in head[:1024]
 
 
 def _fail(path: str, code: str, name: str, message: str) -> Source:
@@ -173,6 +169,3 @@ def _view(path: str, units: list, problems: list) -> Source:
     while lines and lines[-1] == "":
         lines.pop()
     return Source(path, "\n".join(lines) + ("\n" if lines else ""), "utf-8", tuple(problems), "pdf", positions)
-
-
-READER = SimpleReader("pdf", SUFFIXES, read, sniff, priority=30, container=True)

@@ -13,7 +13,6 @@ import re
 import tomllib
 from pathlib import Path
 
-import yaml
 
 _AGENCY_END = r"(?:人民政府|政府|管委会|管理委员会|委员会|局|办公室|办事处|中心|厅|委|院|署|街道|镇|乡)"
 _SOURCE = re.compile(r"(?:来源|发布机构|发布单位)\s*[:：]\s*([^\s:：|]{2,40}?" + _AGENCY_END + r")(?=$|[\s|])")
@@ -79,6 +78,8 @@ class AgencyMap:
         """``canonical: [alias, …]`` (or ``canonical: alias``) from a .yaml/.yml/.toml file; ValueError if bad."""
         p = Path(path)
         text = p.read_text(encoding="utf-8")
+        import yaml
+
         data = tomllib.loads(text) if p.suffix == ".toml" else yaml.safe_load(text)
         if not isinstance(data, dict):
             raise ValueError(f"{p}: 机关对照表应为“规范名称: [其他名称, …]”")

@@ -19,8 +19,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 
 @dataclass
 class Scoring:
@@ -32,6 +30,8 @@ class Scoring:
     def load(cls, path: str | Path) -> "Scoring":
         p = Path(path)
         text = p.read_text(encoding="utf-8")
+        import yaml
+
         data = tomllib.loads(text) if p.suffix == ".toml" else yaml.safe_load(text)
         if not isinstance(data, dict) or set(data) - {"base", "deductions", "caps"}:
             raise ValueError(f"{p}: 评分文件只能有 base、deductions、caps")

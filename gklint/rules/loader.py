@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .checks import Kind
 from ..diagnostics import Severity
 
-# libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python safe loader
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml():
+    """PyYAML and its safe loader: libyaml's when PyYAML was built with it (10× faster), else the pure-Python one.
+    Imported only when a pack is read from its files (a start-up with the packs cached reads none: pack_cache)."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_RULE_FILE = 256 * 1024      # bytes of one rule file or pack.yaml
 MAX_RULES = 2000                 # rule files in one pack
@@ -31,8 +35,9 @@ MAX_YAML_DEPTH = 20              # nesting of mappings and lists
 MAX_ITEMS = 500                  # entries of one list or mapping
 MAX_YAML_NODES = 50_000          # scalars, lists and mappings in one file
 
-CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
-NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# as text: re compiles (and keeps) them when a rule file is read, not at every start-up (packs are cached)
+CODE_RE = r"^[A-Z]{2,4}\d{3}$"
+NAME_RE = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 # key → (type, required)
 SCHEMA: dict[str, tuple[type | tuple[type, ...], bool]] = {
@@ -63,6 +68,8 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule, as its YAML file gives it (checked against SCHEMA and its kind's options)."""
+
     code: str
     name: str
     summary: str
@@ -97,6 +104,7 @@ def render_message(template: str, params: dict[str, Any]) -> str:
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:
+    yaml, _loader = _yaml()
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for k, _v in node.value:
@@ -126,6 +134,7 @@ def read_limited(path: Path) -> str:
 def safe_yaml(text: str, p: str) -> tuple[Any, yaml.Node | None]:
     """Load a pack's YAML with bounded cost: the event stream is checked first (no aliases, bounded depth,
     node count and list/mapping lengths), then the document is composed and constructed."""
+    yaml, _Loader = _yaml()
     try:
         depth, nodes, counts = 0, 0, [0]
         per_item = [1]                             # events per entry: 2 in a mapping (key and value), 1 in a list
@@ -180,11 +189,11 @@ def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
         if not isinstance(data[key], typ):
             raise RuleError(p, lines.get(key, 1), f"{key!r} 应为{_typename(typ)}，实际是 {type(data[key]).__name__}")
     code = data["code"]
-    if not CODE_RE.match(code):
+    if not re.match(CODE_RE, code):
         raise RuleError(p, lines["code"], f"规则代码 {code!r} 不符合 前缀+三位数字 的格式（如 GK301）")
     if path.stem != code:
         raise RuleError(p, lines["code"], f"文件名应与规则代码一致（{code}.yaml）")
-    if not NAME_RE.match(data["name"]):
+    if not re.match(NAME_RE, data["name"]):
         raise RuleError(p, lines["name"], f"规则名称 {data['name']!r} 应为小写短横线形式（如 table-row-sum）")
     try:
         severity = Severity.parse(data["severity"])
@@ -248,6 +257,8 @@ def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
 
 @dataclass(frozen=True)
 class Pack:
+    """One rule pack: its folder and what its pack.yaml says."""
+
     name: str
     path: Path
     prefix: str

@@ -3,12 +3,16 @@
 Loading the national pack (YAML parsing with its bounds, the schema, each kind's option checks, compiling every
 regular expression and rule expression once to validate it) is most of a one-file check's start-up. What
 ``load_pack`` returns — the pack, its rules and its errors — is plain data, so it is kept as JSON under
-``gklint.resources.cache_dir() / "packs"``, named by a hash of everything it depends on: the content of every
-file in the pack folder, gklint's own code (``code_fingerprint``), and each check kind's name, options and the
-source file of its code (a plugin's kind included). Any change to any of them is another name, so a stale entry
-is never read. An entry that is missing, damaged or not what was written is a miss: the pack is loaded from its
-files (and stored again). A pack whose data JSON cannot carry exactly (a YAML date, a mapping with number keys)
-is simply not stored.
+``gklint.resources.cache_dir() / "packs"``, named by a hash of everything it depends on: every file in the pack
+folder, gklint's own code (``code_fingerprint``), and each check kind's name, options and the source file of its
+code (a plugin's kind included). Any change to any of them is another name, so a stale entry is never read.
+Reading and hashing ~100 rule files costs ~2.5 ms of every start-up, so once every file of a folder has been
+still for ``STILL`` seconds, the hash of its bytes is also kept under a hash of its files' size, modification and
+change times and inode (``still-<hash>.key``), and found there next time without reading them, as git's index
+does: any write gives a file a new change time, and the wait covers the clock's tick (a file written twice
+within one tick keeps its times; it is read until it has been still). An entry that is missing,
+damaged or not what was written is a miss: the pack is loaded from its files (and stored again). A pack whose
+data JSON cannot carry exactly (a YAML date, a mapping with number keys) is simply not stored.
 """
 from __future__ import annotations
 
@@ -16,14 +20,16 @@ import hashlib
 import json
 import os
 import sys
+import time
 from dataclasses import asdict, fields
 from pathlib import Path
 
 from ..diagnostics import Severity
-from ..resources import cache_dir, code_fingerprint, write_atomic
+from ..resources import cache_dir, code_fingerprint, read_cached, store_cached
 from .loader import MAX_RULE_FILE, MAX_RULES, Pack, Rule, RuleError, load_pack
 
 MAX_ENTRY = 16 * 1024 * 1024      # bytes of one stored pack (the national pack's is ~0.3 MB)
+STILL = 2.0                       # seconds since a folder's last file change after which its stats are trusted
 _TUPLES = tuple(f.name for f in fields(Rule) if f.type.startswith("tuple"))
 
 
@@ -47,29 +53,55 @@ _KEYS: dict[str, str] = {}    # folder → the key it was loaded under in this p
 
 
 def folder_key(directory) -> str | None:
-    """The hash a pack folder was loaded under in this process (its files' bytes, gklint's code, the kinds),
-    or None: what else depends on exactly these rules (the result cache's run key) need not read them again."""
+    """The hash a pack folder was loaded under in this process (its files, gklint's code, the kinds), or None:
+    what else depends on exactly these rules (the result cache's run key) need not read them again."""
     return _KEYS.get(str(directory))
 
 
 def _key(directory: Path, kinds: dict) -> str | None:
-    """A hash of the folder's files (names and bytes), gklint's code and the kinds; None when the folder
-    cannot be listed or holds more or bigger files than a pack may (the loader reports those)."""
-    h = hashlib.sha256(code_fingerprint().encode())
+    """A hash of the folder's files (names and bytes), gklint's code and the kinds; None when the folder cannot be
+    listed or holds more files than a pack may (the loader reports it). A folder that has been still is found by
+    its files' stats in a small index (``still-<hash>.key``) instead of being read (see the module docstring)."""
     try:
         names = sorted(os.listdir(directory))
         if len(names) > MAX_RULES + 1:
             return None
-        h.update(str(Path(directory).resolve()).encode())
+        names = [n for n in names if n.endswith(".yaml")]
+        where = str(Path(directory).resolve())
+        stats = [os.stat(os.path.join(directory, name)) for name in names]
+    except OSError:
+        return None
+    rest = _kinds_signature(kinds)
+    now = time.time()
+    index = None
+    if all(now - max(st.st_mtime, st.st_ctime) > STILL for st in stats):
+        sig = hashlib.sha256(f"{code_fingerprint()}\0{where}".encode() + rest)
+        for name, st in zip(names, stats):
+            sig.update(f"\0{name}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}".encode())
+        index = cache_dir() / "packs" / f"still-{sig.hexdigest()[:32]}.key"
+        known = (read_cached(index, 64) or b"").decode("ascii", "replace")
+        if len(known) == 32 and not known.strip("0123456789abcdef"):   # else missing or damaged: read the files
+            return known
+    h = hashlib.sha256(code_fingerprint().encode())
+    h.update(where.encode())
+    try:
         for name in names:
-            if not name.endswith(".yaml"):
-                continue
             with open(os.path.join(directory, name), "rb") as fh:
                 data = fh.read(MAX_RULE_FILE + 1)
             h.update(f"\0{name}\0{len(data)}\0".encode())
             h.update(data)
     except OSError:
         return None
+    h.update(rest)
+    key = h.hexdigest()[:32]
+    if index is not None:
+        store_cached(index, key.encode("ascii"))
+    return key
+
+
+def _kinds_signature(kinds: dict) -> bytes:
+    """Each kind's name, code (its module file's size and time) and options."""
+    out = []
     for name in sorted(kinds):
         k = kinds[name]
         module = sys.modules.get(getattr(k.func, "__module__", ""), None)
@@ -78,18 +110,14 @@ def _key(directory: Path, kinds: dict) -> str | None:
             st = os.stat(where) if where else None
         except OSError:
             st = None
-        h.update(repr((name, getattr(k.func, "__qualname__", ""), where, st and (st.st_size, st.st_mtime_ns),
-                       sorted((o, repr(v)) for o, v in k.options.items()))).encode())
-    return h.hexdigest()[:32]
+        out.append(repr((name, getattr(k.func, "__qualname__", ""), where, st and (st.st_size, st.st_mtime_ns),
+                         sorted((o, repr(v)) for o, v in k.options.items()))))
+    return "".join(out).encode()
 
 
 def _read(path: Path, directory: Path):
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_ENTRY + 1)
-    except OSError:
-        return None
-    return None if len(raw) > MAX_ENTRY else _parse(raw, directory)
+    raw = read_cached(path, MAX_ENTRY)
+    return None if raw is None else _parse(raw, directory)
 
 
 def _parse(raw: bytes, directory: Path):
@@ -118,12 +146,10 @@ def _write(path: Path, directory: Path, pack: Pack, rules: list[Rule], errors: l
     try:
         payload = json.dumps(entry, ensure_ascii=False).encode("utf-8")
         back = _parse(payload, directory)
-        if back is None or _plain(*back) != _plain(pack, rules, errors):
-            return                        # JSON would not carry this pack exactly: do not keep it
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, payload)        # a parallel run reads the old file or the whole new one
-    except (OSError, TypeError, ValueError):
-        pass
+    except (TypeError, ValueError):
+        return
+    if back is not None and _plain(*back) == _plain(pack, rules, errors):   # else JSON would not carry it exactly
+        store_cached(path, payload)
 
 
 def _plain(pack: Pack, rules: list[Rule], errors: list[RuleError]):
