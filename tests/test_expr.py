@@ -392,3 +392,35 @@ def test_errors_are_raised_on_every_evaluation_with_a_memo():
     for _ in range(2):
         with pytest.raises(ExprError, match="nope"):
             expr.evaluate(resolver)
+
+
+VALUE_CASES = [
+    "t3[1][$c] + t3[2][$c] == t3[3.7][$c] + t3[4][$c]",
+    "t3[3.7][$c] == sum(t3[3.*][$c]) - t3[3.7][$c]",
+    "t3[1][total] + t3[2][total] > 0 -> count(t3[3.*][total]) > count(t3[3.7][total]) and sum(t3[3.*][total]) > 0",
+    "all(t3[3.*][$c] >= 0) or any(t3[3.*][$c] > 100)",
+    "not (t3[1][$c] == 0) or filled(t3[2][$c]) and blank(t3[9][$c])",
+    "approx(t3[1][$c] / t3[2][$c], max(t3[4][$c], 1), abs(-1)) -> min(t3[1][$c], 2) <= 2",
+    "sum(t3[1, 3.1..3.3.2][$c]) == sum(t3[$r][natural..other])",
+]
+
+
+@pytest.mark.parametrize("text", VALUE_CASES)
+def test_value_is_the_value_of_evaluate(text):
+    """Expr.value / Expr.values (no record of cells read) give what evaluate() gives, on full, blank, unknown
+    and zero-divisor cells, and raise what it raises."""
+    expr = compile_expr(text)
+    values = dict(GOOD_T3.values)
+    values[("t3", "3.2", "natural")] = None
+    values[("t3", "2", "legal")] = 0
+    del values[("t3", "4", "business")]
+    for resolver in (GOOD_T3, FakeResolver(values), MemoResolver(values), FakeResolver({})):
+        bindings = [{"c": c, "r": r} for c in T3_COLS for r in ("1", "3.7", "4")]
+        want = [expr.evaluate(resolver, b).value for b in bindings]
+        assert [expr.value(resolver, b) for b in bindings] == want
+        assert expr.values(resolver, bindings) == want
+    if "$" in text:
+        with pytest.raises(ExprError, match="no binding"):
+            expr.value(GOOD_T3, {})
+        with pytest.raises(ExprError, match="no binding"):
+            expr.values(GOOD_T3, [{"c": "total", "r": "1"}, {}])

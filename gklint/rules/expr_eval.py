@@ -100,6 +100,74 @@ class Expr:
         value = self._plan(run)
         return Result(value, list(run.seen.values()), run.missing, run.lhs, run.rhs)
 
+    def value(self, resolver: Resolver, bindings: dict[str, str] | None = None) -> Value:
+        """``evaluate(resolver, bindings).value``, without recording what was read or missing: the same
+        closures over a run that keeps nothing, for the common case where only the value is looked at (a
+        relation that holds). Raises what :meth:`evaluate` raises."""
+        return self._plan(_ValueRun(resolver, bindings or {}))
+
+    def values(self, resolver: Resolver, bindings: Sequence[dict[str, str]]) -> list[Value]:
+        """``[self.value(resolver, b) for b in bindings]``, over one run (a rule's foreach in one call)."""
+        run, plan, out = _ValueRun(resolver, {}), self._plan, []
+        for b in bindings:
+            run.vars = _variables(b)
+            out.append(plan(run))     # a run leaves its loop positions as it found them: it can be reused
+        return out
+
+
+def _variables(bindings: dict) -> dict[str, str | None]:
+    """name -> bound id; "$c" is accepted for "c", "c" wins."""
+    out: dict[str, str | None] = {}
+    for name, value in bindings.items():
+        if name[:1] == "$":
+            name = name[1:]
+            if name in bindings:
+                continue
+        out[name] = value if value is None or type(value) is str else str(value)
+    return out
+
+
+class _ValueRun:
+    """The state of a single :meth:`Expr.value` call: loop positions only. The compiled closures are the
+    same as for :meth:`Expr.evaluate` (one place for the language's meaning); this run just keeps no record of
+    the cells read or missing (``missing`` stays empty, so the marks the closures take are all 0)."""
+
+    __slots__ = ("resolver", "lookup", "memo", "vars", "current", "lhs", "rhs")
+    missing = ()
+
+    def __init__(self, resolver: Resolver, bindings: dict[str, str]) -> None:
+        self.resolver = resolver
+        lookup = getattr(resolver, "lookup", None)
+        self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
+        self.memo = getattr(resolver, "memo", None)
+        self.vars = _variables(bindings)
+        self.current: dict[int, tuple[str, str, str]] = {}
+        self.lhs: Value = None
+        self.rhs: Value = None
+
+    def read(self, key: tuple[str, str, str], record_missing: bool = True) -> Value:
+        cell = self.lookup(key)
+        return None if cell is None else cell.value
+
+    def read_all(self, keys) -> list[Value]:
+        lookup = self.lookup
+        return [None if (cell := lookup(key)) is None else cell.value for key in keys]
+
+    def forget_missing(self, mark: int) -> None:
+        pass
+
+    def logic(self, values: Iterator[Value], decisive: bool) -> Value:
+        """Three-valued and (decisive=False) / or (decisive=True), short-circuiting (as :meth:`_Run.logic`)."""
+        unknown = False
+        for v in values:
+            if v is decisive:
+                return decisive
+            unknown = unknown or v is None
+        return None if unknown else not decisive
+
+    def bound(self, name: str, ref: RefSpec, text: str) -> str:
+        return _Run.bound(self, name, ref, text)
+
 
 class _Run:
     """The state of a single :meth:`Expr.evaluate` call: what was read, what was missing, loop positions."""
@@ -111,13 +179,7 @@ class _Run:
         lookup = getattr(resolver, "lookup", None)
         self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
         self.memo = getattr(resolver, "memo", None)
-        self.vars: dict[str, str | None] = {}      # name -> bound id; "$c" is accepted for "c", "c" wins
-        for name, value in bindings.items():
-            if name[:1] == "$":
-                name = name[1:]
-                if name in bindings:
-                    continue
-            self.vars[name] = value if value is None or type(value) is str else str(value)
+        self.vars = _variables(bindings)
         self.seen: dict[tuple[str, str, str], Any] = {}     # key -> cell: every cell read, in reading order
         self.missing: list = []
         self.missing_keys: list[tuple[str, str, str]] = []

@@ -56,12 +56,37 @@ def _is_cell(x) -> bool:
 
 class _Uncheckable:
     """One rule on one report: whether "cannot check" was said yet (it is said once), and per table the rows
-    whose blank cells make a relation uncheckable, worked out once instead of per blank cell."""
+    whose blank cells make a relation uncheckable (once per report, shared by the relation rules)."""
 
-    def __init__(self, rule, report: Report) -> None:
+    def __init__(self, rule, report: Report, ctx) -> None:
         self.report = report
-        self.open = "missing" in rule.messages     # the rule says it, and has not yet on this report
-        self._rows: dict[str, frozenset[str]] = {}
+        self._says = "missing" in rule.messages       # the rule says it at all
+        self._open: bool | None = None                # ... and has not yet on this report (None: not asked yet)
+        memo = ctx.evaluations
+        self._rows: dict[str, frozenset[str]] = memo.get("counting-rows")
+        if self._rows is None:
+            self._rows = memo["counting-rows"] = {}
+
+    @property
+    def open(self) -> bool:
+        """Whether "cannot check" may still be said: the rule says it, has not yet, and some cell of the report
+        is blank in a row that counts (else no relation has a blank cell that first_blank would find, and
+        evaluating each uncheckable relation in full to look for one is wasted)."""
+        if self._open is None:
+            self._open = self._says and self._any_counting_blank()
+        return self._open
+
+    @open.setter
+    def open(self, value: bool) -> None:
+        self._open = value
+
+    def _any_counting_blank(self) -> bool:
+        hit = self._rows.get(None)          # the report's answer, under a key no table has
+        if hit is None:
+            hit = self._rows[None] = any(
+                c.value is None and c.row in self._counting(c.table)
+                for t in self.report.tables.values() if self._counting(t.id) for r in t.rows for c in r.cells)
+        return hit
 
     def first_blank(self, missing: list):
         """The first of ``missing`` that counts: a cell (not a key the report lacks) whose row is in the
@@ -180,6 +205,19 @@ MAX_BINDINGS = 10_000     # combinations of one rule's foreach (issue 8: three l
 MAX_TEMPLATE_IDS = 40     # what rows:/cols: of a template table count for (the largest table has 32 rows)
 
 
+def relation_values(rule, report: Report, ctx) -> tuple:
+    """(compiled ``expr``, its bindings, the value under each) of an equation rule on this report, worked out
+    once however many kinds ask (the rule itself and the culprit check). Values only: what a relation read or
+    found missing is asked of ``ctx.evaluate`` for the few that do not hold."""
+    key = ("values", rule.code, id(rule))
+    hit = ctx.evaluations.get(key)
+    if hit is None or hit[0] is not rule:
+        expr = compile_expr(rule.opt("expr"))
+        bindings = _bindings(rule, report)
+        hit = ctx.evaluations[key] = (rule, expr, bindings, expr.values(ctx.resolver, bindings))
+    return hit[1:]
+
+
 def _table_found(rule, report: Report) -> bool:
     table = rule.opt("table")
     return not table or (table in report.tables and report.tables[table].found)
@@ -194,12 +232,11 @@ def check_equation(rule, report: Report, ctx):
     """An arithmetic relation between cells must hold, for every binding of ``foreach``."""
     if not _table_found(rule, report):
         return
-    expr = compile_expr(rule.opt("expr"))
-    once = _Uncheckable(rule, report)
-    for b in _bindings(rule, report):
-        res = ctx.evaluate(expr, b)
-        if res.value is False or (res.value is None and once.open):   # else there is nothing to say
-            yield from _judge(rule, report, ctx, b, res, once)
+    expr, bindings, values = relation_values(rule, report, ctx)
+    once = _Uncheckable(rule, report, ctx)
+    for b, value in zip(bindings, values):
+        if value is False or (value is None and once.open):   # else there is nothing to say
+            yield from _judge(rule, report, ctx, b, ctx.evaluate(expr, b), once)
 
 
 check_equation.validate = _validate
@@ -217,7 +254,7 @@ def check_conditional(rule, report: Report, ctx):
     if not _complete(report, rule.opt("table")):
         return  # a table with rows missing (GK202) cannot show what was done with the applications
     when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
-    once = _Uncheckable(rule, report)
+    once = _Uncheckable(rule, report, ctx)
     for b in _bindings(rule, report):
         w = when.evaluate(ctx.resolver, b)
         if w.value is not True:
