@@ -402,7 +402,14 @@ VALUE_CASES = [
     "not (t3[1][$c] == 0) or filled(t3[2][$c]) and blank(t3[9][$c])",
     "approx(t3[1][$c] / t3[2][$c], max(t3[4][$c], 1), abs(-1)) -> min(t3[1][$c], 2) <= 2",
     "sum(t3[1, 3.1..3.3.2][$c]) == sum(t3[$r][natural..other])",
+    # straight-line: evaluated for all bindings at once (expr_batch)
+    "abs(t3[1][$c] - t3[2][$c]) <= max(t3[4][$c], min(1, 2), t3[$r][$c])",
+    "approx(t3[1][$c] / t3[2][$c], 1, 0.5) == (not filled(t3[3.2][$c]))",
+    "-t3[1][$c] * 2 + t3[$r][$c] / 3 - 1 != t3[$r][total] - 7 / 0",
+    "sum(t3[3.*][$c], 1, t3[$r][total]) >= sum(t3[$r][natural..other]) + sum(t3[1][total])",
+    "blank(t3[$r][$c]) == (t3[1][$c] > 0)",
 ]
+UNBATCHED = VALUE_CASES[2:6]     # and/or/->/all/any/count: left to the per-binding closures
 
 
 @pytest.mark.parametrize("text", VALUE_CASES)
@@ -418,9 +425,28 @@ def test_value_is_the_value_of_evaluate(text):
         bindings = [{"c": c, "r": r} for c in T3_COLS for r in ("1", "3.7", "4")]
         want = [expr.evaluate(resolver, b).value for b in bindings]
         assert [expr.value(resolver, b) for b in bindings] == want
-        assert expr.values(resolver, bindings) == want
+        blanks: list = []
+        assert expr.values(resolver, bindings, blanks) == want
+        for b, read in zip(bindings, blanks):     # every blank cell that made a value unknown was read
+            assert all(m in read for m in expr.evaluate(resolver, b).missing if not isinstance(m, tuple))
     if "$" in text:
         with pytest.raises(ExprError, match="no binding"):
             expr.value(GOOD_T3, {})
         with pytest.raises(ExprError, match="no binding"):
             expr.values(GOOD_T3, [{"c": "total", "r": "1"}, {}])
+
+
+def test_straight_line_expressions_are_batched_and_others_are_not():
+    for text in VALUE_CASES:
+        expr = compile_expr(text)
+        expr.values(GOOD_T3, [{"c": "total", "r": "1"}])
+        assert (expr._batch is None) == (text in UNBATCHED), text
+
+
+def test_batched_errors_are_the_closures_errors():
+    expr = compile_expr("sum(t3[$r][natural..nope]) == t3[$r][total]")
+    with pytest.raises(ExprError, match="nope") as batched:
+        expr.values(MemoResolver({}), [{"r": "1"}, {"r": "2"}])
+    with pytest.raises(ExprError, match="nope") as single:
+        expr.evaluate(MemoResolver({}), {"r": "1"})
+    assert str(batched.value) == str(single.value)

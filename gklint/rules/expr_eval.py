@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator, Protocol, Sequence
 
+from .expr_batch import Batch, Fallback, batch_plan
 from .expr_ast import (BOOL, And, Arith, Call, Compare, ExprError, Implies, Neg, Not, Num, Number, Or, Pattern, RefSpec, Value, _Node, _check, _context, _free_multirefs, _walk)
 
 # =====================================================================================================
@@ -83,7 +84,9 @@ class Expr:
             focus = focus.then
         self._focus = focus if isinstance(focus, Compare) or (
             isinstance(focus, Call) and focus.name == "approx") else None
-        self._plan = _Compiler(text, self._focus).node(root)
+        self._compiler = _Compiler(text, self._focus)
+        self._plan = self._compiler.node(root)
+        self._batch = _UNSET        # the plan over all bindings at once (expr_batch), made when first asked
 
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
@@ -106,12 +109,31 @@ class Expr:
         relation that holds). Raises what :meth:`evaluate` raises."""
         return self._plan(_ValueRun(resolver, bindings or {}))
 
-    def values(self, resolver: Resolver, bindings: Sequence[dict[str, str]]) -> list[Value]:
-        """``[self.value(resolver, b) for b in bindings]``, over one run (a rule's foreach in one call)."""
-        run, plan, out = _ValueRun(resolver, {}), self._plan, []
+    def values(self, resolver: Resolver, bindings: Sequence[dict[str, str]],
+               blanks: list | None = None) -> list[Value]:
+        """``[self.value(resolver, b) for b in bindings]``, over one run (a rule's foreach in one call). With a
+        ``blanks`` list, it gets per binding the blank cells read (a cell whose value is None), a superset of
+        the cells ``evaluate().missing`` would list: none there, none missing."""
+        run = _ValueRun(resolver, {})
+        if self._batch is _UNSET:
+            self._batch = batch_plan(self.root, self._compiler)
+        if self._batch is not None:
+            batch = Batch([_variables(b) for b in bindings], run.lookup, run)
+            try:
+                out = self._batch(batch)
+            except (Fallback, ExprError):
+                pass                    # the closures below raise what the language says, where it says
+            else:
+                if blanks is not None:
+                    blanks += batch.blanks
+                return out
+        plan, out = self._plan, []
         for b in bindings:
             run.vars = _variables(b)
+            run.blanks = []
             out.append(plan(run))     # a run leaves its loop positions as it found them: it can be reused
+            if blanks is not None:
+                blanks.append(run.blanks)
         return out
 
 
@@ -132,7 +154,7 @@ class _ValueRun:
     same as for :meth:`Expr.evaluate` (one place for the language's meaning); this run just keeps no record of
     the cells read or missing (``missing`` stays empty, so the marks the closures take are all 0)."""
 
-    __slots__ = ("resolver", "lookup", "memo", "vars", "current", "lhs", "rhs")
+    __slots__ = ("resolver", "lookup", "memo", "vars", "current", "lhs", "rhs", "blanks")
     missing = ()
 
     def __init__(self, resolver: Resolver, bindings: dict[str, str]) -> None:
@@ -144,14 +166,23 @@ class _ValueRun:
         self.current: dict[int, tuple[str, str, str]] = {}
         self.lhs: Value = None
         self.rhs: Value = None
+        self.blanks: list = []      # the blank cells read (value None), in order, repeats kept: cheap to keep
 
     def read(self, key: tuple[str, str, str], record_missing: bool = True) -> Value:
         cell = self.lookup(key)
-        return None if cell is None else cell.value
+        if cell is None:
+            return None
+        value = cell.value
+        if value is None:
+            self.blanks.append(cell)
+        return value
 
     def read_all(self, keys) -> list[Value]:
         lookup = self.lookup
-        return [None if (cell := lookup(key)) is None else cell.value for key in keys]
+        values = [None if (cell := lookup(key)) is None else cell.value for key in keys]
+        if None in values:
+            self.blanks += [cell for key in keys if (cell := lookup(key)) is not None and cell.value is None]
+        return values
 
     def forget_missing(self, mark: int) -> None:
         pass

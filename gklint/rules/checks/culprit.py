@@ -53,7 +53,7 @@ def _relations(rule, report: Report, ctx) -> list:
     for other in ctx.rules:
         if other.kind != "equation" or other.opt("table") != table or not other.applies_to(report.template):
             continue
-        expr, bindings, values = relation_values(other, report, ctx)
+        expr, bindings, values, _ = relation_values(other, report, ctx)
         out += [(other.code, expr, b, v) for b, v in zip(bindings, values)]
     return out
 

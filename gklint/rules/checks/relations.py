@@ -60,33 +60,13 @@ class _Uncheckable:
 
     def __init__(self, rule, report: Report, ctx) -> None:
         self.report = report
-        self._says = "missing" in rule.messages       # the rule says it at all
-        self._open: bool | None = None                # ... and has not yet on this report (None: not asked yet)
-        memo = ctx.evaluations
-        self._rows: dict[str, frozenset[str]] = memo.get("counting-rows")
-        if self._rows is None:
-            self._rows = memo["counting-rows"] = {}
+        self.open = "missing" in rule.messages     # the rule says it, and has not yet on this report
+        self._rows: dict[str, frozenset[str]] = ctx.evaluations.setdefault("counting-rows", {})
 
-    @property
-    def open(self) -> bool:
-        """Whether "cannot check" may still be said: the rule says it, has not yet, and some cell of the report
-        is blank in a row that counts (else no relation has a blank cell that first_blank would find, and
-        evaluating each uncheckable relation in full to look for one is wasted)."""
-        if self._open is None:
-            self._open = self._says and self._any_counting_blank()
-        return self._open
-
-    @open.setter
-    def open(self, value: bool) -> None:
-        self._open = value
-
-    def _any_counting_blank(self) -> bool:
-        hit = self._rows.get(None)          # the report's answer, under a key no table has
-        if hit is None:
-            hit = self._rows[None] = any(
-                c.value is None and c.row in self._counting(c.table)
-                for t in self.report.tables.values() if self._counting(t.id) for r in t.rows for c in r.cells)
-        return hit
+    def any_counts(self, blanks: list) -> bool:
+        """Whether a blank cell among ``blanks`` (those a relation read) counts: only then can its missing cells
+        (a subset) have one that first_blank finds, so only then is the relation worth evaluating in full."""
+        return self.first_blank(blanks) is not None
 
     def first_blank(self, missing: list):
         """The first of ``missing`` that counts: a cell (not a key the report lacks) whose row is in the
@@ -206,7 +186,8 @@ MAX_TEMPLATE_IDS = 40     # what rows:/cols: of a template table count for (the 
 
 
 def relation_values(rule, report: Report, ctx) -> tuple:
-    """(compiled ``expr``, its bindings, the value under each) of an equation rule on this report, worked out
+    """(compiled ``expr``, its bindings, the value under each, the blank cells each read) of an equation rule on
+    this report, worked out
     once however many kinds ask (the rule itself and the culprit check). Values only: what a relation read or
     found missing is asked of ``ctx.evaluate`` for the few that do not hold."""
     key = ("values", rule.code, id(rule))
@@ -214,7 +195,8 @@ def relation_values(rule, report: Report, ctx) -> tuple:
     if hit is None or hit[0] is not rule:
         expr = compile_expr(rule.opt("expr"))
         bindings = _bindings(rule, report)
-        hit = ctx.evaluations[key] = (rule, expr, bindings, expr.values(ctx.resolver, bindings))
+        blanks: list = []
+        hit = ctx.evaluations[key] = (rule, expr, bindings, expr.values(ctx.resolver, bindings, blanks), blanks)
     return hit[1:]
 
 
@@ -232,10 +214,11 @@ def check_equation(rule, report: Report, ctx):
     """An arithmetic relation between cells must hold, for every binding of ``foreach``."""
     if not _table_found(rule, report):
         return
-    expr, bindings, values = relation_values(rule, report, ctx)
+    expr, bindings, values, blanks = relation_values(rule, report, ctx)
     once = _Uncheckable(rule, report, ctx)
-    for b, value in zip(bindings, values):
-        if value is False or (value is None and once.open):   # else there is nothing to say
+    for b, value, blank in zip(bindings, values, blanks):
+        # else there is nothing to say: it holds, or "cannot check" is said already or no blank cell it read counts
+        if value is False or (value is None and once.open and once.any_counts(blank)):
             yield from _judge(rule, report, ctx, b, ctx.evaluate(expr, b), once)
 
 
