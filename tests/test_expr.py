@@ -450,3 +450,19 @@ def test_batched_errors_are_the_closures_errors():
     with pytest.raises(ExprError, match="nope") as single:
         expr.evaluate(MemoResolver({}), {"r": "1"})
     assert str(batched.value) == str(single.value)
+
+
+def test_nodes_are_values_without_their_positions():
+    from gklint.rules.expr import Num, Pattern
+
+    a = compile_expr("t3[1][$c] >= 0").refs()[0]
+    b = compile_expr("1 + t3[1][$c] >= 0").refs()[0]
+    assert (a.column, b.column) == (1, 5)
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != compile_expr("t3[2][$c] >= 0").refs()[0]
+    assert Num(1, line=2) == Num(1) != Num(2) and Num(1) != Pattern("id", "1")
+    assert repr(Pattern("range", "a", "b")) == "Pattern(kind='range', value='a', end='b')"
+    with pytest.raises(AttributeError):
+        a.table = "t4"
+    with pytest.raises(TypeError):
+        Num(1, 2)

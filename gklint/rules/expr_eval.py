@@ -4,7 +4,6 @@ three-valued logic for blank cells (see ``gklint.rules.expr``)."""
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator, Protocol, Sequence
 
@@ -35,7 +34,6 @@ class Resolver(Protocol):
         """The template's column ids of ``table`` in order (used by column ranges and wildcards)."""
 
 
-@dataclass
 class Result:
     """The outcome of one evaluation.
 
@@ -47,11 +45,23 @@ class Result:
     of ``->``, when it was evaluated; else None.
     """
 
-    value: Value
-    cells: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
-    lhs: Value = None
-    rhs: Value = None
+    __slots__ = ("value", "cells", "missing", "lhs", "rhs")
+
+    def __init__(self, value: Value, cells: list | None = None, missing: list | None = None, lhs: Value = None,
+                 rhs: Value = None) -> None:
+        self.value, self.lhs, self.rhs = value, lhs, rhs
+        self.cells = [] if cells is None else cells
+        self.missing = [] if missing is None else missing
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self.__slots__)
+
+    __hash__ = None     # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"Result({', '.join(f'{f}={getattr(self, f)!r}' for f in self.__slots__)})"
 
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
