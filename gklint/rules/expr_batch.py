@@ -23,13 +23,25 @@ class Fallback(Exception):
     """The batch cannot say what the closures would (an unbound variable, an error at evaluation)."""
 
 
+class _TableCells:
+    """``(row, col) → cell`` of one table, for a resolver that only has ``cell(table, row, col)``."""
+
+    def __init__(self, resolver, table: str) -> None:
+        self.resolver, self.table = resolver, table
+
+    def get(self, key: tuple[str, str]):
+        return self.resolver.cell(self.table, *key)
+
+
 class Batch:
-    """One batch evaluation: the bindings' variables, the cell look-up, and per binding the blank cells read."""
+    """One batch evaluation: the bindings' variables, the cells, and per binding the blank cells read."""
 
-    __slots__ = ("vars", "n", "lookup", "run", "blanks")
+    __slots__ = ("vars", "n", "cells_of", "run", "blanks")
 
-    def __init__(self, variables: list[dict], lookup, run) -> None:
-        self.vars, self.n, self.lookup, self.run = variables, len(variables), lookup, run
+    def __init__(self, variables: list[dict], resolver, run) -> None:
+        self.vars, self.n, self.run = variables, len(variables), run
+        # table → its (row, col) → cell mapping: the resolver's own (the engine's: the table's index), or cell()
+        self.cells_of = getattr(resolver, "table_cells", None) or (lambda table: _TableCells(resolver, table))
         self.blanks: list[list] = [[] for _ in variables]
 
     def bound(self, name: str) -> list[str]:
@@ -38,9 +50,9 @@ class Batch:
             raise Fallback(name)
         return out
 
-    def read(self, keys: list) -> list:
-        """The values of one key per binding; a blank cell goes into that binding's ``blanks``."""
-        lookup, out = self.lookup, []
+    def read(self, table: str, keys: list) -> list:
+        """The values of one (row, col) of ``table`` per binding; a blank cell goes into that binding's ``blanks``."""
+        lookup, out = self.cells_of(table).get, []
         for i, key in enumerate(keys):
             cell = lookup(key)
             if cell is None:
@@ -120,15 +132,15 @@ class _Plan:
     def ref(self, ref: RefSpec):
         table, (row,), (col,) = ref.table, ref.rows, ref.cols
         if row.kind == "id" and col.kind == "id":
-            key = (table, row.value, col.value)
-            return lambda b: b.read([key] * b.n)
+            key = (row.value, col.value)
+            return lambda b: b.read(table, [key] * b.n)
         if row.kind == "var" and col.kind == "var":
-            return lambda b: b.read([(table, r, c) for r, c in zip(b.bound(row.value), b.bound(col.value))])
+            return lambda b: b.read(table, list(zip(b.bound(row.value), b.bound(col.value))))
         if row.kind == "var":
             c = col.value
-            return lambda b: b.read([(table, r, c) for r in b.bound(row.value)])
+            return lambda b: b.read(table, [(r, c) for r in b.bound(row.value)])
         r = row.value
-        return lambda b: b.read([(table, r, c) for c in b.bound(col.value)])
+        return lambda b: b.read(table, [(r, c) for c in b.bound(col.value)])
 
     def cells(self, ref: RefSpec):
         """``f(batch) -> [[values of the cells named] per binding]``: rows outer, in template order."""
@@ -136,12 +148,12 @@ class _Plan:
         rows, cols = self.selector(ref, ref.rows, "rows"), self.selector(ref, ref.cols, "cols")
 
         def values(b: Batch) -> list[list]:
-            lookup, blanks, out = b.lookup, b.blanks, []
+            lookup, blanks, out = b.cells_of(table).get, b.blanks, []
             for i, (rs, cs) in enumerate(zip(rows(b), cols(b))):
                 got = []
                 for r in rs:
                     for c in cs:
-                        cell = lookup((table, r, c))
+                        cell = lookup((r, c))
                         if cell is None:
                             got.append(None)
                             continue

@@ -19,8 +19,9 @@ from .expr_ast import (BOOL, And, Arith, Call, Compare, ExprError, Implies, Neg,
 class Resolver(Protocol):
     """What :meth:`Expr.evaluate` needs from a report (duck-typed).
 
-    A resolver may also have ``lookup((table, row, col))``, the same as ``cell()`` taking the key in one tuple
-    (the hot path), and a ``memo`` dict (one per report) where the evaluator keeps what it derives from
+    A resolver may also have ``lookup((table, row, col))``, the same as ``cell()`` taking the key in one tuple,
+    ``table_cells(table)``, a mapping ``(row, col) → cell`` of one table (the batch evaluation's hot path), and
+    a ``memo`` dict (one per report) where the evaluator keeps what it derives from
     ``rows()``/``cols()`` alone (the ids a wildcard or a range names), so each is worked out once per report.
     """
 
@@ -128,7 +129,7 @@ class Expr:
         if self._batch is _UNSET:
             self._batch = batch_plan(self.root, self._compiler)
         if self._batch is not None:
-            batch = Batch([_variables(b) for b in bindings], run.lookup, run)
+            batch = Batch([_variables(b) for b in bindings], resolver, run)
             try:
                 out = self._batch(batch)
             except (Fallback, ExprError):

@@ -79,9 +79,10 @@ def whole_section(report: Report, number: int | None) -> Section | None:
     return replace(first, blocks=tuple(b for s in secs for b in s.blocks), end_line=secs[-1].end_line)
 
 
+@per_object
 def section_text(sec: Section) -> str:
     """Folded prose of a section (paragraphs and sub-headings): ``folded(sec.text)``, line by line (the newlines
-    between blocks fold away)."""
+    between blocks fold away). Once per section: several content rules read the same section."""
     return folded_join(t for b in sec.blocks for t in (
         (l.text for l in b.lines) if isinstance(b, Paragraph) else (b.text,) if isinstance(b, Heading) else ()))
 
