@@ -176,8 +176,8 @@ def check_cell_values(rule, report: Report, ctx):
                                 and "万元" not in c.raw:
                             yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
             continue
-        # text reads the TEXT cells, count the NUMBER cells: only those, in table order
-        for r, c in _cells_by_kind(t).get(TEXT if what == "text" else NUMBER, ()):
+        # text reads the TEXT cells, count the NUMBER cells it could report: only those, in table order
+        for r, c in _cells_by_kind(t).get(TEXT if what == "text" else _ODD_NUMBER, ()):
             col = tdef.columns.get(c.col)
             if what == "text":
                 if col and col.unit == "万元" and re.search(r"\d", c.raw):
@@ -198,15 +198,26 @@ def check_cell_values(rule, report: Report, ctx):
                 yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
 
 
+_ODD_NUMBER = "number:odd"
+
+
 @per_object
 def _cells_by_kind(t: Table) -> dict[str, list]:
     """Cell kind → the (row, cell) pairs of that kind in the present rows, in table order (once per table: the
-    cell_values rules each want one or two kinds of a few hundred cells)."""
+    cell_values rules each want one kind of a few hundred cells). Numbers are kept only when the count check
+    could report them (``_ODD_NUMBER``): a non-negative int written with a leading digit is none of negative,
+    “+”-signed or fractional, whatever its column, and that is nearly every number."""
     out: dict[str, list] = {}
     for r in t.rows:
         if r.present:
             for c in r.cells:
-                out.setdefault(c.kind, []).append((r, c))
+                kind = c.kind
+                if kind == NUMBER:
+                    v = c.value
+                    if type(v) is int and v >= 0 and c.raw[:1].isdigit():
+                        continue
+                    kind = _ODD_NUMBER
+                out.setdefault(kind, []).append((r, c))
     return out
 
 
