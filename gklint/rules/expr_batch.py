@@ -52,16 +52,12 @@ class Batch:
 
     def read(self, table: str, keys: list) -> list:
         """The values of one (row, col) of ``table`` per binding; a blank cell goes into that binding's ``blanks``."""
-        lookup, out = self.cells_of(table).get, []
-        for i, key in enumerate(keys):
-            cell = lookup(key)
-            if cell is None:
-                out.append(None)
-                continue
-            value = cell.value
-            if value is None:
-                self.blanks[i].append(cell)
-            out.append(value)
+        cells = list(map(self.cells_of(table).get, keys))
+        out = [None if cell is None else cell.value for cell in cells]
+        if None in out:                     # a blank or unknown cell: rare, so looked at only then
+            for i, cell in enumerate(cells):
+                if cell is not None and cell.value is None:
+                    self.blanks[i].append(cell)
         return out
 
 
@@ -148,19 +144,12 @@ class _Plan:
         rows, cols = self.selector(ref, ref.rows, "rows"), self.selector(ref, ref.cols, "cols")
 
         def values(b: Batch) -> list[list]:
-            lookup, blanks, out = b.cells_of(table).get, b.blanks, []
+            get, blanks, out = b.cells_of(table).get, b.blanks, []
             for i, (rs, cs) in enumerate(zip(rows(b), cols(b))):
-                got = []
-                for r in rs:
-                    for c in cs:
-                        cell = lookup((r, c))
-                        if cell is None:
-                            got.append(None)
-                            continue
-                        value = cell.value
-                        if value is None:
-                            blanks[i].append(cell)
-                        got.append(value)
+                cells = [get((r, c)) for r in rs for c in cs]
+                got = [None if cell is None else cell.value for cell in cells]
+                if None in got:             # a blank or unknown cell: rare, so looked at only then
+                    blanks[i] += [cell for cell in cells if cell is not None and cell.value is None]
                 out.append(got)
             return out
         return values
@@ -198,6 +187,10 @@ class _Plan:
                 raise _Unsupported     # an expression over a multi-cell reference: iterated by the closures
             else:
                 parts.append((False, self.node(arg)))
+
+        if len(parts) == 1 and parts[0][0]:         # sum(t3[3.*][$c]): the common case, one list per binding
+            cells = parts[0][1]
+            return lambda b: [None if None in values else sum(values, 0) for values in cells(b)]
 
         def total(b: Batch) -> list:
             per = [[] for _ in range(b.n)]
