@@ -116,13 +116,13 @@ TABLE_SECTIONS = (2, 3, 4)   # their （一）（二）… are table labels, rea
 def _numbered_blocks(sec):
     """(numeral, span, text) of every sub-heading or paragraph of the section that starts with （一）（二）…"""
     for b in sec.blocks:
-        items = [(b.text, b.span)] if isinstance(b, Heading) else \
-            [(line.text, line.span()) for line in b.lines] if isinstance(b, Paragraph) else []
-        for text, span in items:
+        items = ((b.text, None),) if isinstance(b, Heading) else \
+            ((line.text, line) for line in b.lines) if isinstance(b, Paragraph) else ()
+        for text, line in items:
             m = _SUB_NUMBER.match(folded(text))
             n = cn_number(m.group(1)) if m else None
             if n is not None:
-                yield n, span, text
+                yield n, b.span if line is None else line.span(), text    # a span only for what is yielded
 
 
 @kind("subheading_start")
@@ -131,9 +131,9 @@ def check_subheading_start(rule, report: Report, ctx):
     for sec in report.sections:
         if sec.number in TABLE_SECTIONS:
             continue
-        numbered = list(_numbered_blocks(sec))
-        if numbered and numbered[0][0] > 1:
-            n, span, text = numbered[0]
+        first = next(_numbered_blocks(sec), None)     # only the first one is looked at
+        if first is not None and first[0] > 1:
+            n, span, text = first
             yield Finding(Span(span.line, span.column, span.line, span.column + 3),
                           {"heading": quote(text, 30), "section": sec.heading,
                            "written": "一二三四五六七八九十"[n - 1] if n <= 10 else str(n)})
