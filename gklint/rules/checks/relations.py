@@ -239,9 +239,10 @@ def check_conditional(rule, report: Report, ctx):
     when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
     once = _Uncheckable(rule, report, ctx)
     for b in _bindings(rule, report):
-        w = when.evaluate(ctx.resolver, b)
-        if w.value is not True:
+        # values first (nothing recorded): a condition that does not hold, or a consequence that does, says nothing
+        if when.value(ctx.resolver, b) is not True or then.value(ctx.resolver, b) is True:
             continue
+        w = when.evaluate(ctx.resolver, b)
         res = then.evaluate(ctx.resolver, b)
         if res.value is None and rule.opt("blank_fails"):
             c = next((c for c in res.missing if _is_cell(c)), None)
