@@ -159,3 +159,14 @@ def test_check_kinds_compile_no_pattern_at_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     total, compiled, module = out.stdout.split()
     assert int(total) > 50 and compiled == "0" and module == "gklint.rules.checks"
+
+
+def test_runnable_rules_are_the_selected_non_internal_rules_of_the_template_in_order():
+    rs = load_ruleset().select(None, ["GK6"])
+    for template in ("2021", "2019", None):
+        got = rs.runnable(template)
+        want = [r for r in rs.rules if r.kind != "internal" and r.applies_to(template)]
+        assert [r for r, _check in got] == want and want
+        assert all(check is rs.kinds[r.kind].func for r, check in got)
+        assert rs.runnable(template) is got                  # worked out once per template
+    assert not any(r.code.startswith("GK6") for r, _ in rs.runnable("2021"))
