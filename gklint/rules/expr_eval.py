@@ -121,15 +121,16 @@ class Expr:
         return self._plan(_ValueRun(resolver, bindings or {}))
 
     def values(self, resolver: Resolver, bindings: Sequence[dict[str, str]],
-               blanks: list | None = None) -> list[Value]:
+               blanks: list | None = None, variables: list | None = None) -> list[Value]:
         """``[self.value(resolver, b) for b in bindings]``, over one run (a rule's foreach in one call). With a
         ``blanks`` list, it gets per binding the blank cells read (a cell whose value is None), a superset of
-        the cells ``evaluate().missing`` would list: none there, none missing."""
+        the cells ``evaluate().missing`` would list: none there, none missing. ``variables``: what
+        :func:`as_variables` gives for each binding, when the caller keeps it (the same bindings every report)."""
         run = _ValueRun(resolver, {})
         if self._batch is _UNSET:
             self._batch = batch_plan(self.root, self._compiler)
         if self._batch is not None:
-            batch = Batch([_variables(b) for b in bindings], resolver, run)
+            batch = Batch(variables or [as_variables(b) for b in bindings], resolver, run)
             try:
                 out = self._batch(batch)
             except (Fallback, ExprError):
@@ -140,7 +141,7 @@ class Expr:
                 return out
         plan, out = self._plan, []
         for b in bindings:
-            run.vars = _variables(b)
+            run.vars = as_variables(b)
             run.blanks = []
             out.append(plan(run))     # a run leaves its loop positions as it found them: it can be reused
             if blanks is not None:
@@ -148,8 +149,8 @@ class Expr:
         return out
 
 
-def _variables(bindings: dict) -> dict[str, str | None]:
-    """name -> bound id; "$c" is accepted for "c", "c" wins."""
+def as_variables(bindings: dict) -> dict[str, str | None]:
+    """A binding as the evaluator reads it: name -> bound id; "$c" is accepted for "c", "c" wins."""
     out: dict[str, str | None] = {}
     for name, value in bindings.items():
         if name[:1] == "$":
@@ -173,7 +174,7 @@ class _ValueRun:
         lookup = getattr(resolver, "lookup", None)
         self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
         self.memo = getattr(resolver, "memo", None)
-        self.vars = _variables(bindings)
+        self.vars = as_variables(bindings)
         self.current: dict[int, tuple[str, str, str]] = {}
         self.lhs: Value = None
         self.rhs: Value = None
@@ -221,7 +222,7 @@ class _Run:
         lookup = getattr(resolver, "lookup", None)
         self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
         self.memo = getattr(resolver, "memo", None)
-        self.vars = _variables(bindings)
+        self.vars = as_variables(bindings)
         self.seen: dict[tuple[str, str, str], Any] = {}     # key -> cell: every cell read, in reading order
         self.missing: list = []
         self.missing_keys: list[tuple[str, str, str]] = []

@@ -46,12 +46,25 @@ class _Override:
         return self.base.cols(table)
 
 
+_EQUATIONS: dict = {}    # (id of a rule list, table) → (the list, its equation rules on that table)
+
+
+def _equations(rules: tuple, table: str) -> list:
+    """The equation rules on ``table`` among ``rules`` (the engine passes the same tuple for every report)."""
+    hit = _EQUATIONS.get((id(rules), table))
+    if hit is None or hit[0] is not rules:
+        if len(_EQUATIONS) >= 16:
+            _EQUATIONS.clear()
+        hit = _EQUATIONS[id(rules), table] = (rules, [r for r in rules if r.kind == "equation"
+                                                      and r.opt("table") == table])
+    return hit[1]
+
+
 def _relations(rule, report: Report, ctx) -> list:
     """(code, compiled expression, binding, value) for every equation rule on this rule's table."""
-    table = rule.opt("table")
     out = []
-    for other in ctx.rules:
-        if other.kind != "equation" or other.opt("table") != table or not other.applies_to(report.template):
+    for other in _equations(ctx.rules, rule.opt("table")):
+        if not other.applies_to(report.template):
             continue
         expr, bindings, values, _ = relation_values(other, report, ctx)
         out += [(other.code, expr, b, v) for b, v in zip(bindings, values)]

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ...diagnostics import Severity
 from ..expr import ExprError, ExprSyntaxError, compile_expr
+from ..expr_eval import as_variables
 from ...model import Cell, Report
 from . import Finding, Opt, kind
 from .table_shape import _cut_row, cell_name, col_label, mostly_empty, row_label
@@ -35,11 +36,27 @@ def _values(spec, report: Report) -> list[str]:
     raise ValueError(f"foreach 取值 {spec!r} 应为列表或 rows:<表>/cols:<表>")
 
 
-def _bindings(rule, report: Report) -> list[dict]:
+# (variable names, their ids) → (the bindings, as the evaluator reads them): the same for every report whose
+# tables list the same ids, so made once, not per report; callers never change them
+_BINDINGS: dict = {}
+
+
+def _bindings_and_variables(rule, report: Report) -> tuple[list[dict], list[dict]]:
     foreach = rule.opt("foreach") or {}
-    names = list(foreach)
-    pools = [_values(foreach[n], report) for n in names]
-    return [dict(zip(names, combo)) for combo in itertools.product(*pools)]   # at most MAX_BINDINGS
+    names = tuple(foreach)
+    key = (names, tuple(tuple(_values(foreach[n], report)) for n in names))
+    hit = _BINDINGS.get(key)
+    if hit is None:
+        if len(_BINDINGS) >= 64:
+            _BINDINGS.clear()
+        bindings = [dict(zip(names, combo)) for combo in itertools.product(*key[1])]   # at most MAX_BINDINGS
+        hit = _BINDINGS[key] = (bindings, [as_variables(b) for b in bindings])
+    return hit
+
+
+def _bindings(rule, report: Report) -> list[dict]:
+    """Every combination of the rule's ``foreach`` on this report (a list shared across reports: not to change)."""
+    return _bindings_and_variables(rule, report)[0]
 
 
 def _fmt(v) -> str:
@@ -194,9 +211,10 @@ def relation_values(rule, report: Report, ctx) -> tuple:
     hit = ctx.evaluations.get(key)
     if hit is None or hit[0] is not rule:
         expr = compile_expr(rule.opt("expr"))
-        bindings = _bindings(rule, report)
+        bindings, variables = _bindings_and_variables(rule, report)
         blanks: list = []
-        hit = ctx.evaluations[key] = (rule, expr, bindings, expr.values(ctx.resolver, bindings, blanks), blanks)
+        values = expr.values(ctx.resolver, bindings, blanks, variables)
+        hit = ctx.evaluations[key] = (rule, expr, bindings, values, blanks)
     return hit[1:]
 
 
