@@ -103,11 +103,11 @@ def _units(report: Report) -> Iterator[tuple[int | None, Paragraph | None, str |
     """(section number, unit, heading text) for the preamble and every section, in document order."""
     for b in report.preamble:
         if isinstance(b, Paragraph) and b.lines:
-            yield None, Paragraph(b.lines), None
+            yield None, b, None
     for s in report.sections:
         for b in s.blocks:
             if isinstance(b, Paragraph) and b.lines:
-                yield s.number, Paragraph(b.lines), None
+                yield s.number, b, None
             elif isinstance(b, Heading):
                 yield s.number, _heading_unit(report, b), b.text
 
@@ -132,7 +132,7 @@ def clauses(report: Report) -> tuple[Clause, ...]:
             end = m.start() if m else len(f)
             if end > start:
                 piece = f[start:end]
-                if not is_heading and _INLINE_TOPIC.match(piece):
+                if not is_heading and piece[:1] == "(" and _INLINE_TOPIC.match(piece):   # it starts with ^\(
                     topic = piece[:30]             # （二）依申请公开方面… written inside a paragraph
                 out.append(Clause(piece, start, unit, number, topic, start == 0))
             start = (m.end() if m else len(f))
