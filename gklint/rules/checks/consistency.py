@@ -703,8 +703,8 @@ def check_period_year(rule, report: Report, ctx):
     if title_year is None:
         return
     for c in clauses(report):
-        if c.section not in (None, 1):
-            continue
+        if c.section not in (None, 1) or "1月1日" not in c.f:
+            continue                         # _PERIOD cannot match without its literal 1月1日
         for m in _PERIOD.finditer(c.f):
             if not _PERIOD_CONTEXT.search(c.f) and c.subclause_start(m.start()) != m.start():
                 continue                                     # a date range in passing, not the report's period

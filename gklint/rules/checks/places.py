@@ -108,7 +108,8 @@ def check_foreign_place(rule, report: Report, ctx):
     for sec, line in prose_lines(report):
         if sec is None and span is not None and span.line <= line.line <= span.end_line:
             continue                     # the title is what the rest is compared with
-        if sec is not None:
+        # every channel word of _CHANNEL has 网 or 公众号: a line with neither names no channel
+        if sec is not None and ("网" in line.text or "公众号" in line.text):
             for m in _CHANNEL.finditer(line.text):
                 name = m.group("name")
                 place = _channel_place(name, dept)
