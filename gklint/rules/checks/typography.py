@@ -192,7 +192,8 @@ def _clean(text: str) -> str:
 def _broken(a: str, b: str, min_chars: int) -> bool:
     """Does line ``a`` stop in the middle of a sentence that line ``b`` continues?"""
     a, b = _clean(a), _clean(b)
-    if len(a) < min_chars or not b or not _OPEN_END.search(a):
+    # a match of _OPEN_END is the last character (or the one before a final newline): the last two decide it
+    if len(a) < min_chars or not b or not _OPEN_END.search(a[-2:]):
         return False
     if not re.search(r"[，。；：、！？,;:]", a + b):
         return False  # no punctuation in either half: a title or heading laid out on two lines, not prose
