@@ -128,3 +128,45 @@ def test_resolver_finds_the_cells_report_cell_finds():
         assert keys
         for key in keys:
             assert resolver.cell(*key) is report.cell(*key)
+
+
+def test_lazy_re_compiles_at_first_use_and_is_the_compiled_pattern_after():
+    import re
+
+    from gklint.rules.checks import lazy_re
+
+    rx = lazy_re(r"(?P<n>\d+)件", re.I)
+    assert "search" not in vars(rx) and rx.pattern == r"(?P<n>\d+)件"
+    assert rx.search("共 12件").group("n") == "12"
+    assert "search" in vars(rx) and rx.groupindex == {"n": 1}
+    assert [m.group(0) for m in rx.finditer("1件2件")] == ["1件", "2件"] and rx.sub("N", "3件") == "N"
+    with pytest.raises(AttributeError):
+        rx.nonsense
+
+
+def test_check_kinds_compile_no_pattern_at_import():
+    import subprocess
+    import sys
+
+    import os
+
+    from conftest import ROOT
+
+    code = ("import gc, gklint.rules.checks as c; c.builtin_kinds(); "
+            "lazy = [o for o in gc.get_objects() if isinstance(o, c.lazy_re)]; "
+            "print(len(lazy), sum('search' in vars(o) for o in lazy), c.lazy_re.__module__)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    total, compiled, module = out.stdout.split()
+    assert int(total) > 50 and compiled == "0" and module == "gklint.rules.checks"
+
+
+def test_runnable_rules_are_the_selected_non_internal_rules_of_the_template_in_order():
+    rs = load_ruleset().select(None, ["GK6"])
+    for template in ("2021", "2019", None):
+        got = rs.runnable(template)
+        want = [r for r in rs.rules if r.kind != "internal" and r.applies_to(template)]
+        assert [r for r, _check in got] == want and want
+        assert all(check is rs.kinds[r.kind].func for r, check in got)
+        assert rs.runnable(template) is got                  # worked out once per template
+    assert not any(r.code.startswith("GK6") for r, _ in rs.runnable("2021"))

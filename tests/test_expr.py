@@ -392,3 +392,77 @@ def test_errors_are_raised_on_every_evaluation_with_a_memo():
     for _ in range(2):
         with pytest.raises(ExprError, match="nope"):
             expr.evaluate(resolver)
+
+
+VALUE_CASES = [
+    "t3[1][$c] + t3[2][$c] == t3[3.7][$c] + t3[4][$c]",
+    "t3[3.7][$c] == sum(t3[3.*][$c]) - t3[3.7][$c]",
+    "t3[1][total] + t3[2][total] > 0 -> count(t3[3.*][total]) > count(t3[3.7][total]) and sum(t3[3.*][total]) > 0",
+    "all(t3[3.*][$c] >= 0) or any(t3[3.*][$c] > 100)",
+    "not (t3[1][$c] == 0) or filled(t3[2][$c]) and blank(t3[9][$c])",
+    "approx(t3[1][$c] / t3[2][$c], max(t3[4][$c], 1), abs(-1)) -> min(t3[1][$c], 2) <= 2",
+    "sum(t3[1, 3.1..3.3.2][$c]) == sum(t3[$r][natural..other])",
+    # straight-line: evaluated for all bindings at once (expr_batch)
+    "abs(t3[1][$c] - t3[2][$c]) <= max(t3[4][$c], min(1, 2), t3[$r][$c])",
+    "approx(t3[1][$c] / t3[2][$c], 1, 0.5) == (not filled(t3[3.2][$c]))",
+    "-t3[1][$c] * 2 + t3[$r][$c] / 3 - 1 != t3[$r][total] - 7 / 0",
+    "sum(t3[3.*][$c], 1, t3[$r][total]) >= sum(t3[$r][natural..other]) + sum(t3[1][total])",
+    "blank(t3[$r][$c]) == (t3[1][$c] > 0)",
+]
+UNBATCHED = VALUE_CASES[2:6]     # and/or/->/all/any/count: left to the per-binding closures
+
+
+@pytest.mark.parametrize("text", VALUE_CASES)
+def test_value_is_the_value_of_evaluate(text):
+    """Expr.value / Expr.values (no record of cells read) give what evaluate() gives, on full, blank, unknown
+    and zero-divisor cells, and raise what it raises."""
+    expr = compile_expr(text)
+    values = dict(GOOD_T3.values)
+    values[("t3", "3.2", "natural")] = None
+    values[("t3", "2", "legal")] = 0
+    del values[("t3", "4", "business")]
+    for resolver in (GOOD_T3, FakeResolver(values), MemoResolver(values), FakeResolver({})):
+        bindings = [{"c": c, "r": r} for c in T3_COLS for r in ("1", "3.7", "4")]
+        want = [expr.evaluate(resolver, b).value for b in bindings]
+        assert [expr.value(resolver, b) for b in bindings] == want
+        blanks: list = []
+        assert expr.values(resolver, bindings, blanks) == want
+        for b, read in zip(bindings, blanks):     # every blank cell that made a value unknown was read
+            assert all(m in read for m in expr.evaluate(resolver, b).missing if not isinstance(m, tuple))
+    if "$" in text:
+        with pytest.raises(ExprError, match="no binding"):
+            expr.value(GOOD_T3, {})
+        with pytest.raises(ExprError, match="no binding"):
+            expr.values(GOOD_T3, [{"c": "total", "r": "1"}, {}])
+
+
+def test_straight_line_expressions_are_batched_and_others_are_not():
+    for text in VALUE_CASES:
+        expr = compile_expr(text)
+        expr.values(GOOD_T3, [{"c": "total", "r": "1"}])
+        assert (expr._batch is None) == (text in UNBATCHED), text
+
+
+def test_batched_errors_are_the_closures_errors():
+    expr = compile_expr("sum(t3[$r][natural..nope]) == t3[$r][total]")
+    with pytest.raises(ExprError, match="nope") as batched:
+        expr.values(MemoResolver({}), [{"r": "1"}, {"r": "2"}])
+    with pytest.raises(ExprError, match="nope") as single:
+        expr.evaluate(MemoResolver({}), {"r": "1"})
+    assert str(batched.value) == str(single.value)
+
+
+def test_nodes_are_values_without_their_positions():
+    from gklint.rules.expr import Num, Pattern
+
+    a = compile_expr("t3[1][$c] >= 0").refs()[0]
+    b = compile_expr("1 + t3[1][$c] >= 0").refs()[0]
+    assert (a.column, b.column) == (1, 5)
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != compile_expr("t3[2][$c] >= 0").refs()[0]
+    assert Num(1, line=2) == Num(1) != Num(2) and Num(1) != Pattern("id", "1")
+    assert repr(Pattern("range", "a", "b")) == "Pattern(kind='range', value='a', end='b')"
+    with pytest.raises(AttributeError):
+        a.table = "t4"
+    with pytest.raises(TypeError):
+        Num(1, 2)

@@ -36,12 +36,22 @@ class Resolver:
         self.report = report
         self.memo: dict = {}    # what the expression evaluator derives from rows()/cols(), once per report
         self._ids: dict[tuple[str, str], tuple[str, ...]] = {}    # (table, "rows"/"cols") → ids, once per report
-        # (table, row, col) → cell: the tables' own indexes (Table.cell_index) under one key, so the hot path of the
-        # relations is a single dict look-up per cell read
-        self.lookup = {(tid, *key): c for tid, t in report.tables.items() for key, c in t.cell_index.items()}.get
+        self._cells: dict[str, dict] = {}
+
+    def table_cells(self, table: str) -> dict:
+        """(row, col) → cell of one table: the table's own index (Table.cell_index), built when a relation
+        first reads the table (the batch evaluation reads a table's cells through it, one dict look-up each)."""
+        cells = self._cells.get(table)
+        if cells is None:
+            t = self.report.tables.get(table)
+            cells = self._cells[table] = t.cell_index if t is not None else {}
+        return cells
+
+    def lookup(self, key: tuple[str, str, str]):
+        return self.table_cells(key[0]).get(key[1:])
 
     def cell(self, table: str, row: str, col: str):
-        return self.lookup((table, row, col))
+        return self.table_cells(table).get((row, col))
 
     def _listing(self, table: str, what: str) -> list[str]:
         ids = self._ids.get((table, what))
@@ -89,6 +99,17 @@ class RuleSet:
     errors: list[RuleError]
     known: tuple[Rule, ...] = ()      # every loaded rule, before select/ignore
     ignored: frozenset[str] = frozenset()   # codes of known rules that `ignore` matched
+
+    def runnable(self, template: str | None) -> list[tuple[Rule, object]]:
+        """(rule, its kind's check function) for every rule that runs on a report of ``template``, in order:
+        worked out once per rule set and template, not per report."""
+        cache = self.__dict__.setdefault("_runnable", {})
+        hit = cache.get(template)
+        if hit is None:
+            hit = cache[template] = [(r, k.func) for r in self.rules
+                                     if r.kind != "internal" and r.applies_to(template)
+                                     and (k := self.kinds.get(r.kind)) is not None]
+        return hit
 
     def by_code(self) -> dict[str, Rule]:
         return {r.code: r for r in self.rules}
@@ -209,14 +230,9 @@ def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,
 
 
 def _run(report: Report, ruleset: RuleSet, ctx: Context):
-    for rule in ruleset.rules:
-        if rule.kind == "internal" or not rule.applies_to(report.template):
-            continue
-        kind = ruleset.kinds.get(rule.kind)
-        if kind is None:
-            continue
+    for rule, check in ruleset.runnable(report.template):
         try:
-            findings = list(kind.func(rule, report, ctx))
+            findings = list(check(rule, report, ctx))
         except RegexTimeout as exc:
             yield Diagnostic.at(Span.point(1, 1), path=report.path, code="GK903", name="rule-timeout",
                                 severity=Severity.WARNING,

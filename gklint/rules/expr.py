@@ -4,8 +4,8 @@
     t3[3.7][$c] == sum(t3[3.1, 3.2, 3.3.*, 3.4.*, 3.5.*, 3.6.*][$c])
     t3[1][total] + t3[2][total] > 0 -> t3[3.7][total] > 0
 
-The grammar is ``grammars/expr.lark``; a lark Transformer (here) turns the parse tree into a small AST of
-frozen dataclasses, a checker validates it once at compile time (both in ``expr_ast``), and :class:`Expr`
+The grammar is ``grammars/expr.lark``; a lark Transformer (here) turns the parse tree into an AST of small
+immutable classes, a checker validates it once at compile time (both in ``expr_ast``), and :class:`Expr`
 (``expr_eval``) compiles it into closures that evaluate it against a :class:`Resolver`. Nothing is ever passed to Python's ``eval``; expressions come from
 third-party rule packs, so size and nesting are bounded too.
 

@@ -1,11 +1,9 @@
-"""The rule-expression language, part one: its AST (frozen dataclasses), errors, limits and the compile-time
+"""The rule-expression language, part one: its AST (small immutable classes), errors, limits and the compile-time
 checker (known tables and functions, types, where a multi-cell reference may stand). ``gklint.rules.expr``
 parses text into this AST; ``gklint.rules.expr_eval`` evaluates it."""
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Iterator, Union
 
@@ -74,15 +72,56 @@ def _context(text: str, line: int, column: int, span: int = 40) -> str:
 # =====================================================================================================
 # Positions are left out of equality and hashing: two spellings of the same reference are the same
 # reference (aggregates rely on that to iterate identical multi-cell references together).
+#
+# The nodes are small immutable classes on one base (fields named once in ``_fields``), not dataclasses:
+# thirteen dataclasses cost ~10 ms of every start (each one generates and compiles its methods), for what a
+# dozen lines of plain Python say once.
 
-@dataclass(frozen=True)
-class _Node:
-    line: int = field(default=1, compare=False, repr=False, kw_only=True)
-    column: int = field(default=1, compare=False, repr=False, kw_only=True)
+class _Frozen:
+    """Immutable value: equal and hashed by its ``_fields`` (in order), shown as ``Name(field=value, ...)``,
+    matched positionally in ``case`` patterns."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def __init__(self, *args) -> None:
+        if len(args) != len(self._fields):
+            raise TypeError(f"{type(self).__name__}() takes {len(self._fields)} arguments, got {len(args)}")
+        for name, value in zip(self._fields, args):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    __delattr__ = __setattr__
+
+    def _key(self) -> tuple:
+        return tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
 
 
-@dataclass(frozen=True)
-class Pattern:
+class _Node(_Frozen):
+    """An expression node: its fields, and where it starts in the expression text (1-based)."""
+
+    __slots__ = ("line", "column")
+
+    def __init__(self, *args, line: int = 1, column: int = 1) -> None:
+        super().__init__(*args)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "column", column)
+
+
+class Pattern(_Frozen):
     """One item of a bracket selector.
 
     ``kind`` is ``"id"`` (``value`` is the id), ``"var"`` (``value`` is the variable name without ``$``),
@@ -90,9 +129,10 @@ class Pattern:
     ``end`` are the inclusive ends, in template order).
     """
 
-    kind: str
-    value: str
-    end: str | None = None
+    __slots__ = _fields = __match_args__ = ("kind", "value", "end")
+
+    def __init__(self, kind: str, value: str, end: str | None = None) -> None:
+        super().__init__(kind, value, end)
 
     @property
     def multi(self) -> bool:
@@ -115,7 +155,6 @@ def _show_id(ident: str) -> str:
     return ident if _ID.match(ident) else f'"{ident}"'
 
 
-@dataclass(frozen=True)
 class RefSpec(_Node):
     """A cell reference ``table[rows][cols]`` as written: the table id and the row and column patterns.
 
@@ -123,77 +162,61 @@ class RefSpec(_Node):
     ``column`` locate it in the expression text.
     """
 
-    table: str
-    rows: tuple[Pattern, ...]
-    cols: tuple[Pattern, ...]
+    _fields = __match_args__ = ("table", "rows", "cols")
+    __slots__ = _fields + ("multi", "_hash")
 
-    @functools.cached_property
-    def multi(self) -> bool:               # cached: asked on every read of the reference
-        return any(len(sel) > 1 or any(p.multi for p in sel) for sel in (self.rows, self.cols))
+    def __init__(self, table: str, rows: tuple[Pattern, ...], cols: tuple[Pattern, ...], **pos) -> None:
+        super().__init__(table, rows, cols, **pos)
+        # both asked on every read of the reference: worked out once
+        object.__setattr__(self, "multi", any(len(sel) > 1 or any(p.multi for p in sel) for sel in (rows, cols)))
+        object.__setattr__(self, "_hash", hash((table, rows, cols)))
 
-    def __hash__(self) -> int:             # the dataclass hash (same fields), computed once: refs key dicts per read
-        h = self.__dict__.get("_hash")
-        if h is None:
-            h = self.__dict__["_hash"] = hash((self.table, self.rows, self.cols))
-        return h
+    def __hash__(self) -> int:
+        return self._hash
 
     def __str__(self) -> str:
         return f"{self.table}[{', '.join(map(str, self.rows))}][{', '.join(map(str, self.cols))}]"
 
 
-@dataclass(frozen=True)
 class Num(_Node):
-    value: Number
+    __slots__ = _fields = __match_args__ = ("value",)         # value: int or Decimal
 
 
-@dataclass(frozen=True)
 class Neg(_Node):
-    operand: _Node
+    __slots__ = _fields = __match_args__ = ("operand",)
 
 
-@dataclass(frozen=True)
 class Arith(_Node):
-    operands: tuple[_Node, ...]     # a op1 b op2 c ...: left to right
-    ops: tuple[str, ...]
+    __slots__ = _fields = __match_args__ = ("operands", "ops")  # a op1 b op2 c ...: left to right
 
 
-@dataclass(frozen=True)
 class Compare(_Node):
-    op: str
-    left: _Node
-    right: _Node
+    __slots__ = _fields = __match_args__ = ("op", "left", "right")
 
 
-@dataclass(frozen=True)
 class Not(_Node):
-    operand: _Node
+    __slots__ = _fields = __match_args__ = ("operand",)
 
 
-@dataclass(frozen=True)
 class And(_Node):
-    items: tuple[_Node, ...]
+    __slots__ = _fields = __match_args__ = ("items",)
 
 
-@dataclass(frozen=True)
 class Or(_Node):
-    items: tuple[_Node, ...]
+    __slots__ = _fields = __match_args__ = ("items",)
 
 
-@dataclass(frozen=True)
 class Implies(_Node):
-    cond: _Node
-    then: _Node
+    __slots__ = _fields = __match_args__ = ("cond", "then")
 
 
-@dataclass(frozen=True)
 class Call(_Node):
-    name: str
-    args: tuple[_Node, ...]
+    __slots__ = _fields = __match_args__ = ("name", "args")
 
 
 def _children(node: _Node) -> Iterator[_Node]:
-    for f in fields(node):
-        v = getattr(node, f.name)
+    for f in node._fields:
+        v = getattr(node, f)
         if isinstance(v, _Node):
             yield v
         elif isinstance(v, tuple):

@@ -4,10 +4,10 @@ three-valued logic for blank cells (see ``gklint.rules.expr``)."""
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator, Protocol, Sequence
 
+from .expr_batch import Batch, Fallback, batch_plan
 from .expr_ast import (BOOL, And, Arith, Call, Compare, ExprError, Implies, Neg, Not, Num, Number, Or, Pattern, RefSpec, Value, _Node, _check, _context, _free_multirefs, _walk)
 
 # =====================================================================================================
@@ -19,8 +19,9 @@ from .expr_ast import (BOOL, And, Arith, Call, Compare, ExprError, Implies, Neg,
 class Resolver(Protocol):
     """What :meth:`Expr.evaluate` needs from a report (duck-typed).
 
-    A resolver may also have ``lookup((table, row, col))``, the same as ``cell()`` taking the key in one tuple
-    (the hot path), and a ``memo`` dict (one per report) where the evaluator keeps what it derives from
+    A resolver may also have ``lookup((table, row, col))``, the same as ``cell()`` taking the key in one tuple,
+    ``table_cells(table)``, a mapping ``(row, col) → cell`` of one table (the batch evaluation's hot path), and
+    a ``memo`` dict (one per report) where the evaluator keeps what it derives from
     ``rows()``/``cols()`` alone (the ids a wildcard or a range names), so each is worked out once per report.
     """
 
@@ -34,7 +35,6 @@ class Resolver(Protocol):
         """The template's column ids of ``table`` in order (used by column ranges and wildcards)."""
 
 
-@dataclass
 class Result:
     """The outcome of one evaluation.
 
@@ -46,11 +46,23 @@ class Result:
     of ``->``, when it was evaluated; else None.
     """
 
-    value: Value
-    cells: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
-    lhs: Value = None
-    rhs: Value = None
+    __slots__ = ("value", "cells", "missing", "lhs", "rhs")
+
+    def __init__(self, value: Value, cells: list | None = None, missing: list | None = None, lhs: Value = None,
+                 rhs: Value = None) -> None:
+        self.value, self.lhs, self.rhs = value, lhs, rhs
+        self.cells = [] if cells is None else cells
+        self.missing = [] if missing is None else missing
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self.__slots__)
+
+    __hash__ = None     # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"Result({', '.join(f'{f}={getattr(self, f)!r}' for f in self.__slots__)})"
 
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -83,7 +95,9 @@ class Expr:
             focus = focus.then
         self._focus = focus if isinstance(focus, Compare) or (
             isinstance(focus, Call) and focus.name == "approx") else None
-        self._plan = _Compiler(text, self._focus).node(root)
+        self._compiler = _Compiler(text, self._focus)
+        self._plan = self._compiler.node(root)
+        self._batch = _UNSET        # the plan over all bindings at once (expr_batch), made when first asked
 
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
@@ -100,6 +114,103 @@ class Expr:
         value = self._plan(run)
         return Result(value, list(run.seen.values()), run.missing, run.lhs, run.rhs)
 
+    def value(self, resolver: Resolver, bindings: dict[str, str] | None = None) -> Value:
+        """``evaluate(resolver, bindings).value``, without recording what was read or missing: the same
+        closures over a run that keeps nothing, for the common case where only the value is looked at (a
+        relation that holds). Raises what :meth:`evaluate` raises."""
+        return self._plan(_ValueRun(resolver, bindings or {}))
+
+    def values(self, resolver: Resolver, bindings: Sequence[dict[str, str]],
+               blanks: list | None = None, variables: list | None = None) -> list[Value]:
+        """``[self.value(resolver, b) for b in bindings]``, over one run (a rule's foreach in one call). With a
+        ``blanks`` list, it gets per binding the blank cells read (a cell whose value is None), a superset of
+        the cells ``evaluate().missing`` would list: none there, none missing. ``variables``: what
+        :func:`as_variables` gives for each binding, when the caller keeps it (the same bindings every report)."""
+        run = _ValueRun(resolver, {})
+        if self._batch is _UNSET:
+            self._batch = batch_plan(self.root, self._compiler)
+        if self._batch is not None:
+            batch = Batch(variables or [as_variables(b) for b in bindings], resolver, run)
+            try:
+                out = self._batch(batch)
+            except (Fallback, ExprError):
+                pass                    # the closures below raise what the language says, where it says
+            else:
+                if blanks is not None:
+                    blanks += batch.blanks
+                return out
+        plan, out = self._plan, []
+        for b in bindings:
+            run.vars = as_variables(b)
+            run.blanks = []
+            out.append(plan(run))     # a run leaves its loop positions as it found them: it can be reused
+            if blanks is not None:
+                blanks.append(run.blanks)
+        return out
+
+
+def as_variables(bindings: dict) -> dict[str, str | None]:
+    """A binding as the evaluator reads it: name -> bound id; "$c" is accepted for "c", "c" wins."""
+    out: dict[str, str | None] = {}
+    for name, value in bindings.items():
+        if name[:1] == "$":
+            name = name[1:]
+            if name in bindings:
+                continue
+        out[name] = value if value is None or type(value) is str else str(value)
+    return out
+
+
+class _ValueRun:
+    """The state of a single :meth:`Expr.value` call: loop positions only. The compiled closures are the
+    same as for :meth:`Expr.evaluate` (one place for the language's meaning); this run just keeps no record of
+    the cells read or missing (``missing`` stays empty, so the marks the closures take are all 0)."""
+
+    __slots__ = ("resolver", "lookup", "memo", "vars", "current", "lhs", "rhs", "blanks")
+    missing = ()
+
+    def __init__(self, resolver: Resolver, bindings: dict[str, str]) -> None:
+        self.resolver = resolver
+        lookup = getattr(resolver, "lookup", None)
+        self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
+        self.memo = getattr(resolver, "memo", None)
+        self.vars = as_variables(bindings)
+        self.current: dict[int, tuple[str, str, str]] = {}
+        self.lhs: Value = None
+        self.rhs: Value = None
+        self.blanks: list = []      # the blank cells read (value None), in order, repeats kept: cheap to keep
+
+    def read(self, key: tuple[str, str, str], record_missing: bool = True) -> Value:
+        cell = self.lookup(key)
+        if cell is None:
+            return None
+        value = cell.value
+        if value is None:
+            self.blanks.append(cell)
+        return value
+
+    def read_all(self, keys) -> list[Value]:
+        lookup = self.lookup
+        values = [None if (cell := lookup(key)) is None else cell.value for key in keys]
+        if None in values:
+            self.blanks += [cell for key in keys if (cell := lookup(key)) is not None and cell.value is None]
+        return values
+
+    def forget_missing(self, mark: int) -> None:
+        pass
+
+    def logic(self, values: Iterator[Value], decisive: bool) -> Value:
+        """Three-valued and (decisive=False) / or (decisive=True), short-circuiting (as :meth:`_Run.logic`)."""
+        unknown = False
+        for v in values:
+            if v is decisive:
+                return decisive
+            unknown = unknown or v is None
+        return None if unknown else not decisive
+
+    def bound(self, name: str, ref: RefSpec, text: str) -> str:
+        return _Run.bound(self, name, ref, text)
+
 
 class _Run:
     """The state of a single :meth:`Expr.evaluate` call: what was read, what was missing, loop positions."""
@@ -111,13 +222,7 @@ class _Run:
         lookup = getattr(resolver, "lookup", None)
         self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
         self.memo = getattr(resolver, "memo", None)
-        self.vars: dict[str, str | None] = {}      # name -> bound id; "$c" is accepted for "c", "c" wins
-        for name, value in bindings.items():
-            if name[:1] == "$":
-                name = name[1:]
-                if name in bindings:
-                    continue
-            self.vars[name] = value if value is None or type(value) is str else str(value)
+        self.vars = as_variables(bindings)
         self.seen: dict[tuple[str, str, str], Any] = {}     # key -> cell: every cell read, in reading order
         self.missing: list = []
         self.missing_keys: list[tuple[str, str, str]] = []

@@ -8,6 +8,7 @@ rule's code, name, severity and message template. Plugins add kinds through the 
 from __future__ import annotations
 
 import functools
+import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -45,6 +46,32 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+
+
+class lazy_re:    # noqa: N801 - used like re.compile
+    """``re.compile(pattern, flags)``, done when the pattern is first used: the check kinds have some eighty
+    module-level patterns (big CJK character classes are slow to compile), and a run that never reaches one
+    (a keyword pre-check failed on every line, a kind no rule uses) does not pay for it. The first use puts
+    the compiled pattern's methods on this object, so every later ``X.search(...)`` is the compiled one's bound
+    method, found in the instance dict: no wrapper on the per-report path."""
+
+    _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split", "scanner",
+                "groups", "groupindex", "flags")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self._flags = flags
+
+    def __getattr__(self, name: str):       # only for what the instance does not have yet: the first use
+        if name.startswith("__") or name not in self._METHODS:
+            raise AttributeError(name)
+        compiled = re.compile(self.pattern, self._flags)
+        for attr in self._METHODS:
+            setattr(self, attr, getattr(compiled, attr))
+        return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"lazy_re({self.pattern!r})"
 
 
 def per_object(func):

@@ -20,7 +20,7 @@ from .. import saferegex
 from ...diagnostics import Span
 from ...model import Heading, Line, Paragraph, Report, Section, TableRegion
 from ...textnorm import fold, folded, folded_join
-from . import Finding, Opt, kind, per_object
+from . import Finding, Opt, kind, lazy_re, per_object
 from .structure import numeral
 from .table_shape import statistical_year
 
@@ -79,9 +79,10 @@ def whole_section(report: Report, number: int | None) -> Section | None:
     return replace(first, blocks=tuple(b for s in secs for b in s.blocks), end_line=secs[-1].end_line)
 
 
+@per_object
 def section_text(sec: Section) -> str:
     """Folded prose of a section (paragraphs and sub-headings): ``folded(sec.text)``, line by line (the newlines
-    between blocks fold away)."""
+    between blocks fold away). Once per section: several content rules read the same section."""
     return folded_join(t for b in sec.blocks for t in (
         (l.text for l in b.lines) if isinstance(b, Paragraph) else (b.text,) if isinstance(b, Heading) else ()))
 
@@ -156,9 +157,9 @@ def _prose_lines(report: Report, sections: list[int] | None, front: bool) -> Ite
 # ----------------------------------------------------------------------------------------------------------
 
 # the term of 国办函〔2020〕109号 (信息处理费, also written 信息公开处理费 / 处理费用)
-_FEE_TERM = re.compile(r"处理费")
+_FEE_TERM = lazy_re(r"处理费")
 # any other statement about charging for disclosure: 收费 / 费用 / 收取…费
-_FEE_OTHER = re.compile(r"收费|(?:收取|收缴|缴纳|交纳|产生|免收|减免)[^。；;，,]{0,10}费|费用|免费")
+_FEE_OTHER = lazy_re(r"收费|(?:收取|收缴|缴纳|交纳|产生|免收|减免)[^。；;，,]{0,10}费|费用|免费")
 _SENTENCE_END = "。；;！!？?"
 
 
@@ -231,7 +232,7 @@ check_fee_statement.validate = lambda rule: None if rule.opt("check") in ("prese
 # GK403 / GK404 / GK405: the problems and improvements of 五
 # ----------------------------------------------------------------------------------------------------------
 
-_PUNCT = re.compile(r"[\W_]+")
+_PUNCT = lazy_re(r"[\W_]+")
 _NOTHING = {"无", "暂无", "没有", "无此项", "无相关情况", "略", "空"}
 
 
@@ -404,7 +405,7 @@ check_overall_aspects.validate = _validate_aspects
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # The look-behinds make every match start at the beginning of its run: without them a long run of word characters
 # with no @ was rescanned from every position (quadratic: one line of 20,000 一 took 15 s, issue 8)
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+"
+URL_RE = lazy_re(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+"
                     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 
 
@@ -416,19 +417,19 @@ def mask_urls(text: str) -> str:
 
 
 PLACEHOLDERS = (
-    ("instruction", re.compile(r"[（(]\s*文字描述[^）)\n]{0,80}[）)]?")),
-    ("instruction", re.compile(r"[（(]\s*(?:请|此处|在此处)?(?:填写|填报|填入)[^）)\n]{0,30}[）)]")),
-    ("year", re.compile(r"(?:19|20)\s*[XＸ×xｘ]{2}\s*年")),
-    ("x", re.compile(r"(?<![A-Za-z0-9ＸｘX×x])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z0-9ＸｘX×x])")),
-    ("someone", re.compile(rf"(?<![{_CJK}])某某")),
-    ("braces", re.compile(rf"[{{｛]\s*[A-Za-z_{_CJK}][\w{_CJK}]{{0,15}}\s*[}}｝]")),
-    ("brackets", re.compile(r"[【\[［][^】\]］\n]{0,10}(?:名称|填写|填报|此处|XX|××|某某)[^】\]］\n]{0,10}[】\]］]")),
-    ("blank", re.compile(r"[_＿]{3,}")),
+    ("instruction", lazy_re(r"[（(]\s*文字描述[^）)\n]{0,80}[）)]?")),
+    ("instruction", lazy_re(r"[（(]\s*(?:请|此处|在此处)?(?:填写|填报|填入)[^）)\n]{0,30}[）)]")),
+    ("year", lazy_re(r"(?:19|20)\s*[XＸ×xｘ]{2}\s*年")),
+    ("x", lazy_re(r"(?<![A-Za-z0-9ＸｘX×x])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z0-9ＸｘX×x])")),
+    ("someone", lazy_re(rf"(?<![{_CJK}])某某")),
+    ("braces", lazy_re(rf"[{{｛]\s*[A-Za-z_{_CJK}][\w{_CJK}]{{0,15}}\s*[}}｝]")),
+    ("brackets", lazy_re(r"[【\[［][^】\]］\n]{0,10}(?:名称|填写|填报|此处|XX|××|某某)[^】\]］\n]{0,10}[】\]］]")),
+    ("blank", lazy_re(r"[_＿]{3,}")),
 )
 # what every placeholder above contains: a line without any of it has none (one scan instead of eight); the
 # first characters alone go first, as a plain character set is scanned several times faster
-_PLACEHOLDER_CHARS = re.compile(r"[文填XＸ×xｘ某{｛【\[［_＿]")
-_PLACEHOLDER_HINT = re.compile(r"文字描述|填[写报入]|[XＸ×xｘ]{2}|某某|[{｛【\[［]|[_＿]{3}")
+_PLACEHOLDER_CHARS = lazy_re(r"[文填XＸ×xｘ某{｛【\[［_＿]")
+_PLACEHOLDER_HINT = lazy_re(r"文字描述|填[写报入]|[XＸ×xｘ]{2}|某某|[{｛【\[［]|[_＿]{3}")
 
 
 def _near_cjk(text: str, start: int, end: int) -> bool:

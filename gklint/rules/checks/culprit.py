@@ -16,9 +16,8 @@ from decimal import Decimal
 
 from ...diagnostics import Severity
 from ...model import Cell, Report
-from ..expr import compile_expr
 from . import Finding, Opt, kind
-from .relations import _bindings, _fmt, _is_cell, _table_found
+from .relations import _fmt, _is_cell, _table_found, relation_values
 from .table_shape import cell_name
 
 MAX_CANDIDATES = 200   # cells tried per table (a full 表三 has 7 × 33); bounds the work on hostile input
@@ -47,15 +46,28 @@ class _Override:
         return self.base.cols(table)
 
 
+_EQUATIONS: dict = {}    # (id of a rule list, table) → (the list, its equation rules on that table)
+
+
+def _equations(rules: tuple, table: str) -> list:
+    """The equation rules on ``table`` among ``rules`` (the engine passes the same tuple for every report)."""
+    hit = _EQUATIONS.get((id(rules), table))
+    if hit is None or hit[0] is not rules:
+        if len(_EQUATIONS) >= 16:
+            _EQUATIONS.clear()
+        hit = _EQUATIONS[id(rules), table] = (rules, [r for r in rules if r.kind == "equation"
+                                                      and r.opt("table") == table])
+    return hit[1]
+
+
 def _relations(rule, report: Report, ctx) -> list:
-    """(code, compiled expression, binding) for every equation rule on this rule's table."""
-    table = rule.opt("table")
+    """(code, compiled expression, binding, value) for every equation rule on this rule's table."""
     out = []
-    for other in ctx.rules:
-        if other.kind != "equation" or other.opt("table") != table or not other.applies_to(report.template):
+    for other in _equations(ctx.rules, rule.opt("table")):
+        if not other.applies_to(report.template):
             continue
-        expr = compile_expr(other.opt("expr"))
-        out += [(other.code, expr, b) for b in _bindings(other, report)]
+        expr, bindings, values, _ = relation_values(other, report, ctx)
+        out += [(other.code, expr, b, v) for b, v in zip(bindings, values)]
     return out
 
 
@@ -87,10 +99,11 @@ def check_culprit(rule, report: Report, ctx):
     if not _table_found(rule, report):
         return
     relations = _relations(rule, report, ctx)
-    results = [(code, expr, b, ctx.evaluate(expr, b)) for code, expr, b in relations]
-    failing = [r for r in results if r[3].value is False]
-    if not failing:
+    if not any(v is False for *_, v in relations):
         return
+    # some relation fails: what each read is needed now (the full evaluations, shared with the equation rules)
+    results = [(code, expr, b, ctx.evaluate(expr, b)) for code, expr, b, _ in relations]
+    failing = [r for r in results if r[3].value is False]
     # A relation that does not read a cell evaluates the same whatever that cell holds: only the relations
     # reading a candidate are solved and re-checked with it (the others keep their result).
     reads = [{(c.table, c.row, c.col) for c in res.cells} for *_, res in results]

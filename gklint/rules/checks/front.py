@@ -14,10 +14,10 @@ import re
 from ...diagnostics import Span
 from ...model import Heading, Paragraph, Report
 from ...textnorm import cn_number, folded
-from . import Finding, Opt, kind
+from . import Finding, Opt, kind, lazy_re
 from .content import prose_lines, quote, report_year
 
-_SALUTATION = re.compile(r"^\s*(?P<to>[\u4e00-\u9fff]{1,20}?(?:办公厅|办公室|人民政府|政府|委员会|管委会|领导小组|局|厅|部|处))"
+_SALUTATION = lazy_re(r"^\s*(?P<to>[\u4e00-\u9fff]{1,20}?(?:办公厅|办公室|人民政府|政府|委员会|管委会|领导小组|局|厅|部|处))"
                          r"\s*[:：]\s*$")
 
 
@@ -42,17 +42,17 @@ def check_cover_letter(rule, report: Report, ctx):
         return
 
 
-_PERIOD_CONTEXT = re.compile(r"统计(?:期限|时限|时间|区间|数据|周期)|数据(?:统计|的统计)")
-_BAD_DATE = re.compile(r"(?<![\d年月])((?:19|20)\d{2})\s*(\d{1,4})\s*日")
-_REPORT_NAME = re.compile(r"《([^》\n]{0,60}?((?:19|20)\d{2})\s*年度?[^》\n]{0,20}?政府信息公开(?:工作)?年度报告)》")
-_PARTS_CLAIM = re.compile(r"(?:六|6)\s*(?:个)?\s*部分")
+_PERIOD_CONTEXT = lazy_re(r"统计(?:期限|时限|时间|区间|数据|周期)|数据(?:统计|的统计)")
+_BAD_DATE = lazy_re(r"(?<![\d年月])((?:19|20)\d{2})\s*(\d{1,4})\s*日")
+_REPORT_NAME = lazy_re(r"《([^》\n]{0,60}?((?:19|20)\d{2})\s*年度?[^》\n]{0,20}?政府信息公开(?:工作)?年度报告)》")
+_PARTS_CLAIM = lazy_re(r"(?:六|6)\s*(?:个)?\s*部分")
 PARTS = (  # the six parts as preambles name them (corpus and seeds): one test per part
-    ("总体情况", re.compile(r"总体情况|概述|总体")),
-    ("主动公开政府信息情况", re.compile(r"主动公开")),
-    ("收到和处理政府信息公开申请情况", re.compile(r"收到和处理|依申请|公开申请(?:的)?(?:办理)?情况")),
-    ("政府信息公开行政复议、行政诉讼情况", re.compile(r"复议|诉讼")),
-    ("存在的主要问题及改进情况", re.compile(r"问题|改进")),
-    ("其他需要报告的事项", re.compile(r"其他(?:需要)?(?:报告的)?事项|其他")),
+    ("总体情况", lazy_re(r"总体情况|概述|总体")),
+    ("主动公开政府信息情况", lazy_re(r"主动公开")),
+    ("收到和处理政府信息公开申请情况", lazy_re(r"收到和处理|依申请|公开申请(?:的)?(?:办理)?情况")),
+    ("政府信息公开行政复议、行政诉讼情况", lazy_re(r"复议|诉讼")),
+    ("存在的主要问题及改进情况", lazy_re(r"问题|改进")),
+    ("其他需要报告的事项", lazy_re(r"其他(?:需要)?(?:报告的)?事项|其他")),
 )
 
 
@@ -109,20 +109,20 @@ check_preamble.validate = lambda rule: None if rule.opt("check") in ("period", "
     (_ for _ in ()).throw(ValueError("check 只能是 period、report-year 或 parts"))
 
 
-_SUB_NUMBER = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)")
+_SUB_NUMBER = lazy_re(r"^\(([一二三四五六七八九十]{1,3})\)")
 TABLE_SECTIONS = (2, 3, 4)   # their （一）（二）… are table labels, read by the aligner
 
 
 def _numbered_blocks(sec):
     """(numeral, span, text) of every sub-heading or paragraph of the section that starts with （一）（二）…"""
     for b in sec.blocks:
-        items = [(b.text, b.span)] if isinstance(b, Heading) else \
-            [(line.text, line.span()) for line in b.lines] if isinstance(b, Paragraph) else []
-        for text, span in items:
+        items = ((b.text, None),) if isinstance(b, Heading) else \
+            ((line.text, line) for line in b.lines) if isinstance(b, Paragraph) else ()
+        for text, line in items:
             m = _SUB_NUMBER.match(folded(text))
             n = cn_number(m.group(1)) if m else None
             if n is not None:
-                yield n, span, text
+                yield n, b.span if line is None else line.span(), text    # a span only for what is yielded
 
 
 @kind("subheading_start")
@@ -131,9 +131,9 @@ def check_subheading_start(rule, report: Report, ctx):
     for sec in report.sections:
         if sec.number in TABLE_SECTIONS:
             continue
-        numbered = list(_numbered_blocks(sec))
-        if numbered and numbered[0][0] > 1:
-            n, span, text = numbered[0]
+        first = next(_numbered_blocks(sec), None)     # only the first one is looked at
+        if first is not None and first[0] > 1:
+            n, span, text = first
             yield Finding(Span(span.line, span.column, span.line, span.column + 3),
                           {"heading": quote(text, 30), "section": sec.heading,
                            "written": "一二三四五六七八九十"[n - 1] if n <= 10 else str(n)})

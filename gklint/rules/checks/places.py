@@ -21,16 +21,16 @@ from functools import lru_cache
 
 from ...model import Report
 from ...model.divisions import ending, places_in, related
-from . import Finding, kind
+from . import Finding, kind, lazy_re
 from .content import prose_lines, quote
 
 _ADMIN = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|区|旗|镇|乡)"
-_PLACE = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?){_ADMIN}")
-_CHANNEL = re.compile(r"(?:通过|在|依托|利用|登录|于)[“\"]?(?P<name>[\u4e00-\u9fff]{2,16}?)[”\"]?"
+_PLACE = lazy_re(rf"([\u4e00-\u9fff]{{2,6}}?){_ADMIN}")
+_CHANNEL = lazy_re(r"(?:通过|在|依托|利用|登录|于)[“\"]?(?P<name>[\u4e00-\u9fff]{2,16}?)[”\"]?"
                       r"(?:门户网站|政府网站|官方网站|网站|政府网|政务网|微信公众号|公众号)")
-_BODY_END = re.compile(r"(?:管理局|委员会|办公室|办公厅|服务中心|中心|局|委|办|厅|所|站)$")
+_BODY_END = lazy_re(r"(?:管理局|委员会|办公室|办公厅|服务中心|中心|局|委|办|厅|所|站)$")
 # before a sentence's subject: a time phrase (2023年，今年以来，), after the line's start or a full stop
-_TIME = re.compile(r"(?:[12]\d{3}\s*年度?(?:以来)?|今年以来|本年度|一年来)$")
+_TIME = lazy_re(r"(?:[12]\d{3}\s*年度?(?:以来)?|今年以来|本年度|一年来)$")
 _GENERIC = {"城区", "郊区", "矿区"}    # division names that are ordinary words too (县城区商务局)
 
 
@@ -108,7 +108,8 @@ def check_foreign_place(rule, report: Report, ctx):
     for sec, line in prose_lines(report):
         if sec is None and span is not None and span.line <= line.line <= span.end_line:
             continue                     # the title is what the rest is compared with
-        if sec is not None:
+        # every channel word of _CHANNEL has 网 or 公众号: a line with neither names no channel
+        if sec is not None and ("网" in line.text or "公众号" in line.text):
             for m in _CHANNEL.finditer(line.text):
                 name = m.group("name")
                 place = _channel_place(name, dept)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ...diagnostics import Severity
 from ..expr import ExprError, ExprSyntaxError, compile_expr
+from ..expr_eval import as_variables
 from ...model import Cell, Report
 from . import Finding, Opt, kind
 from .table_shape import _cut_row, cell_name, col_label, mostly_empty, row_label
@@ -35,11 +36,27 @@ def _values(spec, report: Report) -> list[str]:
     raise ValueError(f"foreach 取值 {spec!r} 应为列表或 rows:<表>/cols:<表>")
 
 
-def _bindings(rule, report: Report) -> list[dict]:
+# (variable names, their ids) → (the bindings, as the evaluator reads them): the same for every report whose
+# tables list the same ids, so made once, not per report; callers never change them
+_BINDINGS: dict = {}
+
+
+def _bindings_and_variables(rule, report: Report) -> tuple[list[dict], list[dict]]:
     foreach = rule.opt("foreach") or {}
-    names = list(foreach)
-    pools = [_values(foreach[n], report) for n in names]
-    return [dict(zip(names, combo)) for combo in itertools.product(*pools)]   # at most MAX_BINDINGS
+    names = tuple(foreach)
+    key = (names, tuple(tuple(_values(foreach[n], report)) for n in names))
+    hit = _BINDINGS.get(key)
+    if hit is None:
+        if len(_BINDINGS) >= 64:
+            _BINDINGS.clear()
+        bindings = [dict(zip(names, combo)) for combo in itertools.product(*key[1])]   # at most MAX_BINDINGS
+        hit = _BINDINGS[key] = (bindings, [as_variables(b) for b in bindings])
+    return hit
+
+
+def _bindings(rule, report: Report) -> list[dict]:
+    """Every combination of the rule's ``foreach`` on this report (a list shared across reports: not to change)."""
+    return _bindings_and_variables(rule, report)[0]
 
 
 def _fmt(v) -> str:
@@ -56,12 +73,17 @@ def _is_cell(x) -> bool:
 
 class _Uncheckable:
     """One rule on one report: whether "cannot check" was said yet (it is said once), and per table the rows
-    whose blank cells make a relation uncheckable, worked out once instead of per blank cell."""
+    whose blank cells make a relation uncheckable (once per report, shared by the relation rules)."""
 
-    def __init__(self, rule, report: Report) -> None:
+    def __init__(self, rule, report: Report, ctx) -> None:
         self.report = report
         self.open = "missing" in rule.messages     # the rule says it, and has not yet on this report
-        self._rows: dict[str, frozenset[str]] = {}
+        self._rows: dict[str, frozenset[str]] = ctx.evaluations.setdefault("counting-rows", {})
+
+    def any_counts(self, blanks: list) -> bool:
+        """Whether a blank cell among ``blanks`` (those a relation read) counts: only then can its missing cells
+        (a subset) have one that first_blank finds, so only then is the relation worth evaluating in full."""
+        return self.first_blank(blanks) is not None
 
     def first_blank(self, missing: list):
         """The first of ``missing`` that counts: a cell (not a key the report lacks) whose row is in the
@@ -180,6 +202,22 @@ MAX_BINDINGS = 10_000     # combinations of one rule's foreach (issue 8: three l
 MAX_TEMPLATE_IDS = 40     # what rows:/cols: of a template table count for (the largest table has 32 rows)
 
 
+def relation_values(rule, report: Report, ctx) -> tuple:
+    """(compiled ``expr``, its bindings, the value under each, the blank cells each read) of an equation rule on
+    this report, worked out
+    once however many kinds ask (the rule itself and the culprit check). Values only: what a relation read or
+    found missing is asked of ``ctx.evaluate`` for the few that do not hold."""
+    key = ("values", rule.code, id(rule))
+    hit = ctx.evaluations.get(key)
+    if hit is None or hit[0] is not rule:
+        expr = compile_expr(rule.opt("expr"))
+        bindings, variables = _bindings_and_variables(rule, report)
+        blanks: list = []
+        values = expr.values(ctx.resolver, bindings, blanks, variables)
+        hit = ctx.evaluations[key] = (rule, expr, bindings, values, blanks)
+    return hit[1:]
+
+
 def _table_found(rule, report: Report) -> bool:
     table = rule.opt("table")
     return not table or (table in report.tables and report.tables[table].found)
@@ -194,12 +232,12 @@ def check_equation(rule, report: Report, ctx):
     """An arithmetic relation between cells must hold, for every binding of ``foreach``."""
     if not _table_found(rule, report):
         return
-    expr = compile_expr(rule.opt("expr"))
-    once = _Uncheckable(rule, report)
-    for b in _bindings(rule, report):
-        res = ctx.evaluate(expr, b)
-        if res.value is False or (res.value is None and once.open):   # else there is nothing to say
-            yield from _judge(rule, report, ctx, b, res, once)
+    expr, bindings, values, blanks = relation_values(rule, report, ctx)
+    once = _Uncheckable(rule, report, ctx)
+    for b, value, blank in zip(bindings, values, blanks):
+        # else there is nothing to say: it holds, or "cannot check" is said already or no blank cell it read counts
+        if value is False or (value is None and once.open and once.any_counts(blank)):
+            yield from _judge(rule, report, ctx, b, ctx.evaluate(expr, b), once)
 
 
 check_equation.validate = _validate
@@ -217,11 +255,12 @@ def check_conditional(rule, report: Report, ctx):
     if not _complete(report, rule.opt("table")):
         return  # a table with rows missing (GK202) cannot show what was done with the applications
     when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
-    once = _Uncheckable(rule, report)
+    once = _Uncheckable(rule, report, ctx)
     for b in _bindings(rule, report):
-        w = when.evaluate(ctx.resolver, b)
-        if w.value is not True:
+        # values first (nothing recorded): a condition that does not hold, or a consequence that does, says nothing
+        if when.value(ctx.resolver, b) is not True or then.value(ctx.resolver, b) is True:
             continue
+        w = when.evaluate(ctx.resolver, b)
         res = then.evaluate(ctx.resolver, b)
         if res.value is None and rule.opt("blank_fails"):
             c = next((c for c in res.missing if _is_cell(c)), None)

@@ -167,35 +167,65 @@ def check_cell_values(rule, report: Report, ctx):
         if what == "blank":
             yield from _blank_cells(t)
             continue
-        if what == "unit" and not any(col.unit == "万元" for col in tdef.columns.values()):
-            continue                 # only a 万元 column can hold 元 by mistake
-        for r in t.rows:
-            if not r.present:
+        if what == "unit":
+            wan = {cid for cid, col in tdef.columns.items() if col.unit == "万元"}
+            for r in t.rows if wan else ():      # only a 万元 column can hold 元 by mistake
+                if r.present:
+                    for c in r.cells:
+                        if c.col in wan and c.kind in (TEXT, NUMBER) and re.search(r"\d\s*元", c.raw) \
+                                and "万元" not in c.raw:
+                            yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
+            continue
+        # text reads the TEXT cells, count the NUMBER cells it could report: only those, in table order
+        for r, c in _cells_by_kind(t).get(TEXT if what == "text" else _ODD_NUMBER, ()):
+            col = tdef.columns.get(c.col)
+            if what == "text":
+                if col and col.unit == "万元" and re.search(r"\d", c.raw):
+                    continue  # reported by the unit check
+                yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
+            elif col is None:
                 continue
-            for c in r.cells:
-                col = tdef.columns.get(c.col)
-                if what == "text" and c.kind == TEXT:
-                    if col and col.unit == "万元" and re.search(r"\d", c.raw):
-                        continue  # reported by the unit check
-                    yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
-                elif what == "count" and c.kind == NUMBER and col is not None and col.type == "int":
-                    if c.value < 0 and not col.signed:
-                        yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
-                    # a raw that starts with a digit does not fold to “+…” (the usual case: no fold needed)
-                    elif not col.signed and not c.raw[:1].isdigit() and folded(c.raw).startswith("+"):
-                        yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw,
-                                               "problem": "带“+”号的数（只有“本年增/减”一列可带正负号）"})
-                    elif not isinstance(c.value, int) and c.value != int(c.value):
-                        yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "小数"})
-                elif what == "count" and c.kind == NUMBER and col is not None and col.type == "decimal" and c.value < 0:
+            elif col.type == "int":
+                if c.value < 0 and not col.signed:
                     yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
-                elif what == "unit" and col is not None and col.unit == "万元" and c.kind in (TEXT, NUMBER) \
-                        and re.search(r"\d\s*元", c.raw) and "万元" not in c.raw:
-                    yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
+                # a raw that starts with a digit does not fold to “+…” (the usual case: no fold needed)
+                elif not col.signed and not c.raw[:1].isdigit() and folded(c.raw).startswith("+"):
+                    yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw,
+                                           "problem": "带“+”号的数（只有“本年增/减”一列可带正负号）"})
+                elif not isinstance(c.value, int) and c.value != int(c.value):
+                    yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "小数"})
+            elif col.type == "decimal" and c.value < 0:
+                yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw, "problem": "负数"})
+
+
+_ODD_NUMBER = "number:odd"
+
+
+@per_object
+def _cells_by_kind(t: Table) -> dict[str, list]:
+    """Cell kind → the (row, cell) pairs of that kind in the present rows, in table order (once per table: the
+    cell_values rules each want one kind of a few hundred cells). Numbers are kept only when the count check
+    could report them (``_ODD_NUMBER``): a non-negative int written with a leading digit is none of negative,
+    “+”-signed or fractional, whatever its column, and that is nearly every number."""
+    out: dict[str, list] = {}
+    for r in t.rows:
+        if r.present:
+            for c in r.cells:
+                kind = c.kind
+                if kind == NUMBER:
+                    v = c.value
+                    if type(v) is int and v >= 0 and c.raw[:1].isdigit():
+                        continue
+                    kind = _ODD_NUMBER
+                out.setdefault(kind, []).append((r, c))
+    return out
 
 
 def _blank_cells(t: Table):
     """Blank or placeholder cells: per row, or once for the table when many rows have them."""
+    by_kind = _cells_by_kind(t)
+    if BLANK not in by_kind and PLACEHOLDER not in by_kind:
+        return                               # every cell of the present rows is filled: the usual table
     rows = [(r, [c for c in r.cells if c.kind in (BLANK, PLACEHOLDER)]) for r in t.rows if r.present]
     rows = [(r, bad) for r, bad in rows if bad]
     if len(rows) > 3:

@@ -14,7 +14,7 @@ from typing import Iterator
 from ... import fixes
 from ...diagnostics import Severity
 from ...model import Line, Paragraph, Report
-from . import Finding, Opt, kind, per_object
+from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
 from .content import block_lines, heading_line, mask_urls, prose_lines, quote, title_lines, trimmed_span
 
@@ -68,7 +68,7 @@ def _prose_units(report: Report) -> Iterator[tuple[Line, ...]]:
 # GK601: half-width punctuation between Chinese characters
 # ----------------------------------------------------------------------------------------------------------
 
-_LEADING_ENUM = re.compile(r"^[\s\u3000#*>]*[(（]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
+_LEADING_ENUM = lazy_re(r"^[\s\u3000#*>]*[(（]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
 
 
 @lru_cache(maxsize=64)
@@ -157,7 +157,10 @@ def check_page_chrome(rule, report: Report, ctx):
             if len(t) <= 60 and "。" not in t and any(budget.search(p, t) for p in pats):
                 lines.setdefault((line.line, line.column), line)
     spam = rule.opt("spam")
-    if spam:
+    # the built-in SPAM has no anchor, no look-around and nothing that matches a line break: it matches in some
+    # line only if it matches in the lines joined by "\n", so when that one search finds nothing (nearly every
+    # report), no line needs searching; another pattern is searched line by line
+    if spam and (spam != SPAM or budget.search(spam, "\n".join(line.text for _sec, line in prose_lines(report)))):
         for _sec, line in prose_lines(report):
             m = budget.search(spam, line.text)
             if m and (line.line, line.column) not in lines:
@@ -174,12 +177,12 @@ def check_page_chrome(rule, report: Report, ctx):
 # ----------------------------------------------------------------------------------------------------------
 
 # a line that ends like this cannot end a paragraph
-_OPEN_END = re.compile(rf"[{_CJK_RANGE}，、（《“‘]$")
+_OPEN_END = lazy_re(rf"[{_CJK_RANGE}，、（《“‘]$")
 # a line that starts like this begins a new item, not the rest of a sentence
-_NEW_ITEM = re.compile(
+_NEW_ITEM = lazy_re(
     r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|"
     r"\d{1,2}[.、．)）](?!\d)|[①-⑳]|第[一二三四五六七八九十]+[，,、是条]|首先|其次|再次|最后|此外|另外|同时|附件|附：)")
-_HEADING_LIKE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]|[一二三四五六七八九十]+是)")
+_HEADING_LIKE = lazy_re(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]|[一二三四五六七八九十]+是)")
 
 
 def _clean(text: str) -> str:
@@ -189,7 +192,8 @@ def _clean(text: str) -> str:
 def _broken(a: str, b: str, min_chars: int) -> bool:
     """Does line ``a`` stop in the middle of a sentence that line ``b`` continues?"""
     a, b = _clean(a), _clean(b)
-    if len(a) < min_chars or not b or not _OPEN_END.search(a):
+    # a match of _OPEN_END is the last character (or the one before a final newline): the last two decide it
+    if len(a) < min_chars or not b or not _OPEN_END.search(a[-2:]):
         return False
     if not re.search(r"[，。；：、！？,;:]", a + b):
         return False  # no punctuation in either half: a title or heading laid out on two lines, not prose
@@ -234,12 +238,12 @@ def check_broken_lines(rule, report: Report, ctx):
 # GK604: a word typed twice
 # ----------------------------------------------------------------------------------------------------------
 
-_DUP = re.compile(rf"([{_CJK_RANGE}]{{2,4}})\1")
+_DUP = lazy_re(rf"([{_CJK_RANGE}]{{2,4}})\1")
 _NUMERALS = set("零〇一二三四五六七八九十百千万亿两")
 ALLOWED_DOUBLES = ["研究研究", "讨论讨论", "学习学习", "商量商量", "考虑考虑", "了解了解", "交流交流", "休息休息",
                    "检查检查", "整理整理", "打扫打扫", "比划比划", "琢磨琢磨", "活动活动", "锻炼锻炼"]
 # single characters whose doubling is a slip ("的的"), except in these words
-SINGLE_EXCEPT = {"的": re.compile(r"(?:[目有端靶标真似别])的的|的的确确")}
+SINGLE_EXCEPT = {"的": lazy_re(r"(?:[目有端靶标真似别])的的|的的确确")}
 
 
 def duplicated_words(text: str, allow: set[str], singles: list[str]) -> Iterator[tuple[int, int, str]]:
@@ -290,10 +294,10 @@ ACRONYMS = ["app", "apps", "pdf", "doc", "docx", "xls", "xlsx", "ofd", "wps", "p
             "oa", "ai", "gdp", "h5", "wifi", "email", "www", "com", "cn", "gov", "net", "org", "ip", "id", "gps",
             "led", "vr", "ar", "tv", "km", "kg", "cm", "mm", "ml", "mb", "gb", "kb", "kw", "kwh", "mhz", "ghz",
             "excel", "word", "ok", "vs"]
-_WORD = re.compile(r"(?<![A-Za-z0-9_.@/\\-])[A-Za-z]+(?![A-Za-z0-9_.@/\\-])")
+_WORD = lazy_re(r"(?<![A-Za-z0-9_.@/\\-])[A-Za-z]+(?![A-Za-z0-9_.@/\\-])")
 
 
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN = lazy_re(r"[A-Za-z]")
 
 
 def stray_words(text: str, allow: set[str]) -> Iterator[tuple[int, int]]:
@@ -328,7 +332,7 @@ def check_stray_english(rule, report: Report, ctx):
 # GK606: spaces around a section heading's numeral
 # ----------------------------------------------------------------------------------------------------------
 _SPACE = "[ \u3000\u00a0\t]"
-_HEAD_PREFIX = re.compile(rf"^(第?[一二三四五六七八九十]+(?:部分)?)({_SPACE}*)([、.．,，]?)({_SPACE}*)(?=\S)")
+_HEAD_PREFIX = lazy_re(rf"^(第?[一二三四五六七八九十]+(?:部分)?)({_SPACE}*)([、.．,，]?)({_SPACE}*)(?=\S)")
 
 
 @kind("heading_spacing")

@@ -1,0 +1,252 @@
+"""The rule-expression language, part three: one expression under all the bindings of a rule's ``foreach`` at once,
+value only (``Expr.values``).
+
+The per-binding closures of ``expr_eval`` cost a few Python calls per node and binding; here each node is one
+loop over the bindings (a list per node), so a rule with 33 bindings walks its tree once, not 33 times. Only
+straight-line expressions are done so: numbers, single-cell references, ``-``, arithmetic, comparisons, ``not``,
+``sum`` over cells or single values, ``abs``/``min``/``max``/``approx``/``filled``/``blank`` (every operand is
+evaluated for every binding, as the closures do). An expression with ``and``/``or``/``->``/``all``/``any``/
+``count`` (short-circuits, whose order matters for errors), a wildcard mixed with a variable in one selector,
+or anything else is left to the closures (``batch_plan`` returns None). Each value is computed exactly as the
+closures compute it, operation by operation (the same left-to-right arithmetic on the same int/Decimal values).
+
+Errors: when a binding lacks a variable or a range end is not in the template, the batch gives up
+(``Fallback``) and the caller evaluates binding by binding with the closures, which raise the error the
+language defines, at the binding and node where it arises.
+"""
+from __future__ import annotations
+
+from .expr_ast import Arith, Call, Compare, Neg, Not, Num, RefSpec, _Node, _free_multirefs
+
+
+class Fallback(Exception):
+    """The batch cannot say what the closures would (an unbound variable, an error at evaluation)."""
+
+
+class _TableCells:
+    """``(row, col) → cell`` of one table, for a resolver that only has ``cell(table, row, col)``."""
+
+    def __init__(self, resolver, table: str) -> None:
+        self.resolver, self.table = resolver, table
+
+    def get(self, key: tuple[str, str]):
+        return self.resolver.cell(self.table, *key)
+
+
+class Batch:
+    """One batch evaluation: the bindings' variables, the cells, and per binding the blank cells read."""
+
+    __slots__ = ("vars", "n", "cells_of", "run", "blanks")
+
+    def __init__(self, variables: list[dict], resolver, run) -> None:
+        self.vars, self.n, self.run = variables, len(variables), run
+        # table → its (row, col) → cell mapping: the resolver's own (the engine's: the table's index), or cell()
+        self.cells_of = getattr(resolver, "table_cells", None) or (lambda table: _TableCells(resolver, table))
+        self.blanks: list[list] = [[] for _ in variables]
+
+    def bound(self, name: str) -> list[str]:
+        out = [v.get(name) for v in self.vars]
+        if None in out:
+            raise Fallback(name)
+        return out
+
+    def read(self, table: str, keys: list) -> list:
+        """The values of one (row, col) of ``table`` per binding; a blank cell goes into that binding's ``blanks``."""
+        cells = list(map(self.cells_of(table).get, keys))
+        out = [None if cell is None else cell.value for cell in cells]
+        if None in out:                     # a blank or unknown cell: rare, so looked at only then
+            for i, cell in enumerate(cells):
+                if cell is not None and cell.value is None:
+                    self.blanks[i].append(cell)
+        return out
+
+
+def batch_plan(root: _Node, compiler):
+    """``f(batch) -> [value per binding]`` for a straight-line expression, else None. ``compiler`` is the
+    expression's closure compiler (``expr_eval._Compiler``): selectors with wildcards or ranges use its
+    per-report closures, so their ids are worked out (and kept in the resolver's memo) the same way."""
+    try:
+        return _Plan(compiler).node(root)
+    except _Unsupported:
+        return None
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _binary(op):
+    def f(xs: list, ys: list) -> list:
+        return [None if a is None or b is None else op(a, b) for a, b in zip(xs, ys)]
+    return f
+
+
+class _Plan:
+    def __init__(self, compiler) -> None:
+        self.c = compiler
+
+    def node(self, node: _Node):
+        from .expr_eval import _ARITH, _COMPARE
+
+        match node:
+            case Num(v):
+                return lambda b: [v] * b.n
+            case RefSpec():
+                if node.multi:
+                    raise _Unsupported
+                return self.ref(node)
+            case Neg(operand):
+                f = self.node(operand)
+                return lambda b: [None if v is None else -v for v in f(b)]
+            case Not(operand):
+                f = self.node(operand)
+                return lambda b: [None if v is None else not v for v in f(b)]
+            case Compare(op, left, right):
+                fa, fb, cmp = self.node(left), self.node(right), _binary(_COMPARE[op])
+                return lambda b: cmp(fa(b), fb(b))
+            case Arith():
+                return self.arith([self.node(o) for o in node.operands], [_ARITH[op] for op in node.ops])
+            case Call(name) if name in ("sum", "abs", "min", "max", "approx", "filled", "blank"):
+                return getattr(self, "fn_" + name)(node)
+        raise _Unsupported
+
+    # --- cells ---------------------------------------------------------------------------------------
+
+    def selector(self, ref: RefSpec, patterns, what: str):
+        """``f(batch) -> [ids per binding]`` (each a tuple), for one bracket selector."""
+        if all(p.kind == "id" for p in patterns) or (len(patterns) == 1 and patterns[0].kind == "var"):
+            ids = self.c.ids(ref, patterns, what)
+            if isinstance(ids, tuple):
+                return lambda b: [ids] * b.n
+            name = patterns[0].value
+            return lambda b: [(x,) for x in b.bound(name)]
+        if any(p.kind == "var" for p in patterns):
+            raise _Unsupported      # a variable among wildcards or ranges: rare, left to the closures
+        compute = self.c.ids(ref, patterns, what)     # the same per-report closure (memo) as the closures use
+        return lambda b: [compute(b.run)] * b.n
+
+    def ref(self, ref: RefSpec):
+        table, (row,), (col,) = ref.table, ref.rows, ref.cols
+        if row.kind == "id" and col.kind == "id":
+            key = (row.value, col.value)
+            return lambda b: b.read(table, [key] * b.n)
+        if row.kind == "var" and col.kind == "var":
+            return lambda b: b.read(table, list(zip(b.bound(row.value), b.bound(col.value))))
+        if row.kind == "var":
+            c = col.value
+            return lambda b: b.read(table, [(r, c) for r in b.bound(row.value)])
+        r = row.value
+        return lambda b: b.read(table, [(r, c) for c in b.bound(col.value)])
+
+    def cells(self, ref: RefSpec):
+        """``f(batch) -> [[values of the cells named] per binding]``: rows outer, in template order."""
+        table = ref.table
+        rows, cols = self.selector(ref, ref.rows, "rows"), self.selector(ref, ref.cols, "cols")
+
+        def values(b: Batch) -> list[list]:
+            get, blanks, out = b.cells_of(table).get, b.blanks, []
+            for i, (rs, cs) in enumerate(zip(rows(b), cols(b))):
+                cells = [get((r, c)) for r in rs for c in cs]
+                got = [None if cell is None else cell.value for cell in cells]
+                if None in got:             # a blank or unknown cell: rare, so looked at only then
+                    blanks[i] += [cell for cell in cells if cell is not None and cell.value is None]
+                out.append(got)
+            return out
+        return values
+
+    # --- operators and functions ---------------------------------------------------------------------
+
+    def arith(self, fs: list, ops: list):
+        if len(fs) == 2:
+            (fa, fb), (op,) = fs, ops
+            f = _binary(op)
+            return lambda b: f(fa(b), fb(b))
+
+        def arith(b: Batch) -> list:
+            columns = [f(b) for f in fs]
+            out = []
+            for values in zip(*columns):
+                if None in values:
+                    out.append(None)
+                    continue
+                acc = values[0]
+                for op, v in zip(ops, values[1:]):
+                    acc = op(acc, v)
+                    if acc is None:
+                        break               # division by zero
+                out.append(acc)
+            return out
+        return arith
+
+    def fn_sum(self, node: Call):
+        parts = []
+        for arg in node.args:
+            if isinstance(arg, RefSpec) and arg.multi:
+                parts.append((True, self.cells(arg)))
+            elif _free_multirefs(arg):
+                raise _Unsupported     # an expression over a multi-cell reference: iterated by the closures
+            else:
+                parts.append((False, self.node(arg)))
+
+        if len(parts) == 1 and parts[0][0]:         # sum(t3[3.*][$c]): the common case, one list per binding
+            cells = parts[0][1]
+            return lambda b: [None if None in values else sum(values, 0) for values in cells(b)]
+
+        def total(b: Batch) -> list:
+            per = [[] for _ in range(b.n)]
+            for plain, f in parts:
+                if plain:
+                    for acc, values in zip(per, f(b)):
+                        acc += values
+                else:
+                    for acc, value in zip(per, f(b)):
+                        acc.append(value)
+            return [None if None in values else sum(values, 0) for values in per]
+        return total
+
+    def _all_of(self, node: Call, pick):
+        fs = [self.node(a) for a in node.args]
+
+        def f(b: Batch) -> list:
+            return [None if None in values else pick(values) for values in zip(*[f(b) for f in fs])]
+        return f
+
+    def fn_abs(self, node: Call):
+        f = self.node(node.args[0])
+        return lambda b: [None if v is None else abs(v) for v in f(b)]
+
+    def fn_min(self, node: Call):
+        return self._all_of(node, lambda values: min(list(values)))
+
+    def fn_max(self, node: Call):
+        return self._all_of(node, lambda values: max(list(values)))
+
+    def fn_approx(self, node: Call):
+        fa, fb, ftol = (self.node(x) for x in node.args)
+
+        def approx(b: Batch) -> list:
+            return [None if a is None or c is None or tol is None else abs(a - c) <= tol
+                    for a, c, tol in zip(fa(b), fb(b), ftol(b))]
+        return approx
+
+    def _presence(self, node: Call, filled: bool):
+        ref = node.args[0]
+        if not isinstance(ref, RefSpec) or ref.multi:
+            raise _Unsupported
+        read = self.ref(ref)
+
+        def presence(b: Batch) -> list:
+            saved = b.blanks
+            b.blanks = [[] for _ in range(b.n)]      # filled()/blank() never make a value unknown: not recorded
+            try:
+                values = read(b)
+            finally:
+                b.blanks = saved
+            return [(v is not None) is filled for v in values]
+        return presence
+
+    def fn_filled(self, node: Call):
+        return self._presence(node, True)
+
+    def fn_blank(self, node: Call):
+        return self._presence(node, False)
