@@ -24,14 +24,13 @@ import math
 import os
 import sys
 from dataclasses import dataclass
-from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
 from .resources import write_atomic
 
-SCHEMA = 1
+SCHEMA = 2     # 2: facts packed (gklint.review.store)
 ENV = "GKLINT_CACHE_DIR"
 #: files of one folder fingerprinted at most (a pack or plugin folder is a few dozen)
 MAX_FOLDER_FILES = 2000
@@ -145,62 +144,18 @@ def _diag_in(x: list, path: str) -> Diagnostic:
     return Diagnostic(p or path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg, fix, extra or {}, page, loc)
 
 
-def _value_out(v):
-    return ["D", str(v)] if isinstance(v, Decimal) else v
-
-
-def _value_in(v):
-    if isinstance(v, list):
-        return Decimal(str(v[1]))
-    if type(v) is not int:
-        raise TypeError("not a cell value")
-    return v
-
-
-
-
-def _place_in(p: list, make):
-    line, col, eline, ecol, page, loc = p
-    if not (type(line) is int and type(col) is int and type(eline) is int and type(ecol) is int
-            and type(page) in _INT_OR_NONE and type(loc) in _STR_OR_NONE):
-        raise TypeError("not a place")   # a foreign entry must not crash a formatter later
-    return make(p)
-
-
-def _facts_out(f) -> dict | None:
-    if f is None:
-        return None
-    return {"path": f.path, "agency": f.agency, "agency_source": f.agency_source, "year": f.year,
-            "year_source": f.year_source, "template": f.template, "format": f.format, "title": list(f.title_place),
-            "cells": [[*k, _value_out(v), list(p)] for k, (v, p) in f.cells.items()],
-            "sentences": [[s.hash.hex(), s.text, list(s.place)] for s in f.sentences]}
-
-
 @lru_cache(maxsize=None)
 def _facts_types():   # imported once, not per entry (a relative import in a function is a lookup each time)
     from .review.facts import Facts, Place, Sentence
+    from .review import store
 
-    return Facts, Place, Sentence
-
-
-def _facts_in(x: dict | None):
-    if x is None:
-        return None
-    Facts, Place, Sentence = _facts_types()
-    if not (all(type(x[k]) in _STR_OR_NONE for k in ("path", "agency", "agency_source", "year_source", "template"))
-            and type(x["format"]) is str and type(x["year"]) in _INT_OR_NONE):
-        raise TypeError("not facts")
-    place = partial(tuple.__new__, Place)     # Place._make without a Python-level call per place
-    return Facts(x["path"], x["agency"], x["agency_source"], x["year"], x["year_source"], x["template"],
-                 x["format"], _place_in(x["title"], place),
-                 {(str(t), str(r), str(c)): (_value_in(v), _place_in(p, place)) for t, r, c, v, p in x["cells"]},
-                 tuple(Sentence(bytes.fromhex(h), str(t), _place_in(p, place)) for h, t, p in x["sentences"]))
+    return Facts, Place, Sentence, store
 
 
 @dataclass(frozen=True)
 class Hit:
     """What linting a file gave, before suppressions: the text for excerpts, its reader's format, the
-    diagnostics and the facts."""
+    diagnostics and the facts (``gklint.review.store.Packed``)."""
 
     text: str
     format: str
@@ -263,7 +218,7 @@ class ResultCache:
             blob = json.dumps({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
                                "text": None if decodes else hit.text, "decode": encoding if decodes else None,
                                "format": hit.format, "diagnostics": [_diag_out(d, path) for d in hit.diagnostics],
-                               "facts": _facts_out(hit.facts)}, ensure_ascii=False, separators=(",", ":")).encode()
+                               "facts": _facts_types()[3].to_json(hit.facts)}, ensure_ascii=False, separators=(",", ":")).encode()
             write_atomic(self._entry(path), blob)
         except (OSError, ValueError):   # a full disk; text with lone surrogates …
             pass
@@ -301,7 +256,7 @@ def shapes_known() -> bool:
     """Whether the types an entry holds still have the fields this codec writes (a new field would be lost)."""
     from dataclasses import fields
 
-    Facts, Place, Sentence = _facts_types()
+    Facts, Place, Sentence, _store = _facts_types()
     return ([f.name for f in fields(Diagnostic)] == ["path", "line", "column", "end_line", "end_column", "severity",
                                                       "code", "name", "message", "fix", "extra", "page", "location"]
             and [f.name for f in fields(Facts)] == ["path", "agency", "agency_source", "year", "year_source",
@@ -317,7 +272,7 @@ def _load(blob: bytes, path: str, digest: str, data: bytes) -> Hit | None:
         if x["path"] != path or x["sha256"] != digest:
             return None
         text = x["text"] if x["text"] is not None else data.decode(x["decode"])
-        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], _facts_in(x["facts"]))
+        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], _facts_types()[3].from_json(x["facts"]))
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, LookupError, ArithmeticError,
             RecursionError):
         return None     # truncated, corrupt or foreign: a miss

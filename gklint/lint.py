@@ -86,21 +86,29 @@ def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, sever
 def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = None, max_size: int | None = None,
               max_findings: int | None = None, cache=None, probe: bool = True) -> tuple[str, str, list[Diagnostic], object]:
     """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
-    ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored).
+    ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored). The
+    facts are packed (``gklint.review.store.Packed``: what travels from a worker and what a run keeps).
     ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
     data = read_for_cache(path, max_size) if cache is not None else None
     if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
         src = read_path(path, max_size)
         facts: list = []
-        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), facts[0]
+        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), _packed(facts[0])
     hit = cache.get(path, data) if probe else None
     if hit is not None:
         return _served(path, hit, ruleset, severities)
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
     facts = []
-    hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts), facts[0])
+    hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts),
+              _packed(facts[0]))
     cache.put(path, data, hit, src.encoding)
     return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+
+
+def _packed(facts):
+    from .review.store import Packed
+
+    return Packed.of(facts)
 
 
 def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache):
