@@ -40,6 +40,10 @@ KEEP_RUNS = 16
 MAX_HASHED_FILE = 1 << 20
 #: an entry larger than this many times its file (plus a slack) is not read: bounded work on a foreign file
 MAX_ENTRY_SLACK = 1 << 20
+#: a run's cross-year findings larger than this are not read back (bounded work on a foreign file)
+MAX_CORPUS_ENTRY = 256 << 20
+#: cross-year entries (one per set of reports checked together) kept per run folder
+KEEP_CORPUS = 32
 
 
 def cache_root(option: str | None, configured: str | None) -> Path:
@@ -132,16 +136,26 @@ _SEVERITY = {s.value: s for s in Severity}
 _STR_OR_NONE = {str, type(None)}
 _INT_OR_NONE = {int, type(None)}
 _DICT_OR_NONE = {dict, type(None)}
+_FOUR_INTS_THREE_STR = (int, int, int, int, str, str, str)
+#: Diagnostic's slots, set directly: a frozen dataclass's __init__ goes through object.__setattr__ per field,
+#: twice the cost for the thousands of findings a warm run serves
+_SLOTS = [Diagnostic.__dict__[f].__set__ for f in ("path", "line", "column", "end_line", "end_column", "severity",
+                                                   "code", "name", "message", "fix", "extra", "page", "location")]
 
 
-def _diag_in(x: list, path: str) -> Diagnostic:
+def _diag_in(x: list, path: str, new=object.__new__, slots=_SLOTS) -> Diagnostic:
+    if len(x) != 13:
+        raise TypeError("not a diagnostic")
     p, line, col, eline, ecol, sev, code, name, msg, fix, extra, page, loc = x
-    if not (type(line) is int and type(col) is int and type(eline) is int and type(ecol) is int
-            and type(code) is str and type(name) is str and type(msg) is str and type(p) in _STR_OR_NONE
-            and type(fix) in _DICT_OR_NONE and type(extra) in _DICT_OR_NONE and type(page) in _INT_OR_NONE
-            and type(loc) in _STR_OR_NONE):
+    if not ((type(line), type(col), type(eline), type(ecol), type(code), type(name), type(msg)) == _FOUR_INTS_THREE_STR
+            and type(p) in _STR_OR_NONE and type(fix) in _DICT_OR_NONE and type(extra) in _DICT_OR_NONE
+            and type(page) in _INT_OR_NONE and type(loc) in _STR_OR_NONE):
         raise TypeError("not a diagnostic")   # a foreign entry must not crash a formatter later
-    return Diagnostic(p or path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg, fix, extra or {}, page, loc)
+    d = new(Diagnostic)
+    for put, v in zip(slots, (p or path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg, fix, extra or {},
+                              page, loc)):
+        put(d, v)
+    return d
 
 
 @lru_cache(maxsize=None)
@@ -196,12 +210,18 @@ class ResultCache:
 
     def get(self, path: str, data: bytes) -> Hit | None:
         """The stored results of ``path`` if they are for exactly these bytes; None otherwise."""
+        limit = len(data) * 4 + MAX_ENTRY_SLACK
         try:
-            with open(self._entry(path), "rb") as fh:
-                blob = fh.read(len(data) * 4 + MAX_ENTRY_SLACK + 1)
+            fd = os.open(self._entry(path), os.O_RDONLY)
         except OSError:
             return None
-        if len(blob) > len(data) * 4 + MAX_ENTRY_SLACK:
+        try:
+            blob = os.read(fd, limit + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(blob) > limit:
             return None
         return _load(blob, path, hashlib.sha256(data).hexdigest(), data)
 
@@ -214,13 +234,63 @@ class ResultCache:
             decodes = bool(encoding) and data.decode(encoding) == hit.text
         except (LookupError, UnicodeDecodeError):
             decodes = False
+        facts = hit.facts.blob() if hit.facts is not None else b""
         try:
-            blob = json.dumps({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
+            head = json.dumps({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
                                "text": None if decodes else hit.text, "decode": encoding if decodes else None,
                                "format": hit.format, "diagnostics": [_diag_out(d, path) for d in hit.diagnostics],
-                               "facts": _facts_types()[3].to_json(hit.facts)}, ensure_ascii=False, separators=(",", ":")).encode()
-            write_atomic(self._entry(path), blob)
+                               "facts": None if hit.facts is None else [*hit.facts.scalars(), len(facts)]},
+                              ensure_ascii=False, separators=(",", ":")).encode()
+            write_atomic(self._entry(path), head + b"\n" + facts)
         except (OSError, ValueError):   # a full disk; text with lone surrogates …
+            pass
+
+    # --- the cross-year findings of a whole run ------------------------------------------------------------
+
+    def _corpus_entry(self, key: str) -> str:
+        return os.path.join(self.folder, "corpus", key[:32] + ".json")
+
+    def get_corpus(self, key: str) -> dict[str, list[Diagnostic]] | None:
+        """The cross-year findings stored for a run whose facts hash to ``key`` (``gklint.lint``), or None."""
+        try:
+            fd = os.open(self._corpus_entry(key), os.O_RDONLY)
+            try:
+                blob = os.read(fd, MAX_CORPUS_ENTRY + 1)
+            finally:
+                os.close(fd)
+            if len(blob) > MAX_CORPUS_ENTRY:
+                return None
+            x = json.loads(blob)
+            if x["key"] != key:
+                return None
+            return {str(p): [_diag_in(d, p) for d in ds] for p, ds in x["diagnostics"]}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+            return None
+
+    def put_corpus(self, key: str, found: dict[str, list[Diagnostic]]) -> None:
+        """Store a run's cross-year findings (one entry per set of facts; the ``KEEP_CORPUS`` newest kept)."""
+        if not all(_plain(d.fix) and _plain(d.extra) for ds in found.values() for d in ds):
+            return
+        target = self._corpus_entry(key)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            write_atomic(target, json.dumps({"key": key, "diagnostics": [[p, [_diag_out(d, p) for d in ds]]
+                                                                         for p, ds in found.items()]},
+                                            ensure_ascii=False, separators=(",", ":")).encode())
+            _prune_files(os.path.dirname(target), KEEP_CORPUS)
+        except (OSError, ValueError):
+            pass
+
+
+def _prune_files(folder: str, keep: int) -> None:
+    try:
+        entries = sorted((e.stat().st_mtime, e.path) for e in os.scandir(folder) if e.name.endswith(".json"))
+    except OSError:
+        return
+    for _mtime, path in entries[:-keep]:
+        try:
+            os.unlink(path)
+        except OSError:
             pass
 
 
@@ -266,18 +336,27 @@ def shapes_known() -> bool:
 
 
 def _load(blob: bytes, path: str, digest: str, data: bytes) -> Hit | None:
-    """An entry's results if it is one for ``path`` with exactly these bytes (``digest``); None otherwise."""
+    """An entry's results if it is one for ``path`` with exactly these bytes (``digest``); None otherwise.
+    An entry is a JSON line, then the packed facts' blob as it was (``gklint.review.store``: not decoded here,
+    only if cross-year rules need it; its length is checked, its content when it is unpacked)."""
     try:
-        x = json.loads(blob)
+        end = blob.index(b"\n")
+        x = json.loads(blob[:end])
         if x["path"] != path or x["sha256"] != digest:
             return None
-        text = x["text"] if x["text"] is not None else data.decode(x["decode"])
-        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], _facts_types()[3].from_json(x["facts"]))
+        text = x["text"] if type(x["text"]) is str else data.decode(x["decode"])
+        facts = x["facts"]
+        if facts is not None:
+            *scalars, size = facts
+            if type(size) is not int or len(blob) - end - 1 != size:
+                return None
+            facts = _facts_types()[3].from_json([*scalars, blob[end + 1:]])
+        elif len(blob) != end + 1:
+            return None
+        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], facts)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, LookupError, ArithmeticError,
             RecursionError):
         return None     # truncated, corrupt or foreign: a miss
-
-
 
 
 def read_for_cache(path: str, max_size: int | None) -> bytes | None:

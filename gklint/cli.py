@@ -233,7 +233,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         click.echo(f"gklint: 已中断（Ctrl-C）：{len(sources)}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
     from .lint import corpus_diagnostics
 
-    for path, diags in corpus_diagnostics(run.facts, ruleset, cfg.severity, run.agencies).items():
+    for path, diags in corpus_diagnostics(run.facts, ruleset, cfg.severity, run.agencies, cache).items():
         ignored = cfg.ignored_for(path)
         all_diags.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
     outcome = after_lint(all_diags, sources, files, lint=_relint(ruleset, cfg, max_findings), fmt=fmt,

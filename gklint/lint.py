@@ -272,13 +272,33 @@ def _pool(ruleset: RuleSet, workers: int, recipe: tuple):
 
 
 def corpus_diagnostics(facts: list, ruleset: RuleSet, severities: dict[str, str] | None = None,
-                       agencies=None) -> dict[str, list[Diagnostic]]:
+                       agencies=None, cache=None) -> dict[str, list[Diagnostic]]:
     """The cross-year rules (kind ``corpus``, GK52x) over the reports of one run, grouped by agency: path →
-    its new diagnostics, after select/ignore/severity. ``agencies``: a ``gklint.review.agency.AgencyMap``."""
+    its new diagnostics, after select/ignore/severity. ``agencies``: a ``gklint.review.agency.AgencyMap``;
+    ``cache``: a ``gklint.cache.ResultCache`` that keeps them for ``facts`` given as a
+    ``gklint.review.store.FactStore`` (an unchanged run then unpacks no facts at all)."""
     from .review.crossyear import run_corpus_rules
     from .rules.engine import finish
 
+    key = _corpus_key(facts, agencies) if cache is not None else None
+    if key is not None and (got := cache.get_corpus(key)) is not None:
+        return got
     by_path: dict[str, list[Diagnostic]] = {}
     for d in run_corpus_rules([f for f in facts if f is not None], ruleset, agencies):
         by_path.setdefault(d.path, []).append(d)
-    return {p: finish(ds, ruleset, severities, 0) for p, ds in by_path.items()}
+    out = {p: finish(ds, ruleset, severities, 0) for p, ds in by_path.items()}
+    if key is not None:
+        cache.put_corpus(key, out)
+    return out
+
+
+def _corpus_key(facts, agencies) -> str | None:
+    """The facts (the store's hash of them) and the agency map; the folder is the run key's (rules, packs,
+    plugins with the corpus checks, severities, gklint's version)."""
+    import hashlib
+
+    digest = getattr(facts, "digest", None)
+    if digest is None:
+        return None
+    names = agencies.pairs() if agencies is not None else []
+    return hashlib.sha256(repr((digest(), names)).encode("utf-8", "surrogatepass")).hexdigest()

@@ -14,6 +14,7 @@ read and parsed again, so a foreign entry never changes what cross-year rules se
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import tempfile
@@ -118,19 +119,16 @@ def _reread(path: str) -> Facts | None:
 
 
 def from_json(x) -> Packed | None:
-    """A cache entry's facts (``to_json``), None for none; raises TypeError for anything else."""
+    """Facts from a cache entry (scalars, then the blob), None for none; raises TypeError for anything else."""
     if x is None:
         return None
     path, agency, a_src, year, y_src, template, fmt, blob = x
     if not (type(path) is str and type(agency) in _STR_OR_NONE and type(a_src) in _STR_OR_NONE
             and type(year) in (int, type(None)) and type(y_src) in _STR_OR_NONE and type(template) in _STR_OR_NONE
-            and type(fmt) is str and type(blob) is str):
+            and type(fmt) is str and type(blob) in (str, bytes)):
         raise TypeError("not facts")
-    return Packed(path, agency, a_src, year, y_src, template, fmt, blob.encode("utf-8", "surrogatepass"))
-
-
-def to_json(p: Packed | None) -> list | None:
-    return None if p is None else [*p.scalars(), p.blob().decode("utf-8", "surrogatepass")]
+    return Packed(path, agency, a_src, year, y_src, template, fmt,
+                  blob if type(blob) is bytes else blob.encode("utf-8", "surrogatepass"))
 
 
 class FactStore:
@@ -140,6 +138,7 @@ class FactStore:
         self._items: list = []
         self._spool = None
         self._end = 0
+        self._digest = hashlib.sha256()   # of every report's facts in order: the key of the cross-year findings
 
     def append(self, f) -> None:
         if isinstance(f, Facts):
@@ -150,9 +149,15 @@ class FactStore:
                 self._spool = tempfile.TemporaryFile()
             self._spool.seek(self._end)
             self._spool.write(blob)
+            self._digest.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
+            self._digest.update(b"%d\n" % len(blob) + blob)
             f = Packed(*(_shared(v) for v in f.scalars()), None, self, self._end, len(blob))
             self._end += len(blob)
         self._items.append(f)
+
+    def digest(self) -> str:
+        """A hash of every report's facts, in order: what the run's cross-year findings are a function of."""
+        return self._digest.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
         self._spool.seek(at)
