@@ -221,21 +221,45 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data, cache=cache,
                             stdin_name=stdin_filename, extra_dirs=extra, select=sel, ignore=ign,
                             severities=cfg.severity, max_size=max_size, max_findings=max_findings)
+    # formats written one file at a time need no global view: findings go to a spool, not to memory
+    from .formatters.spool import STREAMED, Spool
+
+    spool = Spool() if shown_fmt in STREAMED and not (statistics or annotate or cfg.baseline or any(
+        more.get(k) for k in ("fix", "unsafe_fixes", "diff", "show_fixes", "write_baseline", "baseline_path"))) else None
+    per_file = bool(cfg.per_file_ignores)     # ignored_for resolves the path: not for every file when there are none
+    checked, errors = 0, False
     for path, text, diags in review.with_progress(stream, len(files), run):
-        ignored = cfg.ignored_for(path)
+        checked += 1
+        ignored = cfg.ignored_for(path) if per_file else None
         if ignored:
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
         diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
-        sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
-            text, diags if lines_read else (), _reread(path, max_size))   # stdin cannot be read again
-        all_diags.extend(diags)
+        if spool is None or lines_read:
+            sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
+                text, diags if lines_read else (), _reread(path, max_size))   # stdin cannot be read again
+        if spool is None:
+            all_diags.extend(diags)
+        else:
+            spool.add(path, diags)
+            errors = errors or any(d.severity is Severity.ERROR for d in diags)
     if run.interrupted:
-        click.echo(f"gklint: 已中断（Ctrl-C）：{len(sources)}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
+        click.echo(f"gklint: 已中断（Ctrl-C）：{checked}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
     from .lint import corpus_diagnostics
 
+    corpus: list[Diagnostic] = []
     for path, diags in corpus_diagnostics(run.facts, ruleset, cfg.severity, run.agencies, cache).items():
-        ignored = cfg.ignored_for(path)
-        all_diags.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
+        ignored = cfg.ignored_for(path) if per_file else ()
+        corpus.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
+    if spool is not None:
+        _streamed(spool, all_diags, corpus, run, fmt or shown_fmt, output, color, score or cfg.score, files, sources,
+                  ruleset, "info" if show_info else cfg.min_severity)
+        errors = errors or any(d.severity is Severity.ERROR for d in [*all_diags, *corpus])
+        if run.interrupted:
+            sys.exit(130)
+        if (ruleset.errors and ruleset.keeps("GK902")) or (missing and len(missing) == len(files)):
+            sys.exit(2)
+        sys.exit(0 if exit_zero or not errors else 1)
+    all_diags.extend(corpus)
     outcome = after_lint(all_diags, sources, files, lint=_relint(ruleset, cfg, max_findings), fmt=fmt,
                          **{**more, "baseline_path": more.get("baseline_path") or cfg.baseline})
     all_diags = outcome.diags
@@ -279,6 +303,32 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     if exit_zero:
         sys.exit(0)
     sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
+
+
+def _streamed(spool, before, corpus, run, fmt, output, color, score_file, files, sources, ruleset, min_severity):
+    """``check``'s output for a format written one file at a time (``gklint.formatters.spool``): each path's
+    findings read back from the spool as it is written. Exits 2 for a bad score file, as the other formats do."""
+    from .formatters import render_groups
+    from .review.summary import Scoring
+
+    try:
+        if score_file:
+            Scoring.load(score_file)      # only checked: these formats show no ranking
+    except (OSError, ValueError) as exc:
+        click.echo(f"gklint: 评分文件错误：{exc}", err=True)
+        sys.exit(2)
+    options = dict(sources=sources, rules={r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value}
+                                           for r in ruleset.rules},
+                   files_checked=len(files), min_severity=min_severity,
+                   review={"reports": run.reports()} if fmt == "rich" else None)
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                render_groups(spool.groups(before, corpus), fmt, fh, color=False, **options)
+        else:
+            render_groups(spool.groups(before, corpus), fmt, sys.stdout, color=color, **options)
+    finally:
+        spool.close()
 
 
 def _reread(path: str, max_size: int | None):
