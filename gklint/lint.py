@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from pathlib import Path
 from typing import Iterable
 
 from .api import parse_source
@@ -53,7 +52,9 @@ def collect(paths: Iterable[str]) -> tuple[list[str], list[str]]:
             for name in sorted(names):
                 if not name.startswith(".") and name.lower().endswith(suffixes) and not NOT_REPORTS.search(name):
                     found.append(os.path.join(root, name))
-        out.extend(sorted(errors) + sorted(found, key=lambda f: Path(f).parts))
+        # by path components (a folder's files before a sibling folder named like them plus "-"), split on
+        # the separator os.walk joined them with: Path().parts would intern every name for the whole run
+        out.extend(sorted(errors) + sorted(found, key=lambda f: f.split(os.sep)))
         if not found and not errors:
             empty.append(p)
     return out, empty

@@ -55,11 +55,12 @@ def test_spool_gives_each_path_sorted_with_the_findings_before_and_after():
     d = lambda path, line, code="GK1": Diagnostic(path, line, 1, line, 2, Severity.ERROR, code, "n", "m")  # noqa: E731
     spool.add("b.txt", [d("b.txt", 3), d("b.txt", 1)])
     spool.add("a.txt", [d("a.txt", 2, "GK2"), d("elsewhere.txt", 1)])
-    spool.add("b.txt", [d("b.txt", 2, "GK3", ).moved(fix={"edits": (1, 2)})])    # a fix JSON would not keep: in memory
+    spool.add("b.txt", [d("b.txt", 2, "GK3", ).moved(fix={"edits": (1, 2)})])    # a fix JSON would not keep
     groups = list(spool.groups([d("a.txt", 2, "GK0")], [d("c.txt", 9), d("b.txt", 1, "GK0")]))
     assert [[(x.path, x.line, x.code) for x in g] for g in groups] == [
         [("a.txt", 2, "GK0"), ("a.txt", 2, "GK2")],
         [("b.txt", 1, "GK0"), ("b.txt", 1, "GK1"), ("b.txt", 2, "GK3"), ("b.txt", 3, "GK1")],
         [("c.txt", 9, "GK1")],
         [("elsewhere.txt", 1, "GK1")]]
+    assert [bool(x.fix) for x in groups[1]] == [False, False, True, False]
     spool.close()

@@ -3,8 +3,8 @@ unnamed temporary file as each file's results arrive, not in memory, and given b
 order ``render`` would sort them into. So ``gklint check`` over many files keeps, per file, only where its
 findings are in the spool (and the counts the summary needs), not the findings and their fixes.
 
-Findings are written as the result cache writes them (JSON, ``gklint.cache``); a file whose findings JSON
-would not give back equal (a plugin's fix holding a tuple …) keeps them in memory instead.
+Findings are written as JSON, with what these formats show of them: not their ``extra``, and of a fix only
+that there is one (rich's 可修复), so nothing a plugin attached needs to survive JSON.
 """
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ import tempfile
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
+
+_SEVERITY = {s.value: s for s in Severity}
+#: a spooled finding's fix: only that it has one (what rich shows)
+SHOWN_FIX = {"spooled": True}
 
 #: formats written one path's findings at a time (nothing global but counts): ``gklint check`` spools for them
 STREAMED = frozenset({"concise", "rich"})
@@ -25,7 +29,7 @@ class Spool:
     def __init__(self):
         self._file = None
         self._end = 0
-        self._where: dict[str, list] = defaultdict(list)   # path → (offset, size) of each chunk, or a list kept
+        self._where: dict[str, object] = {}   # path → offset << 32 | size of its chunk, or a list of them
 
     def add(self, path: str, diags: list[Diagnostic]) -> None:
         if not diags:
@@ -40,30 +44,27 @@ class Spool:
         self._add(path, diags)
 
     def _add(self, path: str, diags: list[Diagnostic]) -> None:
-        from ..cache import _diag_out, _plain
-
-        if not all(_plain(d.fix) and _plain(d.extra) for d in diags):
-            self._where[path].append(list(diags))
-            return
-        blob = json.dumps([_diag_out(d, path) for d in diags], ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8", "surrogatepass")
+        blob = json.dumps([[d.line, d.column, d.end_line, d.end_column, d.severity.value, d.code, d.name, d.message,
+                            1 if d.fix else 0, d.page, d.location] for d in diags],
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         if self._file is None:
             self._file = tempfile.TemporaryFile()
         self._file.seek(self._end)
         self._file.write(blob)
-        self._where[path].append((self._end, len(blob)))
+        chunk = self._end << 32 | len(blob)        # one int: a run keeps one per file
+        had = self._where.get(path)
+        self._where[path] = chunk if had is None else [*(had if type(had) is list else [had]), chunk]
         self._end += len(blob)
 
     def _read(self, path: str) -> list[Diagnostic]:
-        from ..cache import _diag_in
-
         out: list[Diagnostic] = []
-        for chunk in self._where.get(path, ()):
-            if type(chunk) is list:
-                out.extend(chunk)
-                continue
-            self._file.seek(chunk[0])
-            out.extend(_diag_in(x, path) for x in json.loads(self._file.read(chunk[1]).decode("utf-8", "surrogatepass")))
+        chunks = self._where.get(path, [])
+        for chunk in chunks if type(chunks) is list else [chunks]:
+            self._file.seek(chunk >> 32)
+            for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in json.loads(
+                    self._file.read(chunk & 0xFFFFFFFF).decode("utf-8", "surrogatepass")):
+                out.append(Diagnostic(path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg,
+                                      SHOWN_FIX if fix else None, {}, page, loc))
         return out
 
     def groups(self, before: Iterable[Diagnostic] = (), after: Iterable[Diagnostic] = ()) -> Iterator[list[Diagnostic]]:

@@ -19,6 +19,8 @@ import json
 import sys
 import tempfile
 from decimal import Decimal
+from functools import partial
+from itertools import repeat
 
 from .facts import Facts, Place, Sentence
 
@@ -48,10 +50,13 @@ class Packed:
             ints += p[:4]
             if p[4] is not None or p[5] is not None:
                 wheres.append([i, p[4], p[5]])
-        blob = [[list(k) for k in cells], [v if type(v) is int else ["D", str(v)] for v, _p in cells.values()],
-                b"".join(s.hash for s in f.sentences).hex(), [s.text for s in f.sentences], ints, wheres]
+        head = ["\x1f".join("\x1e".join(k) for k in cells), [v if type(v) is int else ["D", str(v)] for v, _p in cells.values()],
+                b"".join(s.hash for s in f.sentences).hex(), ints, wheres]
+        # the sentences' texts after the JSON, one a line (a sentence never holds a line break): no JSON string
+        # decoding for what is read only when a copied-narrative finding quotes them
         return cls(f.path, f.agency, f.agency_source, f.year, f.year_source, f.template, f.format,
-                   json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+                   "\n".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")), *(s.text for s in f.sentences)]
+                              ).encode("utf-8", "surrogatepass"))
 
     def blob(self) -> bytes:
         return self._blob if self._blob is not None else self._store.read(self._at, self._size)
@@ -62,7 +67,8 @@ class Packed:
     def unpack(self) -> Facts | None:
         """The ``Facts``; for a blob that does not unpack (damaged or foreign), those of the file read again."""
         try:
-            return _unpack(self, json.loads(self.blob().decode("utf-8", "surrogatepass")))
+            head, *texts = self.blob().decode("utf-8", "surrogatepass").split("\n")
+            return _unpack(self, json.loads(head), texts)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError):
             return _reread(self.path)
 
@@ -78,32 +84,51 @@ class Packed:
         return f"Packed({self.path!r}, {self.agency!r}, {self.year!r})"
 
 
-def _unpack(p: Packed, x: list) -> Facts:
-    keys, values, hashes, texts, ints, wheres = x
+def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new__, Place)) -> Facts:
+    # Checked as a whole (a blob may come from a cache entry someone else wrote), built with C-level calls:
+    # a run unpacks every report of every agency group, in the parent, after the workers are done.
+    keys, values, hashes, ints, wheres = x
+    keys = _keys(keys)
     n_cells, n_sent = len(keys), len(texts)
     if not (len(values) == n_cells and len(hashes) == 16 * n_sent and len(ints) == 4 * (1 + n_cells + n_sent)
-            and all(type(i) is int for i in ints) and all(type(t) is str for t in texts)):
+            and set(map(type, ints)) == {int}):
         raise TypeError("not packed facts")
-    places = [(*ints[j:j + 4], None, None) for j in range(0, len(ints), 4)]
+    places = list(map(make_place, zip(ints[0::4], ints[1::4], ints[2::4], ints[3::4], repeat(None), repeat(None))))
     for i, page, loc in wheres:
         if not (type(page) in (int, type(None)) and type(loc) in _STR_OR_NONE):
             raise TypeError("not a place")
-        places[i] = (*places[i][:4], page, loc)
-    places = [tuple.__new__(Place, q) for q in places]
-    raw = bytes.fromhex(hashes)
+        places[i] = make_place((*places[i][:4], page, loc))
     cells = {}
-    for (t, r, c), v, place in zip(keys, values, places[1:]):
+    for k, v, place in zip(keys, values, places[1:]):
         if type(v) is not int:
-            v = Decimal(str(v[1])) if v[0] == "D" else None
-            if v is None:
+            if v[0] != "D":
                 raise TypeError("not a cell value")
-        cells[(str(t), str(r), str(c))] = (v, place)
-    sentences = tuple(Sentence(raw[8 * i:8 * i + 8], texts[i], places[1 + n_cells + i]) for i in range(n_sent))
+            v = Decimal(str(v[1]))
+        cells[k] = (v, place)
+    raw = bytes.fromhex(hashes)
+    sentences = tuple(map(Sentence, [raw[i:i + 8] for i in range(0, 8 * n_sent, 8)], texts, places[1 + n_cells:]))
     if not (all(type(v) in _STR_OR_NONE for v in (p.path, p.agency, p.agency_source, p.year_source, p.template))
             and type(p.format) is str and type(p.year) in (int, type(None))):
         raise TypeError("not facts")
     return Facts(p.path, p.agency, p.agency_source, p.year, p.year_source, p.template, p.format, places[0],
                  cells, sentences)
+
+
+_KEYS: dict[str, tuple] = {}
+
+
+def _keys(text: str) -> tuple:
+    """The cells' (table, row, column) keys, written ``t\x1er\x1ec`` joined by ``\x1f``: parsed once per set of
+    keys (reports of one template have the same), and the tuples shared."""
+    got = _KEYS.get(text)
+    if got is None:
+        got = tuple(tuple(k.split("\x1e")) for k in text.split("\x1f")) if text else ()
+        if any(len(k) != 3 for k in got):
+            raise TypeError("not cell keys")
+        if len(_KEYS) >= 256:
+            _KEYS.clear()
+        _KEYS[text] = got
+    return got
 
 
 def _reread(path: str) -> Facts | None:
@@ -138,7 +163,6 @@ class FactStore:
         self._items: list = []
         self._spool = None
         self._end = 0
-        self._digest = hashlib.sha256()   # of every report's facts in order: the key of the cross-year findings
 
     def append(self, f) -> None:
         if isinstance(f, Facts):
@@ -149,15 +173,21 @@ class FactStore:
                 self._spool = tempfile.TemporaryFile()
             self._spool.seek(self._end)
             self._spool.write(blob)
-            self._digest.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
-            self._digest.update(b"%d\n" % len(blob) + blob)
-            f = Packed(*(_shared(v) for v in f.scalars()), None, self, self._end, len(blob))
+            f = Packed(f.path, _shared(f.agency), _shared(f.agency_source), f.year, _shared(f.year_source),
+                       _shared(f.template), _shared(f.format), None, self, self._end, len(blob))
             self._end += len(blob)
         self._items.append(f)
 
     def digest(self) -> str:
-        """A hash of every report's facts, in order: what the run's cross-year findings are a function of."""
-        return self._digest.hexdigest()
+        """A hash of every report's facts, in order: what the run's cross-year findings are a function of
+        (only asked for with a result cache: the spool is read once more, in order)."""
+        h = hashlib.sha256()
+        for f in self._items:
+            if f is not None:
+                blob = f.blob()
+                h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
+                h.update(b"%d\n" % len(blob) + blob)
+        return h.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
         self._spool.seek(at)
