@@ -138,12 +138,21 @@ _INT_OR_NONE = {int, type(None)}
 _DICT_OR_NONE = {dict, type(None)}
 _FOUR_INTS_THREE_STR = (int, int, int, int, str, str, str)
 #: Diagnostic's slots, set directly: a frozen dataclass's __init__ goes through object.__setattr__ per field,
-#: twice the cost for the thousands of findings a warm run serves
-_SLOTS = [Diagnostic.__dict__[f].__set__ for f in ("path", "line", "column", "end_line", "end_column", "severity",
-                                                   "code", "name", "message", "fix", "extra", "page", "location")]
+#: twice the cost for the thousands of findings a warm run serves (and a pool's parent receives)
+_P0, _P1, _P2, _P3, _P4, _P5, _P6, _P7, _P8, _P9, _P10, _P11, _P12 = (
+    Diagnostic.__dict__[f].__set__ for f in ("path", "line", "column", "end_line", "end_column", "severity", "code",
+                                             "name", "message", "fix", "extra", "page", "location"))
 
 
-def _diag_in(x: list, path: str, new=object.__new__, slots=_SLOTS) -> Diagnostic:
+def diagnostic_of(r, new=object.__new__) -> Diagnostic:
+    """A Diagnostic from its 13 fields, the severity as its value, unchecked (a worker's own results)."""
+    d = new(Diagnostic)
+    _P0(d, r[0]); _P1(d, r[1]); _P2(d, r[2]); _P3(d, r[3]); _P4(d, r[4]); _P5(d, _SEVERITY[r[5]])   # noqa: E702
+    _P6(d, r[6]); _P7(d, r[7]); _P8(d, r[8]); _P9(d, r[9]); _P10(d, r[10]); _P11(d, r[11]); _P12(d, r[12])  # noqa: E702
+    return d
+
+
+def _diag_in(x: list, path: str) -> Diagnostic:
     if len(x) != 13:
         raise TypeError("not a diagnostic")
     p, line, col, eline, ecol, sev, code, name, msg, fix, extra, page, loc = x
@@ -151,11 +160,7 @@ def _diag_in(x: list, path: str, new=object.__new__, slots=_SLOTS) -> Diagnostic
             and type(p) in _STR_OR_NONE and type(fix) in _DICT_OR_NONE and type(extra) in _DICT_OR_NONE
             and type(page) in _INT_OR_NONE and type(loc) in _STR_OR_NONE):
         raise TypeError("not a diagnostic")   # a foreign entry must not crash a formatter later
-    d = new(Diagnostic)
-    for put, v in zip(slots, (p or path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg, fix, extra or {},
-                              page, loc)):
-        put(d, v)
-    return d
+    return diagnostic_of((p or path, line, col, eline, ecol, sev, code, name, msg, fix, extra or {}, page, loc))
 
 
 @lru_cache(maxsize=None)

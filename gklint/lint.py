@@ -126,6 +126,9 @@ def _served(path: str, hit: Hit, ruleset: RuleSet, severities):
 
 #: Up to this many files are linted in-process: starting a pool costs more than it saves.
 SERIAL_UP_TO = 8
+#: With a result cache and more files than this, the workers look each file up too (else the parent does,
+#: serving hits itself): on a warm run the hits are the work, and two processes serve them faster than one.
+WORKERS_PROBE_FROM = 256
 #: Chunks in flight per worker: enough to keep every worker busy, few enough that finished results do not pile up.
 WINDOW_PER_JOB = 4
 
@@ -145,8 +148,24 @@ def _init_worker(state: dict | None, recipe: tuple) -> None:
     _WORKER.update(state)
 
 
-def _lint_chunk(paths: list[str]) -> list:
-    return [lint_file(p, **_WORKER, probe=False) for p in paths]    # the parent probed the cache for each
+def _lint_chunk(paths: list[str], probe: bool = False) -> list:
+    """``lint_file`` results for a worker's chunk, their diagnostics as plain tuples (``_rows``): pickled and
+    rebuilt at a fraction of a dataclass's cost, in the parent that receives every file's. ``probe``: look the
+    files up in the cache (else the parent already did)."""
+    return [(path, text, _rows(diags), facts) for path, text, diags, facts in
+            (lint_file(p, **_WORKER, probe=probe) for p in paths)]
+
+
+def _rows(diags: list[Diagnostic]) -> list[tuple]:
+    return [(d.path, d.line, d.column, d.end_line, d.end_column, d.severity.value, d.code, d.name, d.message, d.fix,
+             d.extra, d.page, d.location) for d in diags]
+
+
+def _received(result):
+    from .cache import diagnostic_of
+
+    path, text, rows, facts = result
+    return path, text, [diagnostic_of(r) for r in rows], facts
 
 
 def cpu_count() -> int:
@@ -205,7 +224,8 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
     from collections import deque
 
     *_, severities, max_size, max_findings, cache = recipe
-    size = max(1, min(16, len(files) // (jobs * 4)))
+    probe = cache is not None and len(files) > WORKERS_PROBE_FROM
+    size = max(1, min(32 if probe else 16, len(files) // (jobs * 4)))
     window = jobs * WINDOW_PER_JOB
     pending: deque = deque()       # per file in input order: its result, or (chunk, index) while it is linted
     chunk, flying, ex = _Chunk(), 0, None
@@ -214,7 +234,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
         nonlocal chunk, flying, ex
         if ex is None:
             ex = _pool(ruleset, min(jobs, -(-len(files) // size)), recipe)
-        chunk.future, chunk.left = ex.submit(_lint_chunk, chunk.paths), len(chunk.paths)
+        chunk.future, chunk.left = ex.submit(_lint_chunk, chunk.paths, probe), len(chunk.paths)
         chunk, flying = _Chunk(), flying + 1
 
     def take():
@@ -228,7 +248,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
         c.left -= 1
         if not c.left:
             flying -= 1
-        return c.future.result()[i]
+        return _received(c.future.result()[i])
 
     def ready() -> bool:   # the first result is there, or so much is waiting behind it that we wait for it
         c = pending[0][0]
@@ -237,7 +257,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
 
     try:
         for p in files:
-            got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None else None
+            got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None and not probe else None
             if got is not None:
                 pending.append(got)
             else:
@@ -265,6 +285,9 @@ def _pool(ruleset: RuleSet, workers: int, recipe: tuple):
     from concurrent.futures import ProcessPoolExecutor   # imported here: a one-file check never needs it
 
     fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
+    if fork:      # what the workers inherit stays out of every collection: no copy-on-write of its pages for the
+        import gc  # collector's bookkeeping, and the parent's own collections skip the loaded rule set
+        gc.freeze()
     *_, severities, max_size, max_findings, cache = recipe
     state = {"ruleset": ruleset, "severities": severities, "max_size": max_size, "max_findings": max_findings,
              "cache": cache} if fork else None

@@ -324,3 +324,32 @@ def test_unchanged_run_serves_its_cross_year_findings(tmp_path, monkeypatch):
     victim.write_text(victim.read_text(encoding="utf-8").replace("2", "3"), encoding="utf-8")
     changed = check(d, "--cache-dir", cache)
     assert calls == [1, 1] and changed == check(d, "--no-cache")
+
+
+def test_workers_serve_hits_on_a_large_run(tmp_path, monkeypatch):
+    """Past WORKERS_PROBE_FROM files the workers look files up in the cache themselves (the parent does not):
+    half cached, then all cached, the serial results in input order; edited files are linted again."""
+    from gklint.cache import ResultCache, run_key
+    from gklint.rules.engine import load_ruleset
+
+    monkeypatch.setattr(gklint.lint, "WORKERS_PROBE_FROM", 4)
+    parent_probes = []
+    real = gklint.lint.cached_file
+    monkeypatch.setattr(gklint.lint, "cached_file", lambda *a: parent_probes.append(a[0]) or real(*a))
+    for i in range(20):
+        shutil.copy(SEEDS[i % len(SEEDS)], tmp_path / f"{i:02d}.txt")
+    files = sorted(str(p) for p in tmp_path.glob("*.txt"))
+    rs = load_ruleset().select([], [])
+    cache = ResultCache.open(tmp_path / "cache", run_key(rs))
+    list(gklint.lint.lint_paths(files[::2], rs, jobs=1, cache=cache))
+    serial_facts: list = []
+    serial = list(gklint.lint.lint_paths(files, rs, jobs=1, facts=serial_facts))
+    for _ in range(2):
+        got_facts: list = []
+        assert list(gklint.lint.lint_paths(files, rs, jobs=2, cache=cache, facts=got_facts)) == serial
+        assert got_facts == serial_facts
+    assert parent_probes == []
+    assert len(entries(tmp_path / "cache")) == 20
+    Path(files[3]).write_text(Path(files[3]).read_text(encoding="utf-8") + "\n多出的一段。\n", encoding="utf-8")
+    fresh = list(gklint.lint.lint_paths(files, rs, jobs=1))
+    assert list(gklint.lint.lint_paths(files, rs, jobs=2, cache=cache)) == fresh

@@ -13,9 +13,8 @@ import tempfile
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 
-_SEVERITY = {s.value: s for s in Severity}
 #: a spooled finding's fix: only that it has one (what rich shows)
 SHOWN_FIX = {"spooled": True}
 
@@ -29,6 +28,7 @@ class Spool:
     def __init__(self):
         self._file = None
         self._end = 0
+        self._read_since = False
         self._where: dict[str, object] = {}   # path → offset << 32 | size of its chunk, or a list of them
 
     def add(self, path: str, diags: list[Diagnostic]) -> None:
@@ -49,7 +49,9 @@ class Spool:
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         if self._file is None:
             self._file = tempfile.TemporaryFile()
-        self._file.seek(self._end)
+        elif self._read_since:     # written in order; a seek (it flushes the buffer) only after reading back
+            self._file.seek(self._end)
+            self._read_since = False
         self._file.write(blob)
         chunk = self._end << 32 | len(blob)        # one int: a run keeps one per file
         had = self._where.get(path)
@@ -57,14 +59,17 @@ class Spool:
         self._end += len(blob)
 
     def _read(self, path: str) -> list[Diagnostic]:
+        from ..cache import diagnostic_of
+
         out: list[Diagnostic] = []
         chunks = self._where.get(path, [])
         for chunk in chunks if type(chunks) is list else [chunks]:
+            self._read_since = True
             self._file.seek(chunk >> 32)
             for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in json.loads(
                     self._file.read(chunk & 0xFFFFFFFF).decode("utf-8", "surrogatepass")):
-                out.append(Diagnostic(path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg,
-                                      SHOWN_FIX if fix else None, {}, page, loc))
+                out.append(diagnostic_of((path, line, col, eline, ecol, sev, code, name, msg,
+                                          SHOWN_FIX if fix else None, {}, page, loc)))
         return out
 
     def groups(self, before: Iterable[Diagnostic] = (), after: Iterable[Diagnostic] = ()) -> Iterator[list[Diagnostic]]:

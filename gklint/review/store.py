@@ -163,6 +163,7 @@ class FactStore:
         self._items: list = []
         self._spool = None
         self._end = 0
+        self._read_since = False
 
     def append(self, f) -> None:
         if isinstance(f, Facts):
@@ -171,7 +172,9 @@ class FactStore:
             blob = f.blob()
             if self._spool is None:
                 self._spool = tempfile.TemporaryFile()
-            self._spool.seek(self._end)
+            if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
+                self._spool.seek(self._end)
+                self._read_since = False
             self._spool.write(blob)
             f = Packed(f.path, _shared(f.agency), _shared(f.agency_source), f.year, _shared(f.year_source),
                        _shared(f.template), _shared(f.format), None, self, self._end, len(blob))
@@ -190,6 +193,7 @@ class FactStore:
         return h.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
+        self._read_since = True
         self._spool.seek(at)
         return self._spool.read(size)
 
