@@ -218,18 +218,25 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         sys.exit(2)
     cache = None if no_cache or scheduler or files == ["-"] else _result_cache(cache_dir, cfg, ruleset, extra, max_size,
                                                                                max_findings)
-    stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data, cache=cache,
-                            stdin_name=stdin_filename, extra_dirs=extra, select=sel, ignore=ign,
-                            severities=cfg.severity, max_size=max_size, max_findings=max_findings)
     # formats written one file at a time need no global view: findings go to a spool, not to memory
-    from .formatters.spool import STREAMED, Spool
+    from .formatters import spool as spooling
 
-    spool = Spool() if shown_fmt in STREAMED and not (statistics or annotate or cfg.baseline or any(
+    spool = spooling.Spool() if shown_fmt in spooling.STREAMED and not (statistics or annotate or cfg.baseline or any(
         more.get(k) for k in ("fix", "unsafe_fixes", "diff", "show_fixes", "write_baseline", "baseline_path"))) else None
     per_file = bool(cfg.per_file_ignores)     # ignored_for resolves the path: not for every file when there are none
+    # nothing to adjust and no line to keep: each file's findings are encoded for the spool where it is linted
+    encoded = spool is not None and not (lines_read or per_file or cfg.overrides or scheduler)
+    stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data, cache=cache,
+                            stdin_name=stdin_filename, extra_dirs=extra, select=sel, ignore=ign,
+                            severities=cfg.severity, max_size=max_size, max_findings=max_findings,
+                            **({"encode": spooling.encode} if encoded else {}))
     checked, errors = 0, False
     for path, text, diags in review.with_progress(stream, len(files), run):
         checked += 1
+        if encoded:
+            spool.add_encoded(diags[0])
+            errors = errors or diags[1]
+            continue
         ignored = cfg.ignored_for(path) if per_file else None
         if ignored:
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]

@@ -148,12 +148,14 @@ def _init_worker(state: dict | None, recipe: tuple) -> None:
     _WORKER.update(state)
 
 
-def _lint_chunk(paths: list[str], probe: bool = False) -> list:
+def _lint_chunk(paths: list[str], probe: bool = False, encode=None) -> list:
     """``lint_file`` results for a worker's chunk, their diagnostics as plain tuples (``_rows``): pickled and
     rebuilt at a fraction of a dataclass's cost, in the parent that receives every file's. ``probe``: look the
-    files up in the cache (else the parent already did)."""
-    return [(path, text, _rows(diags), facts) for path, text, diags, facts in
-            (lint_file(p, **_WORKER, probe=probe) for p in paths)]
+    files up in the cache (else the parent already did); ``encode``: see ``lint_paths``."""
+    results = (lint_file(p, **_WORKER, probe=probe) for p in paths)
+    if encode is not None:
+        return [(path, None, encode(path, diags), facts) for path, _text, diags, facts in results]
+    return [(path, text, _rows(diags), facts) for path, text, diags, facts in results]
 
 
 def _rows(diags: list[Diagnostic]) -> list[tuple]:
@@ -161,11 +163,21 @@ def _rows(diags: list[Diagnostic]) -> list[tuple]:
              d.extra, d.page, d.location) for d in diags]
 
 
-def _received(result):
+def _received(result, encode=None):
     from .cache import diagnostic_of
 
+    if encode is not None:
+        return result
     path, text, rows, facts = result
     return path, text, [diagnostic_of(r) for r in rows], facts
+
+
+def _encoded(result, encode):
+    """A result made in this process, in the form ``encode`` gives (as a worker would send it)."""
+    if encode is None:
+        return result
+    path, _text, diags, facts = result
+    return path, None, encode(path, diags), facts
 
 
 def cpu_count() -> int:
@@ -179,22 +191,25 @@ def cpu_count() -> int:
 def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdin_data: bytes | None = None,
                stdin_name: str = "-", extra_dirs=(), select=None, ignore=None, severities=None,
                max_size: int | None = None, max_findings: int | None = None, facts: list | None = None,
-               cache=None):
+               cache=None, encode=None):
     """Yield (path, text, diagnostics) per file, in the order given, each as soon as it and those before it
     are done. ``jobs``: worker processes (None or 0: one per CPU; a handful of files is linted in-process);
     ``max_size``: bytes beyond which a file is not read (GK017; None: the default, 0: no limit);
     ``max_findings``: per code and file (GK019); ``facts``: a list that gets each file's ``Facts`` in the same
-    order (for :func:`corpus_diagnostics`); ``cache``: a ``gklint.cache.ResultCache`` (standard input never is)."""
+    order (for :func:`corpus_diagnostics`); ``cache``: a ``gklint.cache.ResultCache`` (standard input never is);
+    ``encode``: a module-level function, ``encode(path, diagnostics)`` is yielded instead of the diagnostics
+    (and None instead of the text), made where the file was linted: from a worker only that crosses."""
     files = [p for p in paths if p != "-"]
     if "-" in paths and stdin_data is not None:
         src = read_bytes(stdin_data, stdin_name, max_size)
-        yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts)
+        found = lint_source(src, ruleset, severities, max_findings, facts)
+        yield (stdin_name, src.excerpt_text, found) if encode is None else (stdin_name, None, encode(stdin_name, found))
     jobs = cpu_count() if not jobs else jobs
     if jobs > 1 and len(files) > SERIAL_UP_TO:
         results = _pooled(files, ruleset, jobs, (list(extra_dirs), select, ignore, severities, max_size,
-                                                 max_findings, cache))
+                                                 max_findings, cache), encode)
     else:
-        results = (lint_file(p, ruleset, severities, max_size, max_findings, cache) for p in files)
+        results = (_encoded(lint_file(p, ruleset, severities, max_size, max_findings, cache), encode) for p in files)
     try:
         for path, text, diags, f in results:
             if facts is not None:
@@ -217,7 +232,7 @@ class _Chunk:
         self.left = 0       # results not yet yielded
 
 
-def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
+def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode=None):
     """``lint_file`` results in input order. Files the cache holds are served here (a worker would only add
     the cost of sending them back); the others go to a process pool in chunks, at most a window of chunks in
     flight; the pool starts at the first file that needs linting."""
@@ -234,7 +249,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
         nonlocal chunk, flying, ex
         if ex is None:
             ex = _pool(ruleset, min(jobs, -(-len(files) // size)), recipe)
-        chunk.future, chunk.left = ex.submit(_lint_chunk, chunk.paths, probe), len(chunk.paths)
+        chunk.future, chunk.left = ex.submit(_lint_chunk, chunk.paths, probe, encode), len(chunk.paths)
         chunk, flying = _Chunk(), flying + 1
 
     def take():
@@ -248,7 +263,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
         c.left -= 1
         if not c.left:
             flying -= 1
-        return _received(c.future.result()[i])
+        return _received(c.future.result()[i], encode)
 
     def ready() -> bool:   # the first result is there, or so much is waiting behind it that we wait for it
         c = pending[0][0]
@@ -259,7 +274,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
         for p in files:
             got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None and not probe else None
             if got is not None:
-                pending.append(got)
+                pending.append(_encoded(got, encode))
             else:
                 pending.append((chunk, len(chunk.paths)))
                 chunk.paths.append(p)

@@ -5,6 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gklint.cli import main
@@ -16,17 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "reports" / "corpus"
 
 
-def run(*args):
-    res = CliRunner().invoke(main, ["check", "--no-cache", "--jobs", "1", "--color", "never", *map(str, args)],
+def run(*args, jobs="1"):
+    res = CliRunner().invoke(main, ["check", "--no-cache", "--jobs", jobs, "--color", "never", *map(str, args)],
                              catch_exceptions=False)
     assert res.exit_code in (0, 1), res.output
     return res.exit_code, res.stdout
 
 
-def test_streamed_formats_write_what_sorting_everything_gives(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])     # 2: findings encoded for the spool in the pool's workers
+def test_streamed_formats_write_what_sorting_everything_gives(tmp_path, jobs):
     """Files met in an order other than their paths' (a/b.txt is checked before a-b.txt, which sorts first),
     with cross-year findings: concise and rich as render() writes them from the json findings."""
-    files = sorted(CORPUS.glob("*.txt"))[:6]
+    files = sorted(CORPUS.glob("*.txt"))[:10]
     (tmp_path / "a").mkdir()
     for i, f in enumerate(files):
         target = tmp_path / ("a" if i % 2 else ".") / (f.name if i != 1 else "b.txt")
@@ -37,7 +39,7 @@ def test_streamed_formats_write_what_sorting_everything_gives(tmp_path):
                            "severity": Severity(d["severity"])}) for d in json.loads(out)]
     assert any(d.code.startswith("GK52") for d in found)
     for fmt in ("concise", "rich"):
-        got_code, got = run("--format", fmt, tmp_path)
+        got_code, got = run("--format", fmt, tmp_path, jobs=jobs)
         import io
 
         want = io.StringIO()

@@ -22,6 +22,23 @@ SHOWN_FIX = {"spooled": True}
 STREAMED = frozenset({"concise", "rich"})
 
 
+def _blob(diags: list[Diagnostic]) -> bytes:
+    return json.dumps([[d.line, d.column, d.end_line, d.end_column, d.severity._value_, d.code, d.name, d.message,
+                        1 if d.fix else 0, d.page, d.location] for d in diags],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def encode(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
+    """(what ``Spool.add_encoded`` takes, whether any is an error) for one file's findings: made in the pool
+    worker that linted the file (``gklint.lint.lint_paths``' ``encode``), so the parent only writes bytes."""
+    from ..diagnostics import Severity
+
+    by_path: dict[str, list] = {}
+    for d in diags:
+        by_path.setdefault(d.path, []).append(d)
+    return [(p, _blob(ds)) for p, ds in by_path.items()], any(d.severity is Severity.ERROR for d in diags)
+
+
 class Spool:
     """``add(path, diagnostics)`` as files are checked; ``groups(extra)``: each path's findings, sorted."""
 
@@ -32,21 +49,15 @@ class Spool:
         self._where: dict[str, object] = {}   # path → offset << 32 | size of its chunk, or a list of them
 
     def add(self, path: str, diags: list[Diagnostic]) -> None:
-        if not diags:
-            return
-        if any(d.path != path for d in diags):     # kept under the path each finding names
-            by_path: dict[str, list] = defaultdict(list)
-            for d in diags:
-                by_path[d.path].append(d)
-            for p, ds in by_path.items():
-                self._add(p, ds)
-            return
-        self._add(path, diags)
+        """One file's findings (each kept under the path it names)."""
+        self.add_encoded(encode(path, diags)[0])
 
-    def _add(self, path: str, diags: list[Diagnostic]) -> None:
-        blob = json.dumps([[d.line, d.column, d.end_line, d.end_column, d.severity.value, d.code, d.name, d.message,
-                            1 if d.fix else 0, d.page, d.location] for d in diags],
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    def add_encoded(self, encoded: list) -> None:
+        """A file's findings as ``encode`` gave them (in a pool worker)."""
+        for path, blob in encoded:
+            self._write(path, blob)
+
+    def _write(self, path: str, blob: bytes) -> None:
         if self._file is None:
             self._file = tempfile.TemporaryFile()
         elif self._read_since:     # written in order; a seek (it flushes the buffer) only after reading back
