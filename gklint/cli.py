@@ -221,15 +221,16 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     # formats written one file at a time need no global view: findings go to a spool, not to memory
     from .formatters import spool as spooling
 
-    spool = spooling.Spool() if shown_fmt in spooling.STREAMED and not (statistics or annotate or cfg.baseline or any(
-        more.get(k) for k in ("fix", "unsafe_fixes", "diff", "show_fixes", "write_baseline", "baseline_path"))) else None
+    streamed = shown_fmt in spooling.STREAMED and not (statistics or annotate or cfg.baseline or any(
+        more.get(k) for k in ("fix", "unsafe_fixes", "diff", "show_fixes", "write_baseline", "baseline_path")))
     per_file = bool(cfg.per_file_ignores)     # ignored_for resolves the path: not for every file when there are none
-    # nothing to adjust and no line to keep: each file's findings are encoded for the spool where it is linted
-    encoded = spool is not None and not (lines_read or per_file or cfg.overrides or scheduler)
+    # concise, nothing to adjust: each file's findings are written as lines where it is linted (a pool worker)
+    encoded = streamed and shown_fmt == "concise" and not (per_file or cfg.overrides or scheduler)
+    spool = spooling.Spool(lines=encoded) if streamed else None
     stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data, cache=cache,
                             stdin_name=stdin_filename, extra_dirs=extra, select=sel, ignore=ign,
                             severities=cfg.severity, max_size=max_size, max_findings=max_findings,
-                            **({"encode": spooling.encode} if encoded else {}))
+                            **({"encode": spooling.encode_concise} if encoded else {}))
     checked, errors = 0, False
     for path, text, diags in review.with_progress(stream, len(files), run):
         checked += 1

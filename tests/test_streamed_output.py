@@ -66,3 +66,32 @@ def test_spool_gives_each_path_sorted_with_the_findings_before_and_after():
         [("elsewhere.txt", 1, "GK1")]]
     assert [bool(x.fix) for x in groups[1]] == [False, False, True, False]
     spool.close()
+
+
+def test_a_spool_of_concise_lines_writes_what_the_findings_would():
+    """Findings encoded in a worker as their concise lines sort and write as the findings themselves do."""
+    import io
+
+    from gklint.formatters import render_groups
+    from gklint.formatters.spool import encode_concise
+
+    d = lambda path, line, code, msg="m", sev=Severity.WARNING: Diagnostic(  # noqa: E731
+        path, line, 1, line, 2, sev, code, "n", msg)
+    files = {"b.txt": [d("b.txt", 3, "GK1"), d("b.txt", 1, "GK2", "多行\n消息")],
+             "a.txt": [d("a.txt", 2, "GK2", "y"), d("a.txt", 2, "GK2", "x", Severity.ERROR), d("z.txt", 1, "GK1")]}
+    before, after = [d("a.txt", 2, "GK2", "x")], [d("b.txt", 1, "GK0"), d("c.txt", 4, "GK5")]
+    lines, plain = Spool(lines=True), Spool()
+    errors = False
+    for path, diags in files.items():
+        encoded, error = encode_concise(path, diags)
+        lines.add_encoded(encoded)
+        plain.add(path, diags)
+        errors = errors or error
+    assert errors
+    got, want = io.StringIO(), io.StringIO()
+    render_groups(lines.groups(before, after), "concise", got)
+    render(before + [x for ds in files.values() for x in ds] + after, "concise", want)
+    assert got.getvalue() == want.getvalue() and "多行 消息" in got.getvalue()
+    again = io.StringIO()
+    render_groups(plain.groups(before, after), "concise", again)
+    assert again.getvalue() == want.getvalue()

@@ -96,7 +96,10 @@ def render_groups(groups, fmt: str, stream: TextIO, **options: Any) -> None:
     (``gklint.formatters.spool``), in a format of ``spool.STREAMED``: the same text, written as it comes."""
     if fmt == "concise":
         for group in groups:
-            concise.write(group, stream)
+            if group and type(group[0]) is str:      # lines already written (a spool of concise lines)
+                stream.write("".join(line + "\n" for line in group))
+            else:
+                concise.write(group, stream)
     elif fmt == "rich":
         from . import rich_
 

@@ -4,7 +4,9 @@ order ``render`` would sort them into. So ``gklint check`` over many files keeps
 findings are in the spool (and the counts the summary needs), not the findings and their fixes.
 
 Findings are written as JSON, with what these formats show of them: not their ``extra``, and of a fix only
-that there is one (rich's 可修复), so nothing a plugin attached needs to survive JSON.
+that there is one (rich's 可修复), so nothing a plugin attached needs to survive JSON. For ``concise`` a
+finding can also arrive already written as its line (``encode_concise``, in the pool worker that linted the
+file: a ``lines`` spool), with what sorting needs; the end of the run then only sorts and writes lines.
 """
 from __future__ import annotations
 
@@ -28,21 +30,36 @@ def _blob(diags: list[Diagnostic]) -> bytes:
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-def encode(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
-    """(what ``Spool.add_encoded`` takes, whether any is an error) for one file's findings: made in the pool
-    worker that linted the file (``gklint.lint.lint_paths``' ``encode``), so the parent only writes bytes."""
-    from ..diagnostics import Severity
-
+def _by_path(diags: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
     by_path: dict[str, list] = {}
     for d in diags:
         by_path.setdefault(d.path, []).append(d)
-    return [(p, _blob(ds)) for p, ds in by_path.items()], any(d.severity is Severity.ERROR for d in diags)
+    return by_path
+
+
+def _line_blob(diags: list[Diagnostic]) -> bytes:
+    from .concise import format_line
+
+    return json.dumps([[d.line, d.column, d.code, d.message, format_line(d)] for d in diags],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
+    """(what a ``lines`` spool's ``add_encoded`` takes, whether any is an error) for one file's findings: made in
+    the pool worker that linted the file (``gklint.lint.lint_paths``' ``encode``), so the parent only writes
+    bytes, and each finding already as its concise line."""
+    from ..diagnostics import Severity
+
+    return ([(p, _line_blob(ds)) for p, ds in _by_path(diags).items()],
+            any(d.severity is Severity.ERROR for d in diags))
 
 
 class Spool:
-    """``add(path, diagnostics)`` as files are checked; ``groups(extra)``: each path's findings, sorted."""
+    """``add(path, diagnostics)`` as files are checked; ``groups(extra)``: each path's findings, sorted.
+    ``lines``: the findings arrive from ``encode_concise`` (``add_encoded``), and groups are their lines."""
 
-    def __init__(self):
+    def __init__(self, lines: bool = False):
+        self.lines = lines
         self._file = None
         self._end = 0
         self._read_since = False
@@ -50,10 +67,11 @@ class Spool:
 
     def add(self, path: str, diags: list[Diagnostic]) -> None:
         """One file's findings (each kept under the path it names)."""
-        self.add_encoded(encode(path, diags)[0])
+        blob = _line_blob if self.lines else _blob
+        self.add_encoded([(p, blob(ds)) for p, ds in _by_path(diags).items()])
 
     def add_encoded(self, encoded: list) -> None:
-        """A file's findings as ``encode`` gave them (in a pool worker)."""
+        """A file's findings as ``encode_concise`` gave them (in a pool worker; a ``lines`` spool)."""
         for path, blob in encoded:
             self._write(path, blob)
 
@@ -69,30 +87,44 @@ class Spool:
         self._where[path] = chunk if had is None else [*(had if type(had) is list else [had]), chunk]
         self._end += len(blob)
 
-    def _read(self, path: str) -> list[Diagnostic]:
-        from ..cache import diagnostic_of
-
-        out: list[Diagnostic] = []
+    def _chunks(self, path: str):
         chunks = self._where.get(path, [])
         for chunk in chunks if type(chunks) is list else [chunks]:
             self._read_since = True
             self._file.seek(chunk >> 32)
-            for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in json.loads(
-                    self._file.read(chunk & 0xFFFFFFFF).decode("utf-8", "surrogatepass")):
-                out.append(diagnostic_of((path, line, col, eline, ecol, sev, code, name, msg,
-                                          SHOWN_FIX if fix else None, {}, page, loc)))
-        return out
+            yield json.loads(self._file.read(chunk & 0xFFFFFFFF).decode("utf-8", "surrogatepass"))
 
-    def groups(self, before: Iterable[Diagnostic] = (), after: Iterable[Diagnostic] = ()) -> Iterator[list[Diagnostic]]:
+    def _read(self, path: str) -> list:
+        if self.lines:      # (line, column, code, message, the concise line): what sorting and writing need
+            return [tuple(x) for rows in self._chunks(path) for x in rows]
+        from ..cache import diagnostic_of
+
+        return [diagnostic_of((path, line, col, eline, ecol, sev, code, name, msg, SHOWN_FIX if fix else None, {},
+                               page, loc))
+                for rows in self._chunks(path) for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in rows]
+
+    def groups(self, before: Iterable[Diagnostic] = (), after: Iterable[Diagnostic] = ()) -> Iterator[list]:
         """Every path's findings sorted as ``sort_diagnostics`` sorts all of them (by path first, ties in the
-        order they came): ``before`` (rule-pack errors), the spooled ones, ``after`` (cross-year findings)."""
+        order they came): ``before`` (rule-pack errors), the spooled ones, ``after`` (cross-year findings).
+        A ``lines`` spool gives each path's concise lines instead."""
         head: dict[str, list] = defaultdict(list)
         tail: dict[str, list] = defaultdict(list)
         for d in before:
             head[d.path].append(d)
         for d in after:
             tail[d.path].append(d)
+        if self.lines:
+            from .concise import format_line
+
+            def row(d: Diagnostic) -> tuple:
+                return d.line, d.column, d.code, d.message, format_line(d)
+
         for path in sorted({*head, *self._where, *tail}):
+            if self.lines:
+                rows = [*map(row, head.get(path, ())), *self._read(path), *map(row, tail.get(path, ()))]
+                rows.sort(key=lambda r: r[:4])     # sort_key without the path, which the group shares
+                yield [r[4] for r in rows]
+                continue
             group = [*head.get(path, ()), *self._read(path), *tail.get(path, ())]
             group.sort(key=lambda d: d.sort_key)
             yield group
