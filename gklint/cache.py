@@ -9,12 +9,20 @@ changed setting therefore starts a fresh folder, as Ruff's ``.ruff_cache/<versio
 ``KEEP_RUNS`` most recently used are kept). One *entry* per file (named by its path) holds the SHA-256 of its
 bytes and what linting them gave before suppressions (which read a sidecar file and are re-applied on every
 run): diagnostics, the cross-year facts, the text the formatters show. An edit overwrites the same entry: the
-cache grows with the files, not the edits.
+cache grows with the files, not the edits. An entry is one JSON line (path, hash, diagnostics, the facts' scalar
+fields and the length of their blob), then the packed facts' blob as it travels (``gklint.review.store``): a hit
+decodes the line only; the blob is unpacked, and checked, only if cross-year rules run.
+
+``<run key>/corpus/<key>.json`` keeps a run's cross-year findings under the hash of all its reports' facts (in
+order) and the agency map (``gklint.lint.corpus_diagnostics``): an unchanged run unpacks no facts at all. The
+``KEEP_CORPUS`` most recent are kept.
 
 Entries are JSON: data only, no object serialisation that could run code of whoever writes the folder. One
-that is truncated, corrupt, foreign or for other bytes is a miss, never an error; writes go to a temporary file
-in the same folder and are moved into place (``os.replace``), so parallel runs and Ctrl-C never leave half an
-entry. A folder that cannot be written only means no cache. There is no index: ``rm -r <root>/results`` purges.
+that is truncated, corrupt, foreign or for other bytes is a miss, never an error (a facts blob that does not
+unpack gives the facts of the file read again); writes go to a temporary file in the same folder and are moved
+into place (``os.replace``), so parallel runs and Ctrl-C never leave half an entry. A folder that cannot be
+written only means no cache. There is no index: ``rm -r <root>/results`` purges. On a large run (more than
+``gklint.lint.WORKERS_PROBE_FROM`` files) the pool's workers look the files up, so hits are served by every CPU.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 the result cache) *packed*, and a run keeps only who and when of each report in memory.
 
 ``Packed``: the scalar fields cross-year rules group reports by (agency, year …) as they are, and the rest
-(title place, table cells, sentence hashes and texts) as one JSON blob: one bytes object to pickle instead
+(title place, table cells, sentence hashes and texts) as one JSON blob: one bytes object to send instead
 of dozens of tuples, one string in a cache entry. ``FactStore``: the run's list of them, in input order;
 blobs go to an unnamed temporary file as they arrive and are read back one agency group at a time
 (``gklint.review.crossyear``), so memory does not grow with each report's sentences (~1–2 KB of text).
