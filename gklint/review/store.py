@@ -2,14 +2,14 @@
 the result cache) *packed*, and a run keeps only who and when of each report in memory.
 
 ``Packed``: the scalar fields cross-year rules group reports by (agency, year …) as they are, and the rest
-(title place, table cells, sentence hashes and texts) as one JSON blob: one bytes object to send instead
-of dozens of tuples, one string in a cache entry. ``FactStore``: the run's list of them, in input order;
-blobs go to an unnamed temporary file as they arrive and are read back one agency group at a time
-(``gklint.review.crossyear``), so memory does not grow with each report's sentences (~1–2 KB of text).
-What stays in memory per report is the ``Packed`` shell: path, agency, year and where its blob is (a few
-hundred bytes; the strings that repeat, such as agency names and sources, are shared).
+(title place, table cells, sentence hashes and texts) as one blob (JSON, then the sentences' texts): one bytes
+object to send instead of dozens of tuples, stored as it is after a cache entry's JSON line. ``FactStore``: the
+run's list of them, in input order; blobs go to an unnamed temporary file as they arrive and are read back one
+agency group at a time (``gklint.review.crossyear``), so memory does not grow with each report's sentences
+(~1–2 KB of text). What stays in memory per report is the ``Packed`` shell: path, agency, year and where its
+blob is (a few hundred bytes; the strings that repeat, such as agency names and sources, are shared).
 
-A blob is data only (JSON); one that cannot be unpacked (a damaged cache entry) gives the facts of the file
+A blob is data only (JSON and text); one that cannot be unpacked (a damaged cache entry) gives the facts of the file
 read and parsed again, so a foreign entry never changes what cross-year rules see.
 """
 from __future__ import annotations
