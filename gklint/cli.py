@@ -259,8 +259,10 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         ignored = cfg.ignored_for(path) if per_file else ()
         corpus.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
     if spool is not None:
-        _streamed(spool, all_diags, corpus, run, fmt or shown_fmt, output, color, score or cfg.score, files, sources,
-                  ruleset, "info" if show_info else cfg.min_severity)
+        from .workflow import write_streamed
+
+        write_streamed(spool, all_diags, corpus, run, fmt or shown_fmt, output, color, score or cfg.score, files,
+                       sources, ruleset, "info" if show_info else cfg.min_severity)
         errors = errors or any(d.severity is Severity.ERROR for d in [*all_diags, *corpus])
         if run.interrupted:
             sys.exit(130)
@@ -311,32 +313,6 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     if exit_zero:
         sys.exit(0)
     sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
-
-
-def _streamed(spool, before, corpus, run, fmt, output, color, score_file, files, sources, ruleset, min_severity):
-    """``check``'s output for a format written one file at a time (``gklint.formatters.spool``): each path's
-    findings read back from the spool as it is written. Exits 2 for a bad score file, as the other formats do."""
-    from .formatters import render_groups
-    from .review.summary import Scoring
-
-    try:
-        if score_file:
-            Scoring.load(score_file)      # only checked: these formats show no ranking
-    except (OSError, ValueError) as exc:
-        click.echo(f"gklint: 评分文件错误：{exc}", err=True)
-        sys.exit(2)
-    options = dict(sources=sources, rules={r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value}
-                                           for r in ruleset.rules},
-                   files_checked=len(files), min_severity=min_severity,
-                   review={"reports": run.reports()} if fmt == "rich" else None)
-    try:
-        if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                render_groups(spool.groups(before, corpus), fmt, fh, color=False, **options)
-        else:
-            render_groups(spool.groups(before, corpus), fmt, sys.stdout, color=color, **options)
-    finally:
-        spool.close()
 
 
 def _reread(path: str, max_size: int | None):
