@@ -9,6 +9,11 @@
 * the reading cost of the published forms (HTML, Word, PDF: ms per page, beside pypdfium2's raw text extraction).
 
     python benchmarks/bench.py [--reports 1000] [--memory 1000,5000] [--warm-reports 10000] [--quick]
+                               [--checkout DIR]
+
+``--checkout DIR`` (or ``GKLINT_BENCH_CHECKOUT``) times the gklint of that source tree (``python -m gklint`` with
+DIR on ``PYTHONPATH``; the in-process figures import it too) instead of the console script beside the
+interpreter, so two checkouts can be compared on one machine.
 
 The corpus is built from the real reports in tests/reports (the seeds and the corpus, text and Markdown),
 every copy made distinct: copy j of a report has each table number multiplied by j + 1 and a marker of its own
@@ -106,10 +111,11 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def gklint_cmd() -> list[str]:
-    """The installed console script beside this interpreter (no version-manager shim in between)."""
+def gklint_cmd(checkout: str | None = None) -> list[str]:
+    """The installed console script beside this interpreter (no version-manager shim in between), or
+    ``python -m gklint`` for a given checkout (put on PYTHONPATH by ``main``)."""
     script = Path(sys.executable).parent / "gklint"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "gklint"]
+    return [str(script)] if script.exists() and not checkout else [sys.executable, "-m", "gklint"]
 
 
 def wall_s(cmd: list[str], repeat: int, env=None) -> float:
@@ -178,10 +184,15 @@ def main() -> None:
                     help="also time a first and a second (cached) run over this many reports (e.g. 10000)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per whole-process figure (the median is shown)")
     ap.add_argument("--quick", action="store_true", help="skip the published forms and the memory figure")
+    ap.add_argument("--checkout", default=os.environ.get("GKLINT_BENCH_CHECKOUT"),
+                    help="time the gklint of this source tree (python -m gklint with it on PYTHONPATH)")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT))
-    gk = gklint_cmd()
-    print(f"gklint: {' '.join(gk)}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    tree = Path(args.checkout).resolve() if args.checkout else ROOT
+    sys.path.insert(0, str(tree))
+    if args.checkout:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])])
+    gk = gklint_cmd(args.checkout)
+    print(f"gklint: {' '.join(gk)} ({tree}); {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
     if not args.quick:
         bench_readers(max(5, args.repeat * 3))
     with tempfile.TemporaryDirectory() as tmp:

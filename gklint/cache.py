@@ -9,12 +9,20 @@ changed setting therefore starts a fresh folder, as Ruff's ``.ruff_cache/<versio
 ``KEEP_RUNS`` most recently used are kept). One *entry* per file (named by its path) holds the SHA-256 of its
 bytes and what linting them gave before suppressions (which read a sidecar file and are re-applied on every
 run): diagnostics, the cross-year facts, the text the formatters show. An edit overwrites the same entry: the
-cache grows with the files, not the edits.
+cache grows with the files, not the edits. An entry is one JSON line (path, hash, diagnostics, the facts' scalar
+fields and the length of their blob), then the packed facts' blob as it travels (``gklint.review.store``): a hit
+decodes the line only; the blob is unpacked, and checked, only if cross-year rules run.
+
+``<run key>/corpus/<key>.json`` keeps a run's cross-year findings under the hash of all its reports' facts (in
+order) and the agency map (``gklint.lint.corpus_diagnostics``): an unchanged run unpacks no facts at all. The
+``KEEP_CORPUS`` most recent are kept.
 
 Entries are JSON: data only, no object serialisation that could run code of whoever writes the folder. One
-that is truncated, corrupt, foreign or for other bytes is a miss, never an error; writes go to a temporary file
-in the same folder and are moved into place (``os.replace``), so parallel runs and Ctrl-C never leave half an
-entry. A folder that cannot be written only means no cache. There is no index: ``rm -r <root>/results`` purges.
+that is truncated, corrupt, foreign or for other bytes is a miss, never an error (a facts blob that does not
+unpack gives the facts of the file read again); writes go to a temporary file in the same folder and are moved
+into place (``os.replace``), so parallel runs and Ctrl-C never leave half an entry. A folder that cannot be
+written only means no cache. There is no index: ``rm -r <root>/results`` purges. On a large run (more than
+``gklint.lint.WORKERS_PROBE_FROM`` files) the pool's workers look the files up, so hits are served by every CPU.
 """
 from __future__ import annotations
 
@@ -24,14 +32,13 @@ import math
 import os
 import sys
 from dataclasses import dataclass
-from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
 from .resources import write_atomic
 
-SCHEMA = 1
+SCHEMA = 2     # 2: facts packed (gklint.review.store)
 ENV = "GKLINT_CACHE_DIR"
 #: files of one folder fingerprinted at most (a pack or plugin folder is a few dozen)
 MAX_FOLDER_FILES = 2000
@@ -41,6 +48,10 @@ KEEP_RUNS = 16
 MAX_HASHED_FILE = 1 << 20
 #: an entry larger than this many times its file (plus a slack) is not read: bounded work on a foreign file
 MAX_ENTRY_SLACK = 1 << 20
+#: a run's cross-year findings larger than this are not read back (bounded work on a foreign file)
+MAX_CORPUS_ENTRY = 256 << 20
+#: cross-year entries (one per set of reports checked together) kept per run folder
+KEEP_CORPUS = 32
 
 
 def cache_root(option: str | None, configured: str | None) -> Path:
@@ -133,74 +144,45 @@ _SEVERITY = {s.value: s for s in Severity}
 _STR_OR_NONE = {str, type(None)}
 _INT_OR_NONE = {int, type(None)}
 _DICT_OR_NONE = {dict, type(None)}
+_FOUR_INTS_THREE_STR = (int, int, int, int, str, str, str)
+#: Diagnostic's slots, set directly: a frozen dataclass's __init__ goes through object.__setattr__ per field,
+#: twice the cost for the thousands of findings a warm run serves (and a pool's parent receives)
+_P0, _P1, _P2, _P3, _P4, _P5, _P6, _P7, _P8, _P9, _P10, _P11, _P12 = (
+    Diagnostic.__dict__[f].__set__ for f in ("path", "line", "column", "end_line", "end_column", "severity", "code",
+                                             "name", "message", "fix", "extra", "page", "location"))
+
+
+def diagnostic_of(r, new=object.__new__) -> Diagnostic:
+    """A Diagnostic from its 13 fields, the severity as its value, unchecked (a worker's own results)."""
+    d = new(Diagnostic)
+    _P0(d, r[0]); _P1(d, r[1]); _P2(d, r[2]); _P3(d, r[3]); _P4(d, r[4]); _P5(d, _SEVERITY[r[5]])   # noqa: E702
+    _P6(d, r[6]); _P7(d, r[7]); _P8(d, r[8]); _P9(d, r[9]); _P10(d, r[10]); _P11(d, r[11]); _P12(d, r[12])  # noqa: E702
+    return d
 
 
 def _diag_in(x: list, path: str) -> Diagnostic:
+    if len(x) != 13:
+        raise TypeError("not a diagnostic")
     p, line, col, eline, ecol, sev, code, name, msg, fix, extra, page, loc = x
-    if not (type(line) is int and type(col) is int and type(eline) is int and type(ecol) is int
-            and type(code) is str and type(name) is str and type(msg) is str and type(p) in _STR_OR_NONE
-            and type(fix) in _DICT_OR_NONE and type(extra) in _DICT_OR_NONE and type(page) in _INT_OR_NONE
-            and type(loc) in _STR_OR_NONE):
-        raise TypeError("not a diagnostic")   # a foreign entry must not crash a formatter later
-    return Diagnostic(p or path, line, col, eline, ecol, _SEVERITY[sev], code, name, msg, fix, extra or {}, page, loc)
-
-
-def _value_out(v):
-    return ["D", str(v)] if isinstance(v, Decimal) else v
-
-
-def _value_in(v):
-    if isinstance(v, list):
-        return Decimal(str(v[1]))
-    if type(v) is not int:
-        raise TypeError("not a cell value")
-    return v
-
-
-
-
-def _place_in(p: list, make):
-    line, col, eline, ecol, page, loc = p
-    if not (type(line) is int and type(col) is int and type(eline) is int and type(ecol) is int
+    if not ((type(line), type(col), type(eline), type(ecol), type(code), type(name), type(msg)) == _FOUR_INTS_THREE_STR
+            and type(p) in _STR_OR_NONE and type(fix) in _DICT_OR_NONE and type(extra) in _DICT_OR_NONE
             and type(page) in _INT_OR_NONE and type(loc) in _STR_OR_NONE):
-        raise TypeError("not a place")   # a foreign entry must not crash a formatter later
-    return make(p)
-
-
-def _facts_out(f) -> dict | None:
-    if f is None:
-        return None
-    return {"path": f.path, "agency": f.agency, "agency_source": f.agency_source, "year": f.year,
-            "year_source": f.year_source, "template": f.template, "format": f.format, "title": list(f.title_place),
-            "cells": [[*k, _value_out(v), list(p)] for k, (v, p) in f.cells.items()],
-            "sentences": [[s.hash.hex(), s.text, list(s.place)] for s in f.sentences]}
+        raise TypeError("not a diagnostic")   # a foreign entry must not crash a formatter later
+    return diagnostic_of((p or path, line, col, eline, ecol, sev, code, name, msg, fix, extra or {}, page, loc))
 
 
 @lru_cache(maxsize=None)
 def _facts_types():   # imported once, not per entry (a relative import in a function is a lookup each time)
     from .review.facts import Facts, Place, Sentence
+    from .review import store
 
-    return Facts, Place, Sentence
-
-
-def _facts_in(x: dict | None):
-    if x is None:
-        return None
-    Facts, Place, Sentence = _facts_types()
-    if not (all(type(x[k]) in _STR_OR_NONE for k in ("path", "agency", "agency_source", "year_source", "template"))
-            and type(x["format"]) is str and type(x["year"]) in _INT_OR_NONE):
-        raise TypeError("not facts")
-    place = partial(tuple.__new__, Place)     # Place._make without a Python-level call per place
-    return Facts(x["path"], x["agency"], x["agency_source"], x["year"], x["year_source"], x["template"],
-                 x["format"], _place_in(x["title"], place),
-                 {(str(t), str(r), str(c)): (_value_in(v), _place_in(p, place)) for t, r, c, v, p in x["cells"]},
-                 tuple(Sentence(bytes.fromhex(h), str(t), _place_in(p, place)) for h, t, p in x["sentences"]))
+    return Facts, Place, Sentence, store
 
 
 @dataclass(frozen=True)
 class Hit:
     """What linting a file gave, before suppressions: the text for excerpts, its reader's format, the
-    diagnostics and the facts."""
+    diagnostics and the facts (``gklint.review.store.Packed``)."""
 
     text: str
     format: str
@@ -241,12 +223,18 @@ class ResultCache:
 
     def get(self, path: str, data: bytes) -> Hit | None:
         """The stored results of ``path`` if they are for exactly these bytes; None otherwise."""
+        limit = len(data) * 4 + MAX_ENTRY_SLACK
         try:
-            with open(self._entry(path), "rb") as fh:
-                blob = fh.read(len(data) * 4 + MAX_ENTRY_SLACK + 1)
+            fd = os.open(self._entry(path), os.O_RDONLY)
         except OSError:
             return None
-        if len(blob) > len(data) * 4 + MAX_ENTRY_SLACK:
+        try:
+            blob = os.read(fd, limit + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(blob) > limit:
             return None
         return _load(blob, path, hashlib.sha256(data).hexdigest(), data)
 
@@ -259,13 +247,63 @@ class ResultCache:
             decodes = bool(encoding) and data.decode(encoding) == hit.text
         except (LookupError, UnicodeDecodeError):
             decodes = False
+        facts = hit.facts.blob() if hit.facts is not None else b""
         try:
-            blob = json.dumps({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
+            head = json.dumps({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
                                "text": None if decodes else hit.text, "decode": encoding if decodes else None,
                                "format": hit.format, "diagnostics": [_diag_out(d, path) for d in hit.diagnostics],
-                               "facts": _facts_out(hit.facts)}, ensure_ascii=False, separators=(",", ":")).encode()
-            write_atomic(self._entry(path), blob)
+                               "facts": None if hit.facts is None else [*hit.facts.scalars(), len(facts)]},
+                              ensure_ascii=False, separators=(",", ":")).encode()
+            write_atomic(self._entry(path), head + b"\n" + facts)
         except (OSError, ValueError):   # a full disk; text with lone surrogates …
+            pass
+
+    # --- the cross-year findings of a whole run ------------------------------------------------------------
+
+    def _corpus_entry(self, key: str) -> str:
+        return os.path.join(self.folder, "corpus", key[:32] + ".json")
+
+    def get_corpus(self, key: str) -> dict[str, list[Diagnostic]] | None:
+        """The cross-year findings stored for a run whose facts hash to ``key`` (``gklint.lint``), or None."""
+        try:
+            fd = os.open(self._corpus_entry(key), os.O_RDONLY)
+            try:
+                blob = os.read(fd, MAX_CORPUS_ENTRY + 1)
+            finally:
+                os.close(fd)
+            if len(blob) > MAX_CORPUS_ENTRY:
+                return None
+            x = json.loads(blob)
+            if x["key"] != key:
+                return None
+            return {str(p): [_diag_in(d, p) for d in ds] for p, ds in x["diagnostics"]}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+            return None
+
+    def put_corpus(self, key: str, found: dict[str, list[Diagnostic]]) -> None:
+        """Store a run's cross-year findings (one entry per set of facts; the ``KEEP_CORPUS`` newest kept)."""
+        if not all(_plain(d.fix) and _plain(d.extra) for ds in found.values() for d in ds):
+            return
+        target = self._corpus_entry(key)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            write_atomic(target, json.dumps({"key": key, "diagnostics": [[p, [_diag_out(d, p) for d in ds]]
+                                                                         for p, ds in found.items()]},
+                                            ensure_ascii=False, separators=(",", ":")).encode())
+            _prune_files(os.path.dirname(target), KEEP_CORPUS)
+        except (OSError, ValueError):
+            pass
+
+
+def _prune_files(folder: str, keep: int) -> None:
+    try:
+        entries = sorted((e.stat().st_mtime, e.path) for e in os.scandir(folder) if e.name.endswith(".json"))
+    except OSError:
+        return
+    for _mtime, path in entries[:-keep]:
+        try:
+            os.unlink(path)
+        except OSError:
             pass
 
 
@@ -301,7 +339,7 @@ def shapes_known() -> bool:
     """Whether the types an entry holds still have the fields this codec writes (a new field would be lost)."""
     from dataclasses import fields
 
-    Facts, Place, Sentence = _facts_types()
+    Facts, Place, Sentence, _store = _facts_types()
     return ([f.name for f in fields(Diagnostic)] == ["path", "line", "column", "end_line", "end_column", "severity",
                                                       "code", "name", "message", "fix", "extra", "page", "location"]
             and [f.name for f in fields(Facts)] == ["path", "agency", "agency_source", "year", "year_source",
@@ -311,18 +349,27 @@ def shapes_known() -> bool:
 
 
 def _load(blob: bytes, path: str, digest: str, data: bytes) -> Hit | None:
-    """An entry's results if it is one for ``path`` with exactly these bytes (``digest``); None otherwise."""
+    """An entry's results if it is one for ``path`` with exactly these bytes (``digest``); None otherwise.
+    An entry is a JSON line, then the packed facts' blob as it was (``gklint.review.store``: not decoded here,
+    only if cross-year rules need it; its length is checked, its content when it is unpacked)."""
     try:
-        x = json.loads(blob)
+        end = blob.index(b"\n")
+        x = json.loads(blob[:end])
         if x["path"] != path or x["sha256"] != digest:
             return None
-        text = x["text"] if x["text"] is not None else data.decode(x["decode"])
-        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], _facts_in(x["facts"]))
+        text = x["text"] if type(x["text"]) is str else data.decode(x["decode"])
+        facts = x["facts"]
+        if facts is not None:
+            *scalars, size = facts
+            if type(size) is not int or len(blob) - end - 1 != size:
+                return None
+            facts = _facts_types()[3].from_json([*scalars, blob[end + 1:]])
+        elif len(blob) != end + 1:
+            return None
+        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], facts)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, LookupError, ArithmeticError,
             RecursionError):
         return None     # truncated, corrupt or foreign: a miss
-
-
 
 
 def read_for_cache(path: str, max_size: int | None) -> bytes | None:

@@ -238,24 +238,58 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         sys.exit(2)
     cache = None if no_cache or scheduler or files == ["-"] else _result_cache(cache_dir, cfg, ruleset, extra, max_size,
                                                                                max_findings)
+    # formats written one file at a time need no global view: findings go to a spool, not to memory
+    from .formatters import spool as spooling
+
+    streamed = shown_fmt in spooling.STREAMED and not (statistics or annotate or cfg.baseline or any(
+        more.get(k) for k in ("fix", "unsafe_fixes", "diff", "show_fixes", "write_baseline", "baseline_path")))
+    per_file = bool(cfg.per_file_ignores)     # ignored_for resolves the path: not for every file when there are none
+    # concise, nothing to adjust: each file's findings are written as lines where it is linted (a pool worker)
+    encoded = streamed and shown_fmt == "concise" and not (per_file or cfg.overrides or scheduler)
+    spool = spooling.Spool(lines=encoded) if streamed else None
     stream = review.results(files, ruleset, run, scheduler=scheduler, jobs=jobs, stdin_data=stdin_data, cache=cache,
                             stdin_name=stdin_filename, extra_dirs=extra, select=sel, ignore=ign,
-                            severities=cfg.severity, max_size=max_size, max_findings=max_findings)
+                            severities=cfg.severity, max_size=max_size, max_findings=max_findings,
+                            **({"encode": spooling.encode_concise} if encoded else {}))
+    checked, errors = 0, False
     for path, text, diags in review.with_progress(stream, len(files), run):
-        ignored = cfg.ignored_for(path)
+        checked += 1
+        if encoded:
+            spool.add_encoded(diags[0])
+            errors = errors or diags[1]
+            continue
+        ignored = cfg.ignored_for(path) if per_file else None
         if ignored:
             diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
         diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
-        sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
-            text, diags if lines_read else (), _reread(path, max_size))   # stdin cannot be read again
-        all_diags.extend(diags)
+        if spool is None or lines_read:
+            sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
+                text, diags if lines_read else (), _reread(path, max_size))   # stdin cannot be read again
+        if spool is None:
+            all_diags.extend(diags)
+        else:
+            spool.add(path, diags)
+            errors = errors or any(d.severity is Severity.ERROR for d in diags)
     if run.interrupted:
-        click.echo(f"gklint: 已中断（Ctrl-C）：{len(sources)}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
+        click.echo(f"gklint: 已中断（Ctrl-C）：{checked}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
     from .lint import corpus_diagnostics
 
-    for path, diags in corpus_diagnostics(run.facts, ruleset, cfg.severity, run.agencies).items():
-        ignored = cfg.ignored_for(path)
-        all_diags.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
+    corpus: list[Diagnostic] = []
+    for path, diags in corpus_diagnostics(run.facts, ruleset, cfg.severity, run.agencies, cache).items():
+        ignored = cfg.ignored_for(path) if per_file else ()
+        corpus.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
+    if spool is not None:
+        from .workflow import write_streamed
+
+        write_streamed(spool, all_diags, corpus, run, fmt or shown_fmt, output, color, score or cfg.score, files,
+                       sources, ruleset, "info" if show_info else cfg.min_severity)
+        errors = errors or any(d.severity is Severity.ERROR for d in [*all_diags, *corpus])
+        if run.interrupted:
+            sys.exit(130)
+        if (ruleset.errors and ruleset.keeps("GK902")) or (missing and len(missing) == len(files)):
+            sys.exit(2)
+        sys.exit(0 if exit_zero or not errors else 1)
+    all_diags.extend(corpus)
     outcome = after_lint(all_diags, sources, files, lint=_relint(ruleset, cfg, max_findings), fmt=fmt,
                          **{**more, "baseline_path": more.get("baseline_path") or cfg.baseline})
     all_diags = outcome.diags

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from pathlib import Path
 from typing import Iterable
 
 from .api import parse_source
@@ -52,7 +51,9 @@ def collect(paths: Iterable[str]) -> tuple[list[str], list[str]]:
             for name in sorted(names):
                 if not name.startswith(".") and name.lower().endswith(suffixes) and not NOT_REPORTS.search(name):
                     found.append(os.path.join(root, name))
-        out.extend(sorted(errors) + sorted(found, key=lambda f: Path(f).parts))
+        # by path components (a folder's files before a sibling folder named like them plus "-"), split on
+        # the separator os.walk joined them with: Path().parts would intern every name for the whole run
+        out.extend(sorted(errors) + sorted(found, key=lambda f: f.split(os.sep)))
         if not found and not errors:
             empty.append(p)
     return out, empty
@@ -85,7 +86,8 @@ def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, sever
 def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = None, max_size: int | None = None,
               max_findings: int | None = None, cache=None, probe: bool = True) -> tuple[str, str, list[Diagnostic], object]:
     """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
-    ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored).
+    ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored). The
+    facts are packed (``gklint.review.store.Packed``: what travels from a worker and what a run keeps).
     ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
     data = None
     if cache is not None:
@@ -95,7 +97,7 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
         src = read_path(path, max_size)
         facts: list = []
-        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), facts[0]
+        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), _packed(facts[0])
     hit = cache.get(path, data) if probe else None
     if hit is not None:
         return _served(path, hit, ruleset, severities)
@@ -103,9 +105,16 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
 
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
     facts = []
-    hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts), facts[0])
+    hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts),
+              _packed(facts[0]))
     cache.put(path, data, hit, src.encoding)
     return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+
+
+def _packed(facts):
+    from .review.store import Packed
+
+    return Packed.of(facts)
 
 
 def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache):
@@ -124,6 +133,9 @@ def _served(path: str, hit: Hit, ruleset: RuleSet, severities):
 
 #: Up to this many files are linted in-process: starting a pool costs more than it saves.
 SERIAL_UP_TO = 8
+#: With a result cache and more files than this, the workers look each file up too (else the parent does,
+#: serving hits itself): on a warm run the hits are the work, and two processes serve them faster than one.
+WORKERS_PROBE_FROM = 256
 #: Chunks in flight per worker: enough to keep every worker busy, few enough that finished results do not pile up.
 WINDOW_PER_JOB = 4
 
@@ -143,8 +155,36 @@ def _init_worker(state: dict | None, recipe: tuple) -> None:
     _WORKER.update(state)
 
 
-def _lint_chunk(paths: list[str]) -> list:
-    return [lint_file(p, **_WORKER, probe=False) for p in paths]    # the parent probed the cache for each
+def _lint_chunk(paths: list[str], probe: bool = False, encode=None) -> list:
+    """``lint_file`` results for a worker's chunk, their diagnostics as plain tuples (``_rows``): pickled and
+    rebuilt at a fraction of a dataclass's cost, in the parent that receives every file's. ``probe``: look the
+    files up in the cache (else the parent already did); ``encode``: see ``lint_paths``."""
+    results = (lint_file(p, **_WORKER, probe=probe) for p in paths)
+    if encode is not None:
+        return [(path, None, encode(path, diags), facts) for path, _text, diags, facts in results]
+    return [(path, text, _rows(diags), facts) for path, text, diags, facts in results]
+
+
+def _rows(diags: list[Diagnostic]) -> list[tuple]:
+    return [(d.path, d.line, d.column, d.end_line, d.end_column, d.severity.value, d.code, d.name, d.message, d.fix,
+             d.extra, d.page, d.location) for d in diags]
+
+
+def _received(result, encode=None):
+    from .cache import diagnostic_of
+
+    if encode is not None:
+        return result
+    path, text, rows, facts = result
+    return path, text, [diagnostic_of(r) for r in rows], facts
+
+
+def _encoded(result, encode):
+    """A result made in this process, in the form ``encode`` gives (as a worker would send it)."""
+    if encode is None:
+        return result
+    path, _text, diags, facts = result
+    return path, None, encode(path, diags), facts
 
 
 def cpu_count() -> int:
@@ -158,22 +198,25 @@ def cpu_count() -> int:
 def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdin_data: bytes | None = None,
                stdin_name: str = "-", extra_dirs=(), select=None, ignore=None, severities=None,
                max_size: int | None = None, max_findings: int | None = None, facts: list | None = None,
-               cache=None):
+               cache=None, encode=None):
     """Yield (path, text, diagnostics) per file, in the order given, each as soon as it and those before it
     are done. ``jobs``: worker processes (None or 0: one per CPU; a handful of files is linted in-process);
     ``max_size``: bytes beyond which a file is not read (GK017; None: the default, 0: no limit);
     ``max_findings``: per code and file (GK019); ``facts``: a list that gets each file's ``Facts`` in the same
-    order (for :func:`corpus_diagnostics`); ``cache``: a ``gklint.cache.ResultCache`` (standard input never is)."""
+    order (for :func:`corpus_diagnostics`); ``cache``: a ``gklint.cache.ResultCache`` (standard input never is);
+    ``encode``: a module-level function, ``encode(path, diagnostics)`` is yielded instead of the diagnostics
+    (and None instead of the text), made where the file was linted: from a worker only that crosses."""
     files = [p for p in paths if p != "-"]
     if "-" in paths and stdin_data is not None:
         src = read_bytes(stdin_data, stdin_name, max_size)
-        yield stdin_name, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts)
+        found = lint_source(src, ruleset, severities, max_findings, facts)
+        yield (stdin_name, src.excerpt_text, found) if encode is None else (stdin_name, None, encode(stdin_name, found))
     jobs = cpu_count() if not jobs else jobs
     if jobs > 1 and len(files) > SERIAL_UP_TO:
         results = _pooled(files, ruleset, jobs, (list(extra_dirs), select, ignore, severities, max_size,
-                                                 max_findings, cache))
+                                                 max_findings, cache), encode)
     else:
-        results = (lint_file(p, ruleset, severities, max_size, max_findings, cache) for p in files)
+        results = (_encoded(lint_file(p, ruleset, severities, max_size, max_findings, cache), encode) for p in files)
     try:
         for path, text, diags, f in results:
             if facts is not None:
@@ -196,14 +239,15 @@ class _Chunk:
         self.left = 0       # results not yet yielded
 
 
-def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
+def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode=None):
     """``lint_file`` results in input order. Files the cache holds are served here (a worker would only add
     the cost of sending them back); the others go to a process pool in chunks, at most a window of chunks in
     flight; the pool starts at the first file that needs linting."""
     from collections import deque
 
     *_, severities, max_size, max_findings, cache = recipe
-    size = max(1, min(16, len(files) // (jobs * 4)))
+    probe = cache is not None and len(files) > WORKERS_PROBE_FROM
+    size = max(1, min(32 if probe else 16, len(files) // (jobs * 4)))
     window = jobs * WINDOW_PER_JOB
     pending: deque = deque()       # per file in input order: its result, or (chunk, index) while it is linted
     chunk, flying, ex = _Chunk(), 0, None
@@ -212,7 +256,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
         nonlocal chunk, flying, ex
         if ex is None:
             ex = _pool(ruleset, min(jobs, -(-len(files) // size)), recipe)
-        chunk.future, chunk.left = ex.submit(_lint_chunk, chunk.paths), len(chunk.paths)
+        chunk.future, chunk.left = ex.submit(_lint_chunk, chunk.paths, probe, encode), len(chunk.paths)
         chunk, flying = _Chunk(), flying + 1
 
     def take():
@@ -226,7 +270,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
         c.left -= 1
         if not c.left:
             flying -= 1
-        return c.future.result()[i]
+        return _received(c.future.result()[i], encode)
 
     def ready() -> bool:   # the first result is there, or so much is waiting behind it that we wait for it
         c = pending[0][0]
@@ -235,9 +279,9 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple):
 
     try:
         for p in files:
-            got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None else None
+            got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None and not probe else None
             if got is not None:
-                pending.append(got)
+                pending.append(_encoded(got, encode))
             else:
                 pending.append((chunk, len(chunk.paths)))
                 chunk.paths.append(p)
@@ -263,6 +307,9 @@ def _pool(ruleset: RuleSet, workers: int, recipe: tuple):
     from concurrent.futures import ProcessPoolExecutor   # imported here: a one-file check never needs it
 
     fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
+    if fork:      # what the workers inherit stays out of every collection: no copy-on-write of its pages for the
+        import gc  # collector's bookkeeping, and the parent's own collections skip the loaded rule set
+        gc.freeze()
     *_, severities, max_size, max_findings, cache = recipe
     state = {"ruleset": ruleset, "severities": severities, "max_size": max_size, "max_findings": max_findings,
              "cache": cache} if fork else None
@@ -271,13 +318,33 @@ def _pool(ruleset: RuleSet, workers: int, recipe: tuple):
 
 
 def corpus_diagnostics(facts: list, ruleset: RuleSet, severities: dict[str, str] | None = None,
-                       agencies=None) -> dict[str, list[Diagnostic]]:
+                       agencies=None, cache=None) -> dict[str, list[Diagnostic]]:
     """The cross-year rules (kind ``corpus``, GK52x) over the reports of one run, grouped by agency: path →
-    its new diagnostics, after select/ignore/severity. ``agencies``: a ``gklint.review.agency.AgencyMap``."""
+    its new diagnostics, after select/ignore/severity. ``agencies``: a ``gklint.review.agency.AgencyMap``;
+    ``cache``: a ``gklint.cache.ResultCache`` that keeps them for ``facts`` given as a
+    ``gklint.review.store.FactStore`` (an unchanged run then unpacks no facts at all)."""
     from .review.crossyear import run_corpus_rules
     from .rules.engine import finish
 
+    key = _corpus_key(facts, agencies) if cache is not None else None
+    if key is not None and (got := cache.get_corpus(key)) is not None:
+        return got
     by_path: dict[str, list[Diagnostic]] = {}
     for d in run_corpus_rules([f for f in facts if f is not None], ruleset, agencies):
         by_path.setdefault(d.path, []).append(d)
-    return {p: finish(ds, ruleset, severities, 0) for p, ds in by_path.items()}
+    out = {p: finish(ds, ruleset, severities, 0) for p, ds in by_path.items()}
+    if key is not None:
+        cache.put_corpus(key, out)
+    return out
+
+
+def _corpus_key(facts, agencies) -> str | None:
+    """The facts (the store's hash of them) and the agency map; the folder is the run key's (rules, packs,
+    plugins with the corpus checks, severities, gklint's version)."""
+    import hashlib
+
+    digest = getattr(facts, "digest", None)
+    if digest is None:
+        return None
+    names = agencies.pairs() if agencies is not None else []
+    return hashlib.sha256(repr((digest(), names)).encode("utf-8", "surrogatepass")).hexdigest()

@@ -2,7 +2,8 @@
 ``--diff``, ``--show-fixes``) and baselines (``--write-baseline``, ``--baseline`` or the ``baseline`` key).
 
 ``options`` adds these options to the command; ``after_lint`` runs them and says what happened on standard
-error (never inside a machine format's output). ``--quiet`` keeps those messages out.
+error (never inside a machine format's output). ``--quiet`` keeps those messages out. Without any of them, a
+format written one file at a time is written from the run's spool by ``write_streamed``.
 """
 from __future__ import annotations
 
@@ -155,3 +156,29 @@ def _show(diags: list[Diagnostic], fmt: str | None) -> None:
     if lines:
         stream = sys.stdout if fmt == "rich" else sys.stderr     # machine formats keep their shape
         stream.write("\n".join(lines) + "\n")
+
+
+def write_streamed(spool, before, corpus, run, fmt, output, color, score_file, files, sources, ruleset, min_severity):
+    """``check``'s output for a format written one file at a time (``gklint.formatters.spool``): each path's
+    findings read back from the spool as it is written. Exits 2 for a bad score file, as the other formats do."""
+    from .formatters import render_groups
+    from .review.summary import Scoring
+
+    try:
+        if score_file:
+            Scoring.load(score_file)      # only checked: these formats show no ranking
+    except (OSError, ValueError) as exc:
+        click.echo(f"gklint: 评分文件错误：{exc}", err=True)
+        sys.exit(2)
+    options = dict(sources=sources, rules={r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value}
+                                           for r in ruleset.rules},
+                   files_checked=len(files), min_severity=min_severity,
+                   review={"reports": run.reports()} if fmt == "rich" else None)
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                render_groups(spool.groups(before, corpus), fmt, fh, color=False, **options)
+        else:
+            render_groups(spool.groups(before, corpus), fmt, sys.stdout, color=color, **options)
+    finally:
+        spool.close()

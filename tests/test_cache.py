@@ -277,3 +277,79 @@ def test_jobs_accepts_auto_and_numbers(reports):
         assert res.exit_code in (0, 1), res.output
     res = runner.invoke(main, ["check", "--no-cache", "--jobs", "-1", str(reports)])
     assert res.exit_code == 2 and "--jobs" in res.output
+
+
+# --- packed facts and the cross-year findings of a whole run ---------------------------------------------------
+
+def test_packed_facts_unpack_equal_and_a_damaged_blob_is_read_again(tmp_path):
+    """What travels from a worker and sits in an entry (gklint.review.store) gives the same Facts back; a blob
+    that does not unpack (a foreign entry) gives the facts of the file read again, never an error."""
+    from gklint.api import parse_source
+    from gklint.readers import read_path
+    from gklint.review.facts import report_facts
+    from gklint.review.store import FactStore, Packed
+
+    files = [*SEEDS[:2], PUBLISHED / "pingtan_2025.docx"]
+    store = FactStore()
+    full = []
+    for f in files:
+        src = read_path(str(f))
+        full.append(report_facts(parse_source(src), src))
+        store.append(Packed.of(full[-1]))
+    assert [p.unpack() for p in store] == full
+    bad = Packed(*store[0].scalars(), b'[[["t3"]],[1],"zz",[],[1],[]]')
+    assert bad.unpack() == full[0]
+
+
+def test_unchanged_run_serves_its_cross_year_findings(tmp_path, monkeypatch):
+    """The cross-year findings are kept per set of facts: an unchanged run does not run the corpus rules (nor
+    unpack any facts); a changed report, or another agency map, runs them again."""
+    import gklint.review.crossyear as crossyear
+
+    reports = ROOT / "tests" / "reports" / "corpus"
+    d = tmp_path / "reports"
+    shutil.copytree(reports, d)
+    cache = tmp_path / "cache"
+    first = check(d, "--cache-dir", cache)
+    assert any(x["code"].startswith("GK52") for x in first)
+    calls = []
+    real = crossyear.run_corpus_rules
+    monkeypatch.setattr(crossyear, "run_corpus_rules", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert check(d, "--cache-dir", cache) == first and calls == []
+    agencies = tmp_path / "agencies.yaml"
+    agencies.write_text("某某县人民政府: [某某县政府办公室]\n", encoding="utf-8")
+    check(d, "--cache-dir", cache, "--agencies", agencies)
+    assert calls == [1]
+    victim = sorted(d.glob("*.txt"))[0]
+    victim.write_text(victim.read_text(encoding="utf-8").replace("2", "3"), encoding="utf-8")
+    changed = check(d, "--cache-dir", cache)
+    assert calls == [1, 1] and changed == check(d, "--no-cache")
+
+
+def test_workers_serve_hits_on_a_large_run(tmp_path, monkeypatch):
+    """Past WORKERS_PROBE_FROM files the workers look files up in the cache themselves (the parent does not):
+    half cached, then all cached, the serial results in input order; edited files are linted again."""
+    from gklint.cache import ResultCache, run_key
+    from gklint.rules.engine import load_ruleset
+
+    monkeypatch.setattr(gklint.lint, "WORKERS_PROBE_FROM", 4)
+    parent_probes = []
+    real = gklint.lint.cached_file
+    monkeypatch.setattr(gklint.lint, "cached_file", lambda *a: parent_probes.append(a[0]) or real(*a))
+    for i in range(20):
+        shutil.copy(SEEDS[i % len(SEEDS)], tmp_path / f"{i:02d}.txt")
+    files = sorted(str(p) for p in tmp_path.glob("*.txt"))
+    rs = load_ruleset().select([], [])
+    cache = ResultCache.open(tmp_path / "cache", run_key(rs))
+    list(gklint.lint.lint_paths(files[::2], rs, jobs=1, cache=cache))
+    serial_facts: list = []
+    serial = list(gklint.lint.lint_paths(files, rs, jobs=1, facts=serial_facts))
+    for _ in range(2):
+        got_facts: list = []
+        assert list(gklint.lint.lint_paths(files, rs, jobs=2, cache=cache, facts=got_facts)) == serial
+        assert got_facts == serial_facts
+    assert parent_probes == []
+    assert len(entries(tmp_path / "cache")) == 20
+    Path(files[3]).write_text(Path(files[3]).read_text(encoding="utf-8") + "\n多出的一段。\n", encoding="utf-8")
+    fresh = list(gklint.lint.lint_paths(files, rs, jobs=1))
+    assert list(gklint.lint.lint_paths(files, rs, jobs=2, cache=cache)) == fresh

@@ -25,7 +25,7 @@ def who_and_when(review: dict | None, path: str) -> tuple[str | None, int | None
     return info.get("agency"), info.get("year")
 
 
-__all__ = ["DEFAULT_FORMAT", "who_and_when", "FORMATTERS", "Formatter", "render", "sort_diagnostics"]
+__all__ = ["DEFAULT_FORMAT", "who_and_when", "FORMATTERS", "Formatter", "render", "render_groups", "sort_diagnostics"]
 
 Formatter = Callable[..., None]
 
@@ -89,3 +89,20 @@ def render(diagnostics: list[Diagnostic], fmt: str, stream: TextIO, *,
         raise ValueError(f"unknown output format {fmt!r} (known: {known})") from None
     formatter(sort_diagnostics(diagnostics), stream, sources=sources, color=color, rules=rules,
               files_checked=files_checked, min_severity=min_severity, **extra)
+
+
+def render_groups(groups, fmt: str, stream: TextIO, **options: Any) -> None:
+    """:func:`render` for findings given one path at a time, each group sorted and the groups in path order
+    (``gklint.formatters.spool``), in a format of ``spool.STREAMED``: the same text, written as it comes."""
+    if fmt == "concise":
+        for group in groups:
+            if group and type(group[0]) is str:      # lines already written (a spool of concise lines)
+                stream.write("".join(line + "\n" for line in group))
+            else:
+                concise.write(group, stream)
+    elif fmt == "rich":
+        from . import rich_
+
+        rich_.write_groups(groups, stream, **options)
+    else:
+        raise ValueError(f"{fmt!r} is not written one file at a time")

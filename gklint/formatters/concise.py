@@ -13,13 +13,16 @@ from ..diagnostics import Diagnostic
 
 def one_line(text: str) -> str:
     """Fold CR/LF line breaks into single spaces so that each diagnostic stays on one line."""
+    if "\n" not in text and "\r" not in text:
+        return text
     return " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 def format_line(d: Diagnostic) -> str:
     """The concise line for one diagnostic, without the trailing newline."""
     where = f" [{d.where}]" if d.where else ""
-    return f"{d.path}:{d.line}:{d.column}: {d.severity.value} {d.code} {one_line(d.message)}{where}"
+    # _value_, not .value: Enum's value is a descriptor call, and a big batch formats tens of thousands of lines
+    return f"{d.path}:{d.line}:{d.column}: {d.severity._value_} {d.code} {one_line(d.message)}{where}"
 
 
 def write(diagnostics: list[Diagnostic], stream: TextIO, **_options: Any) -> None:

@@ -159,10 +159,14 @@ def summary(diagnostics: list[Diagnostic], files_checked: int | None = None) -> 
     Without ``files_checked``, the file count is the number of distinct paths among the diagnostics.
     """
     files = files_checked if files_checked is not None else len({d.path for d in diagnostics})
+    return counted_summary(Counter(d.severity for d in diagnostics), files)
+
+
+def counted_summary(counts: Counter, files: int) -> str:
+    """:func:`summary` from the count per severity."""
     prefix = f"共 {files} 个文件：" if files else ""
-    if not diagnostics:
+    if not sum(counts.values()):
         return prefix + "未发现问题"
-    counts = Counter(d.severity for d in diagnostics)
     return prefix + "，".join(f"{counts[s]} 个{SEVERITY_NAMES_ZH[s]}" for s in Severity)
 
 
@@ -247,39 +251,83 @@ def split_by_severity(diagnostics: list[Diagnostic], min_severity: str | Severit
 def hidden_summary(hidden: list[Diagnostic], floor: Severity, rules: dict[str, dict] | None = None) -> list[Text]:
     """One line per rule for the diagnostics not shown in full: code, count, files affected and the rule's
     summary (its name without rule metadata)."""
-    if not hidden:
-        return []
-    names = {d.code: d.name for d in hidden}
-    counts = Counter(d.code for d in hidden)
-    files: dict[str, set[str]] = {}
-    severities: dict[str, Severity] = {}      # each code's first severity
+    tally = Tally()
+    by_path: dict[str, list[Diagnostic]] = {}
     for d in hidden:
-        files.setdefault(d.code, set()).add(d.path)
-        severities.setdefault(d.code, d.severity)
-    option = "--show-info" if floor is Severity.WARNING else "--show-info 或 min-severity = \"info\""
-    lines = [Text(f"另有 {len(hidden)} 条较低级别的问题未逐条列出（{option} 可全部列出）：", style="bold")]
-    for code in sorted(counts, key=lambda c: (-counts[c], c)):
-        sev = severities[code]
-        lines.append(Text.assemble("  ", (f"{code:<6}", "bold"), " ", (f"{sev.value:<7}", SEVERITY_STYLES[sev]),
-                                   f" {counts[code]:>4} 条  {len(files[code])} 个文件  "
-                                   f"{(rules or {}).get(code, {}).get('summary') or names[code]}"))
-    return lines
+        by_path.setdefault(d.path, []).append(d)
+    for group in by_path.values():
+        tally.hide(group)
+    return tally.hidden_lines(floor, rules)
 
 
-def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict | None = None,
-          color: bool | None = None, files_checked: int | None = None, min_severity: str | None = None,
-          rules: dict[str, dict] | None = None, review: dict | None = None, **_options: Any) -> None:
+class Tally:
+    """What the end of the output says, counted as the findings go by: per severity, and per rule of the
+    findings not shown in full (count, files, first severity, name). Counts only, no paths kept: findings
+    come one path at a time (``hide`` once per path), so a rule's files are counted as its path changes."""
+
+    def __init__(self):
+        self.severities: Counter = Counter()
+        self.paths = 0
+        self.hidden: Counter = Counter()
+        self.files: Counter = Counter()
+        self.last: dict[str, str] = {}
+        self.first: dict[str, Severity] = {}
+        self.names: dict[str, str] = {}
+
+    def hide(self, hidden: list[Diagnostic]) -> None:
+        for d in hidden:
+            self.hidden[d.code] += 1
+            if self.last.get(d.code) != d.path:
+                self.files[d.code] += 1
+                self.last[d.code] = d.path
+            self.first.setdefault(d.code, d.severity)
+            self.names[d.code] = d.name
+
+    def hidden_lines(self, floor: Severity, rules: dict[str, dict] | None = None) -> list[Text]:
+        if not self.hidden:
+            return []
+        counts = self.hidden
+        option = "--show-info" if floor is Severity.WARNING else "--show-info 或 min-severity = \"info\""
+        lines = [Text(f"另有 {sum(counts.values())} 条较低级别的问题未逐条列出（{option} 可全部列出）：", style="bold")]
+        for code in sorted(counts, key=lambda c: (-counts[c], c)):
+            sev = self.first[code]
+            lines.append(Text.assemble("  ", (f"{code:<6}", "bold"), " ", (f"{sev.value:<7}", SEVERITY_STYLES[sev]),
+                                       f" {counts[code]:>4} 条  {self.files[code]} 个文件  "
+                                       f"{(rules or {}).get(code, {}).get('summary') or self.names[code]}"))
+        return lines
+
+
+def write(diagnostics: list[Diagnostic], stream: TextIO, **options: Any) -> None:
     """Write the diagnostics at or above ``min_severity`` (default warning) grouped by file, errors first,
     then one line per rule for the lower ones, then the summary line."""
+    groups: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:       # by path, in the order paths first appear (what split_by_severity orders by)
+        groups.setdefault(d.path, []).append(d)
+    write_groups(groups.values(), stream, **options)
+
+
+def write_groups(groups, stream: TextIO, *, sources: dict | None = None, color: bool | None = None,
+                 files_checked: int | None = None, min_severity: str | None = None,
+                 rules: dict[str, dict] | None = None, review: dict | None = None, **_options: Any) -> None:
+    """``write`` for findings given one path at a time (``groups``: each a list of one path's findings, as
+    ``gklint.formatters.spool`` gives them): each file's block is printed as its group comes."""
     console = make_console(stream, color)
-    shown, hidden = split_by_severity(diagnostics, min_severity)
-    for path, group in groupby(shown, key=lambda d: d.path):
-        console.print(file_block(path, group, sources, review))
     floor = Severity.parse(min_severity) if min_severity else DEFAULT_MIN_SEVERITY
-    for text in hidden_summary(hidden, floor, rules):
+    tally = Tally()
+    for group in groups:
+        if not group:
+            continue
+        shown, hidden = split_by_severity(group, min_severity)
+        if shown:
+            console.print(file_block(shown[0].path, shown, sources, review))
+        tally.hide(hidden)
+        tally.severities.update(d.severity for d in group)
+        tally.paths += 1
+    for text in tally.hidden_lines(floor, rules):
         console.print(text)
-    if hidden:
+    if tally.hidden:
         console.print()
-    counts = Counter(d.severity for d in diagnostics)
+    counts = tally.severities
     style = "bold red" if counts[Severity.ERROR] else "bold yellow" if counts[Severity.WARNING] else "bold green"
-    console.print(Text(summary(diagnostics, files_checked), style=style))
+    console.print(Text(counted_summary(counts, files_checked if files_checked is not None else tally.paths),
+                       style=style))

@@ -92,6 +92,10 @@ class AgencyMap:
             mapping.update({a: canonical for a in aliases})
         return cls(mapping)
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """(other name, canonical name), sorted: what the map is (a key for results that depend on it)."""
+        return sorted(self._map.items())
+
     def __call__(self, name: str | None) -> str | None:
         n = normalise(name)
         return self._map.get(n, n) if n else None

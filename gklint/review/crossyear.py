@@ -17,6 +17,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..rules.checks import Opt, kind
 from .agency import AgencyMap
 from .facts import Facts, Place
+from .store import Packed
 
 
 @dataclass
@@ -69,8 +70,9 @@ def group_by_agency(facts: Iterable[Facts], agencies: AgencyMap) -> dict[str, li
     return {a: [f for *_, f in sorted(rs, key=lambda t: t[:2])] for a, rs in groups.items()}
 
 
-def run_corpus_rules(facts: list[Facts], ruleset, agencies: AgencyMap | None = None) -> list[Diagnostic]:
-    """The cross-year findings of one run (before select/ignore/severity: the caller finishes them per file)."""
+def run_corpus_rules(facts: list, ruleset, agencies: AgencyMap | None = None) -> list[Diagnostic]:
+    """The cross-year findings of one run (before select/ignore/severity: the caller finishes them per file).
+    ``facts``: ``Facts`` or ``gklint.review.store.Packed`` (unpacked one agency group at a time)."""
     from ..rules.loader import render_message
 
     agencies = agencies or AgencyMap()
@@ -81,6 +83,9 @@ def run_corpus_rules(facts: list[Facts], ruleset, agencies: AgencyMap | None = N
     out: list[Diagnostic] = []
     for agency, reports in group_by_agency(facts, agencies).items():
         if len(reports) < 2:
+            continue
+        reports = [u for u in (f.unpack() if isinstance(f, Packed) else f for f in reports) if u is not None]
+        if len(reports) < 2:   # a report whose facts could not be had again
             continue
         ctx = CorpusContext(agency, agencies)
         for rule in rules:

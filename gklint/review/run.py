@@ -7,14 +7,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .agency import AgencyMap
+from .store import FactStore
 
 
 @dataclass
 class Run:
-    """One run's per-report facts (input order) and whether it was interrupted."""
+    """One run's per-report facts (input order; packed, ``gklint.review.store``) and whether it was interrupted."""
 
     agencies: AgencyMap = field(default_factory=AgencyMap)
-    facts: list = field(default_factory=list)
+    facts: FactStore = field(default_factory=FactStore)
     interrupted: bool = False
     done: int = 0
 

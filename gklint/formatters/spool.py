@@ -1,0 +1,134 @@
+"""A run's findings on their way to a format that writes one file at a time (``STREAMED``): kept in an
+unnamed temporary file as each file's results arrive, not in memory, and given back one path at a time in the
+order ``render`` would sort them into. So ``gklint check`` over many files keeps, per file, only where its
+findings are in the spool (and the counts the summary needs), not the findings and their fixes.
+
+Findings are written as JSON, with what these formats show of them: not their ``extra``, and of a fix only
+that there is one (rich's 可修复), so nothing a plugin attached needs to survive JSON. For ``concise`` a
+finding can also arrive already written as its line (``encode_concise``, in the pool worker that linted the
+file: a ``lines`` spool), with what sorting needs; the end of the run then only sorts and writes lines.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import defaultdict
+from typing import Iterable, Iterator
+
+from ..diagnostics import Diagnostic
+
+#: a spooled finding's fix: only that it has one (what rich shows)
+SHOWN_FIX = {"spooled": True}
+
+#: formats written one path's findings at a time (nothing global but counts): ``gklint check`` spools for them
+STREAMED = frozenset({"concise", "rich"})
+
+
+def _blob(diags: list[Diagnostic]) -> bytes:
+    return json.dumps([[d.line, d.column, d.end_line, d.end_column, d.severity._value_, d.code, d.name, d.message,
+                        1 if d.fix else 0, d.page, d.location] for d in diags],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _by_path(diags: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    by_path: dict[str, list] = {}
+    for d in diags:
+        by_path.setdefault(d.path, []).append(d)
+    return by_path
+
+
+def _line_blob(diags: list[Diagnostic]) -> bytes:
+    from .concise import format_line
+
+    return json.dumps([[d.line, d.column, d.code, d.message, format_line(d)] for d in diags],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
+    """(what a ``lines`` spool's ``add_encoded`` takes, whether any is an error) for one file's findings: made in
+    the pool worker that linted the file (``gklint.lint.lint_paths``' ``encode``), so the parent only writes
+    bytes, and each finding already as its concise line."""
+    from ..diagnostics import Severity
+
+    return ([(p, _line_blob(ds)) for p, ds in _by_path(diags).items()],
+            any(d.severity is Severity.ERROR for d in diags))
+
+
+class Spool:
+    """``add(path, diagnostics)`` as files are checked; ``groups(extra)``: each path's findings, sorted.
+    ``lines``: the findings arrive from ``encode_concise`` (``add_encoded``), and groups are their lines."""
+
+    def __init__(self, lines: bool = False):
+        self.lines = lines
+        self._file = None
+        self._end = 0
+        self._read_since = False
+        self._where: dict[str, object] = {}   # path → offset << 32 | size of its chunk, or a list of them
+
+    def add(self, path: str, diags: list[Diagnostic]) -> None:
+        """One file's findings (each kept under the path it names)."""
+        blob = _line_blob if self.lines else _blob
+        self.add_encoded([(p, blob(ds)) for p, ds in _by_path(diags).items()])
+
+    def add_encoded(self, encoded: list) -> None:
+        """A file's findings as ``encode_concise`` gave them (in a pool worker; a ``lines`` spool)."""
+        for path, blob in encoded:
+            self._write(path, blob)
+
+    def _write(self, path: str, blob: bytes) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        elif self._read_since:     # written in order; a seek (it flushes the buffer) only after reading back
+            self._file.seek(self._end)
+            self._read_since = False
+        self._file.write(blob)
+        chunk = self._end << 32 | len(blob)        # one int: a run keeps one per file
+        had = self._where.get(path)
+        self._where[path] = chunk if had is None else [*(had if type(had) is list else [had]), chunk]
+        self._end += len(blob)
+
+    def _chunks(self, path: str):
+        chunks = self._where.get(path, [])
+        for chunk in chunks if type(chunks) is list else [chunks]:
+            self._read_since = True
+            self._file.seek(chunk >> 32)
+            yield json.loads(self._file.read(chunk & 0xFFFFFFFF).decode("utf-8", "surrogatepass"))
+
+    def _read(self, path: str) -> list:
+        if self.lines:      # (line, column, code, message, the concise line): what sorting and writing need
+            return [tuple(x) for rows in self._chunks(path) for x in rows]
+        from ..cache import diagnostic_of
+
+        return [diagnostic_of((path, line, col, eline, ecol, sev, code, name, msg, SHOWN_FIX if fix else None, {},
+                               page, loc))
+                for rows in self._chunks(path) for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in rows]
+
+    def groups(self, before: Iterable[Diagnostic] = (), after: Iterable[Diagnostic] = ()) -> Iterator[list]:
+        """Every path's findings sorted as ``sort_diagnostics`` sorts all of them (by path first, ties in the
+        order they came): ``before`` (rule-pack errors), the spooled ones, ``after`` (cross-year findings).
+        A ``lines`` spool gives each path's concise lines instead."""
+        head: dict[str, list] = defaultdict(list)
+        tail: dict[str, list] = defaultdict(list)
+        for d in before:
+            head[d.path].append(d)
+        for d in after:
+            tail[d.path].append(d)
+        if self.lines:
+            from .concise import format_line
+
+            def row(d: Diagnostic) -> tuple:
+                return d.line, d.column, d.code, d.message, format_line(d)
+
+        for path in sorted({*head, *self._where, *tail}):
+            if self.lines:
+                rows = [*map(row, head.get(path, ())), *self._read(path), *map(row, tail.get(path, ()))]
+                rows.sort(key=lambda r: r[:4])     # sort_key without the path, which the group shares
+                yield [r[4] for r in rows]
+                continue
+            group = [*head.get(path, ()), *self._read(path), *tail.get(path, ())]
+            group.sort(key=lambda d: d.sort_key)
+            yield group
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()

@@ -1,0 +1,216 @@
+"""The cross-year facts of a whole run, kept small: each report's ``Facts`` travels from its worker (and sits in
+the result cache) *packed*, and a run keeps only who and when of each report in memory.
+
+``Packed``: the scalar fields cross-year rules group reports by (agency, year …) as they are, and the rest
+(title place, table cells, sentence hashes and texts) as one blob (JSON, then the sentences' texts): one bytes
+object to send instead of dozens of tuples, stored as it is after a cache entry's JSON line. ``FactStore``: the
+run's list of them, in input order; blobs go to an unnamed temporary file as they arrive and are read back one
+agency group at a time (``gklint.review.crossyear``), so memory does not grow with each report's sentences
+(~1–2 KB of text). What stays in memory per report is the ``Packed`` shell: path, agency, year and where its
+blob is (a few hundred bytes; the strings that repeat, such as agency names and sources, are shared).
+
+A blob is data only (JSON and text); one that cannot be unpacked (a damaged cache entry) gives the facts of the file
+read and parsed again, so a foreign entry never changes what cross-year rules see.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import tempfile
+from decimal import Decimal
+from functools import partial
+from itertools import repeat
+
+from .facts import Facts, Place, Sentence
+
+_SCALARS = ("path", "agency", "agency_source", "year", "year_source", "template", "format")
+_STR_OR_NONE = (str, type(None))
+
+
+class Packed:
+    """One report's facts, packed (see the module). ``unpack()`` gives the ``Facts`` back, equal."""
+
+    __slots__ = (*_SCALARS, "_blob", "_store", "_at", "_size")
+
+    def __init__(self, path, agency, agency_source, year, year_source, template, format, blob: bytes | None,
+                 store: "FactStore | None" = None, at: int = 0, size: int = 0):
+        self.path, self.agency, self.agency_source, self.year = path, agency, agency_source, year
+        self.year_source, self.template, self.format = year_source, template, format
+        self._blob, self._store, self._at, self._size = blob, store, at, size
+
+    @classmethod
+    def of(cls, f: Facts | None) -> "Packed | None":
+        if f is None:
+            return None
+        cells = f.cells
+        ints: list = []                 # line, column, end line, end column of each cell, then of each sentence
+        wheres: list = []               # [index, page, location] of the places that have them (Word, PDF)
+        for i, p in enumerate([f.title_place, *(p for _v, p in cells.values()), *(s.place for s in f.sentences)]):
+            ints += p[:4]
+            if p[4] is not None or p[5] is not None:
+                wheres.append([i, p[4], p[5]])
+        head = ["\x1f".join("\x1e".join(k) for k in cells), [v if type(v) is int else ["D", str(v)] for v, _p in cells.values()],
+                b"".join(s.hash for s in f.sentences).hex(), ints, wheres]
+        # the sentences' texts after the JSON, one a line (a sentence never holds a line break): no JSON string
+        # decoding for what is read only when a copied-narrative finding quotes them
+        return cls(f.path, f.agency, f.agency_source, f.year, f.year_source, f.template, f.format,
+                   "\n".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")), *(s.text for s in f.sentences)]
+                              ).encode("utf-8", "surrogatepass"))
+
+    def blob(self) -> bytes:
+        return self._blob if self._blob is not None else self._store.read(self._at, self._size)
+
+    def scalars(self) -> list:
+        return [getattr(self, k) for k in _SCALARS]
+
+    def unpack(self) -> Facts | None:
+        """The ``Facts``; for a blob that does not unpack (damaged or foreign), those of the file read again."""
+        try:
+            head, *texts = self.blob().decode("utf-8", "surrogatepass").split("\n")
+            return _unpack(self, json.loads(head), texts)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError):
+            return _reread(self.path)
+
+    def __eq__(self, other) -> bool:
+        return type(other) is Packed and self.scalars() == other.scalars() and self.blob() == other.blob()
+
+    __hash__ = None
+
+    def __reduce__(self):    # a blob in the spool travels with its bytes
+        return Packed, (*self.scalars(), self.blob())
+
+    def __repr__(self) -> str:
+        return f"Packed({self.path!r}, {self.agency!r}, {self.year!r})"
+
+
+def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new__, Place)) -> Facts:
+    # Checked as a whole (a blob may come from a cache entry someone else wrote), built with C-level calls:
+    # a run unpacks every report of every agency group, in the parent, after the workers are done.
+    keys, values, hashes, ints, wheres = x
+    keys = _keys(keys)
+    n_cells, n_sent = len(keys), len(texts)
+    if not (len(values) == n_cells and len(hashes) == 16 * n_sent and len(ints) == 4 * (1 + n_cells + n_sent)
+            and set(map(type, ints)) == {int}):
+        raise TypeError("not packed facts")
+    places = list(map(make_place, zip(ints[0::4], ints[1::4], ints[2::4], ints[3::4], repeat(None), repeat(None))))
+    for i, page, loc in wheres:
+        if not (type(page) in (int, type(None)) and type(loc) in _STR_OR_NONE):
+            raise TypeError("not a place")
+        places[i] = make_place((*places[i][:4], page, loc))
+    cells = {}
+    for k, v, place in zip(keys, values, places[1:]):
+        if type(v) is not int:
+            if v[0] != "D":
+                raise TypeError("not a cell value")
+            v = Decimal(str(v[1]))
+        cells[k] = (v, place)
+    raw = bytes.fromhex(hashes)
+    sentences = tuple(map(Sentence, [raw[i:i + 8] for i in range(0, 8 * n_sent, 8)], texts, places[1 + n_cells:]))
+    if not (all(type(v) in _STR_OR_NONE for v in (p.path, p.agency, p.agency_source, p.year_source, p.template))
+            and type(p.format) is str and type(p.year) in (int, type(None))):
+        raise TypeError("not facts")
+    return Facts(p.path, p.agency, p.agency_source, p.year, p.year_source, p.template, p.format, places[0],
+                 cells, sentences)
+
+
+_KEYS: dict[str, tuple] = {}
+
+
+def _keys(text: str) -> tuple:
+    """The cells' (table, row, column) keys, written ``t\x1er\x1ec`` joined by ``\x1f``: parsed once per set of
+    keys (reports of one template have the same), and the tuples shared."""
+    got = _KEYS.get(text)
+    if got is None:
+        got = tuple(tuple(k.split("\x1e")) for k in text.split("\x1f")) if text else ()
+        if any(len(k) != 3 for k in got):
+            raise TypeError("not cell keys")
+        if len(_KEYS) >= 256:
+            _KEYS.clear()
+        _KEYS[text] = got
+    return got
+
+
+def _reread(path: str) -> Facts | None:
+    from ..api import parse_source
+    from ..readers import read_path
+    from .facts import safe_facts
+
+    try:
+        src = read_path(path, 0)
+        return safe_facts(parse_source(src), src)
+    except Exception:  # noqa: BLE001 - bad input never crashes gklint; the report takes no cross-year part
+        return None
+
+
+def from_json(x) -> Packed | None:
+    """Facts from a cache entry (scalars, then the blob), None for none; raises TypeError for anything else."""
+    if x is None:
+        return None
+    path, agency, a_src, year, y_src, template, fmt, blob = x
+    if not (type(path) is str and type(agency) in _STR_OR_NONE and type(a_src) in _STR_OR_NONE
+            and type(year) in (int, type(None)) and type(y_src) in _STR_OR_NONE and type(template) in _STR_OR_NONE
+            and type(fmt) is str and type(blob) in (str, bytes)):
+        raise TypeError("not facts")
+    return Packed(path, agency, a_src, year, y_src, template, fmt,
+                  blob if type(blob) is bytes else blob.encode("utf-8", "surrogatepass"))
+
+
+class FactStore:
+    """A run's packed facts in input order (``append``, iteration, ``len``); blobs in a temporary file."""
+
+    def __init__(self):
+        self._items: list = []
+        self._spool = None
+        self._end = 0
+        self._read_since = False
+
+    def append(self, f) -> None:
+        if isinstance(f, Facts):
+            f = Packed.of(f)
+        if f is not None:
+            blob = f.blob()
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile()
+            if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
+                self._spool.seek(self._end)
+                self._read_since = False
+            self._spool.write(blob)
+            f = Packed(f.path, _shared(f.agency), _shared(f.agency_source), f.year, _shared(f.year_source),
+                       _shared(f.template), _shared(f.format), None, self, self._end, len(blob))
+            self._end += len(blob)
+        self._items.append(f)
+
+    def digest(self) -> str:
+        """A hash of every report's facts, in order: what the run's cross-year findings are a function of
+        (only asked for with a result cache: the spool is read once more, in order)."""
+        h = hashlib.sha256()
+        for f in self._items:
+            if f is not None:
+                blob = f.blob()
+                h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
+                h.update(b"%d\n" % len(blob) + blob)
+        return h.hexdigest()
+
+    def read(self, at: int, size: int) -> bytes:
+        self._read_since = True
+        self._spool.seek(at)
+        return self._spool.read(size)
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+
+
+def _shared(v):
+    """Agency names, sources, templates and formats repeat across reports: one string each."""
+    return sys.intern(v) if type(v) is str and len(v) < 64 else v
