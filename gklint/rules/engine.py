@@ -93,6 +93,8 @@ class Context:
 
 @dataclass
 class RuleSet:
+    """The loaded rules (after select/ignore), the check kinds, the packs and their load errors."""
+
     rules: list[Rule]
     kinds: dict[str, Kind]
     packs: list[Pack]
