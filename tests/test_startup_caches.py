@@ -52,7 +52,7 @@ def test_a_stored_template_is_exactly_the_yaml_and_is_read_without_yaml(cache, v
 
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe", b'{"source": "0", "data": {}}', b"[1, 2]",
-                                     b'{"source": null}'])
+                                     b'{"source": null}', b"[" * 100_000 + b"]" * 100_000])
 def test_a_damaged_or_foreign_entry_is_a_miss(cache, content):
     good = template._raw("2021")
     (entry,) = cache.glob("template-2021-*.json")
