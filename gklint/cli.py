@@ -33,8 +33,13 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gklint")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """gklint：政府信息公开工作年度报告检查工具。"""
+    if ctx.invoked_subcommand == "check":     # no cyclic collection until its rule set is loaded (gklint.startup)
+        from .startup import pause_gc
+
+        pause_gc()
 
 
 @main.command("parse")

@@ -466,3 +466,105 @@ def test_nodes_are_values_without_their_positions():
         a.table = "t4"
     with pytest.raises(TypeError):
         Num(1, 2)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The AST as JSON data (kept with a loaded pack) and compile_expr reading it instead of parsing
+# ---------------------------------------------------------------------------------------------------------
+
+TREE_CASES = VALUE_CASES + [
+    "t3[$r][total] == sum(t3[$r][natural..other])",
+    "t3[\"3.7\"]['total'] == 1.50 + 0.0000001 * 00.5 - 12345678901234567890",
+    "t3[1][total] > 0\n  -> t3[3.7][total] > 0 -> t4[review][total] >= 0",
+    "((t3[1][total])) == -(-(2))",
+]
+
+
+def tree(text: str):
+    from gklint.rules.expr_ast import to_data
+
+    return to_data(compile_expr(text).root)
+
+
+@pytest.mark.parametrize("text", TREE_CASES)
+def test_an_ast_read_back_from_its_json_data_is_the_parsed_one_positions_included(text):
+    import json
+
+    from gklint.rules.expr_ast import from_data, to_data
+
+    data = json.loads(json.dumps(tree(text)))
+    back = from_data(data)
+    assert back == compile_expr(text).root and to_data(back) == data
+
+
+@pytest.mark.parametrize("data", [
+    None, [], {}, "num", ["num", 1, 1], ["num", 1, 1, -1], ["num", 1, 1, True], ["num", 1, 1, 1.5],
+    ["num", 1, 1, "NaN"], ["num", 1, 1, "1E+5"], ["num", 1, 1, "1.5", 2], ["num", "1", 1, 1], ["num", 1, None, 1],
+    ["nope", 1, 1, 1], ["ref", 1, 1, "t3", [], [["id", "1", None]]], ["ref", 1, 1, "t3", [["id", 1, None]], [["id", "1", None]]],
+    ["ref", 1, 1, "t3", [["id", "1"]], [["id", "1", None]]], ["ref", 1, 1, "t3", [["range", "1", None]], [["id", "1", None]]],
+    ["ref", 1, 1, "t3", [["id", "1", "2"]], [["id", "1", None]]], ["ref", 1, 1, "t3", [["eval", "1", None]], [["id", "1", None]]],
+    ["arith", 1, 1, [["num", 1, 1, 1]], []], ["arith", 1, 1, [["num", 1, 1, 1], ["num", 1, 1, 2]], ["**"]],
+    ["arith", 1, 1, [["num", 1, 1, 1], ["num", 1, 1, 2]], ["+", "-"]], ["and", 1, 1, [["num", 1, 1, 1]]],
+    ["cmp", 1, 1, "===", ["num", 1, 1, 1], ["num", 1, 1, 1]], ["call", 1, 1, 5, []], ["call", 1, 1, "sum", "x"],
+    ["implies", 1, 1, ["num", 1, 1, 1]], ["not", 1, 1, "x"],
+])
+def test_anything_but_an_ast_as_data_is_refused_with_a_value_error(data):
+    from gklint.rules.expr_ast import from_data
+
+    with pytest.raises(ValueError):
+        from_data(data)
+
+
+def test_ast_data_nested_deeper_than_the_language_allows_is_refused():
+    from gklint.rules.expr_ast import MAX_DEPTH, from_data
+
+    data = ["num", 1, 1, 1]
+    for _ in range(MAX_DEPTH - 1):
+        data = ["neg", 1, 1, data]
+    from_data(data)
+    with pytest.raises(ValueError):
+        from_data(["neg", 1, 1, data])
+
+
+@pytest.fixture()
+def fresh_compile():
+    from gklint.rules import expr
+
+    compile_expr.cache_clear()
+    expr._STORED.clear()
+    yield expr
+    compile_expr.cache_clear()
+    expr._STORED.clear()
+
+
+def test_a_kept_ast_is_compiled_without_the_parser(fresh_compile, monkeypatch):
+    expr = fresh_compile
+    want = {t: tree(t) for t in TREE_CASES}
+    compile_expr.cache_clear()
+    expr.keep_trees(want)
+
+    def refuse():
+        raise AssertionError("the expression parser was built")
+
+    monkeypatch.setattr(expr, "_parser", refuse)
+    for text in TREE_CASES:
+        assert tree(text) == want[text]
+        assert compile_expr(text).boolean
+    assert not expr._STORED                      # each taken once
+    assert expr.stored_trees([*TREE_CASES, "not compiled", 5]) == want
+
+
+def test_a_kept_ast_that_is_damaged_or_invalid_is_parsed_instead(fresh_compile):
+    expr = fresh_compile
+    good, invalid = "t3[1][total] >= 0", "t9[1][total] >= 0"
+    want = tree(good)
+    with pytest.raises(ExprError) as parsed:
+        compile_expr(invalid)
+    compile_expr.cache_clear()
+    unknown_table = ["cmp", 1, 1, ">=", ["ref", 1, 1, "t9", [["id", "1", None]], [["id", "total", None]]],
+                     ["num", 1, 17, 0]]
+    expr.keep_trees({good: ["cmp", 1, 1, ">=", "damaged"], invalid: unknown_table})
+    assert tree(good) == want
+    with pytest.raises(ExprError) as stored:
+        compile_expr(invalid)                     # the check fails on the kept AST: the parse says what is wrong
+    assert str(stored.value) == str(parsed.value) and "^" in str(stored.value)

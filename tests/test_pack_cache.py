@@ -106,3 +106,52 @@ def test_the_whole_rule_set_is_the_same_from_the_cache(cache):
     second = load_ruleset()
     assert [r.code for r in second.rules] == [r.code for r in first.rules]
     assert second.rules == first.rules and [str(e) for e in second.errors] == [str(e) for e in first.errors]
+
+
+def test_a_hit_gives_the_rules_expressions_without_building_the_expression_parser(cache, kinds, monkeypatch):
+    from gklint.rules import expr
+    from gklint.rules.expr_ast import to_data
+
+    rules = pack_cache.load_pack_cached(NATIONAL, kinds)[1]     # stored, with the ASTs its validation made
+    texts = {v for r in rules if r.kind in ("equation", "conditional")
+             for k, v in r.options.items() if k in ("expr", "when", "then", "focus") and v}
+    expr.compile_expr.cache_clear()
+    expr._STORED.clear()
+    want = {t: to_data(expr.compile_expr(t).root) for t in texts}        # parsed
+    assert len(want) >= 8
+    expr.compile_expr.cache_clear()
+    expr._STORED.clear()
+
+    def refuse():
+        raise AssertionError("the expression parser was built")
+
+    monkeypatch.setattr(expr, "_parser", refuse)
+    try:
+        pack_cache.load_pack_cached(NATIONAL, kinds)
+        assert {t: to_data(expr.compile_expr(t).root) for t in texts} == want
+    finally:
+        expr.compile_expr.cache_clear()
+        expr._STORED.clear()
+
+
+def test_an_edited_expression_grammar_is_a_miss(cache, kinds, pack, tmp_path, monkeypatch):
+    before = pack_cache._key(pack, kinds)
+    edited = tmp_path / "expr.lark"
+    edited.write_text(pack_cache.grammar_path("expr.lark").read_text(encoding="utf-8") + "\n// edited\n",
+                      encoding="utf-8")
+    monkeypatch.setattr(pack_cache, "grammar_path", lambda _name: edited)
+    assert pack_cache._key(pack, kinds) != before
+
+
+@pytest.mark.parametrize("exprs", ['"exprs": []', '"exprs": {"a": 1}', '"exprs": null', '"other": {}'])
+def test_an_entry_with_damaged_expressions_is_a_miss(cache, kinds, pack, exprs):
+    import json
+
+    old = set(cache.glob("*.json"))
+    first = pack_cache.load_pack_cached(pack, kinds)
+    [entry] = set(cache.glob("*.json")) - old
+    stored = json.loads(entry.read_bytes())
+    assert isinstance(stored.pop("exprs"), dict)
+    entry.write_text(json.dumps(stored, ensure_ascii=False)[:-1] + ", " + exprs + "}", encoding="utf-8")
+    assert pack_cache._read(entry, pack) is None
+    assert plain(pack_cache.load_pack_cached(pack, kinds)) == plain(first)

@@ -1,5 +1,6 @@
-"""What the start-up reads instead of doing work again: the templates kept as JSON (gklint/model/template.py) and
-the plugins' entry points read from entry_points.txt (gklint/plugins.py). A hit gives exactly what the slow path
+"""What the start-up reads instead of doing work again: the templates and the divisions' index kept as JSON
+(gklint/model/template.py, gklint/model/divisions.py) and the plugins' entry points read from entry_points.txt
+(gklint/plugins.py). A hit gives exactly what the slow path
 gives; an edited template, a damaged entry, an installed or removed distribution is seen at once."""
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def test_a_stored_template_is_exactly_the_yaml_and_is_read_without_yaml(cache, v
 
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe", b'{"source": "0", "data": {}}', b"[1, 2]",
-                                     b'{"source": null}'])
+                                     b'{"source": null}', b"[" * 100_000 + b"]" * 100_000])
 def test_a_damaged_or_foreign_entry_is_a_miss(cache, content):
     good = template._raw("2021")
     (entry,) = cache.glob("template-2021-*.json")
@@ -107,6 +108,100 @@ def test_a_check_with_warm_caches_imports_only_what_it_uses(tmp_path, seed_dir):
     for _ in range(2):      # the first run fills the caches
         out = subprocess.run([sys.executable, "-c", code, seed], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert "GK401" in out.stdout and "IMPORTED []" in out.stdout, out.stdout + out.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The divisions' index
+# ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def div_cache(tmp_path, monkeypatch) -> Path:
+    from gklint.model import divisions
+
+    monkeypatch.setenv("GKLINT_CACHE_DIR", str(tmp_path / "cache"))
+    divisions._index.cache_clear()
+    yield tmp_path / "cache" / "divisions"
+    divisions._index.cache_clear()
+
+
+def gazetteer() -> dict:
+    """Every name the index knows and its places as (code, name), through the public look-up."""
+    from gklint.model import divisions
+
+    return {name: [(d.code, d.name) for d in divisions.lookup(name)] for name in divisions._index()}
+
+
+def test_the_divisions_index_is_stored_once_and_read_back_without_the_tsv_work(div_cache, monkeypatch):
+    from gklint.model import divisions
+
+    built = gazetteer()
+    assert built["宝鸡"] == [("6103", "宝鸡市")] and len(built["鼓楼区"]) == 4
+    assert len(list(div_cache.glob("divisions-2023-*.json"))) == 1
+    divisions._index.cache_clear()
+
+    def refuse(_text):
+        raise AssertionError("the index was built from the TSV again")
+
+    monkeypatch.setattr(divisions, "_build", refuse)
+    assert gazetteer() == built
+    assert [(a, b, ds[0].name) for a, b, ds in divisions.places_in("云南省昭通市彝良县审计局")] == \
+        [(0, 3, "云南省"), (3, 6, "昭通市"), (6, 9, "彝良县")]
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe", b"[1, 2]", b'{"source": null}',
+                                     b"[" * 100_000 + b"]" * 100_000,
+                                     b'{"source": "0", "names": "a", "places": "1\\ta"}'])
+def test_a_damaged_or_foreign_divisions_entry_is_a_miss(div_cache, content):
+    from gklint.model import divisions
+
+    good = gazetteer()
+    (entry,) = div_cache.glob("divisions-2023-*.json")
+    entry.write_bytes(content)
+    divisions._index.cache_clear()
+    assert gazetteer() == good
+    assert json.loads(entry.read_bytes())["names"].split("\n") == list(good)      # written again
+
+
+def test_a_divisions_entry_whose_halves_do_not_match_is_a_miss(div_cache):
+    from gklint.model import divisions
+
+    good = gazetteer()
+    (entry,) = div_cache.glob("divisions-2023-*.json")
+    stored = json.loads(entry.read_bytes())
+    stored["places"] = stored["places"].rsplit("\n", 1)[0]           # one line short
+    entry.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    divisions._index.cache_clear()
+    assert gazetteer() == good
+
+
+def test_an_edited_divisions_file_is_another_entry(div_cache, tmp_path, monkeypatch):
+    from gklint.model import divisions
+
+    assert "试设县" not in gazetteer() and len(gazetteer()["眉县"]) == 1
+    folder = tmp_path / "data"
+    folder.mkdir()
+    source = divisions.data_dir("divisions") / "divisions-2023.tsv"
+    (folder / "divisions-2023.tsv").write_text(source.read_text(encoding="utf-8") + "999999\t试设县\n999998\t眉县\n",
+                                               encoding="utf-8")
+    monkeypatch.setattr(divisions, "data_dir", lambda _kind: folder)
+    divisions._index.cache_clear()
+    assert gazetteer()["试设"] == gazetteer()["试设县"] == [("999999", "试设县")]
+    assert gazetteer()["眉县"][1:] == [("999998", "眉县")]        # a name looked up before is looked up again
+    assert len(list(div_cache.glob("divisions-2023-*.json"))) == 2
+
+
+def test_an_unwritable_cache_only_costs_building_the_divisions_index(tmp_path, monkeypatch):
+    from gklint.model import divisions
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GKLINT_CACHE_DIR", str(blocker))
+    divisions._index.cache_clear()
+    try:
+        assert [d.name for d in divisions.lookup("眉县")] == ["眉县"]
+    finally:
+        divisions._index.cache_clear()
 
 
 # ---------------------------------------------------------------------------------------------------------

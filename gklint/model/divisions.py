@@ -6,15 +6,24 @@ without 省/市/县/区/自治州 …, when two or more characters are left). On
 four, 朝阳 five): every look-up gives all of them, and two names are *related* when any place of one contains,
 or is, any place of the other (codes: a province has two digits, a prefecture four, a county six, each
 beginning with its parent's).
+
+Working out the short names takes a regular expression per place (~20 ms for the 3,420 places), so the finished
+index is kept as JSON in the user cache (``gklint.resources.cache_dir() / "divisions"``), named by a hash of the
+TSV's bytes and gklint's version, like the templates (gklint/model/template.py): an edited file has another name,
+and an entry that is missing, damaged or not what was written is a miss (the TSV is read and the entry written
+again). The index is kept as two strings of as many lines (the names; each name's places, code and name after
+code and name, joined by tabs: neither can hold a tab or a line break) that one ``zip`` makes a dict of, ~2 ms; a
+name's places become ``Division`` objects when it is first looked up.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from ..resources import data_dir
+from ..resources import cache_dir, data_dir, read_cached, store_cached
 
 # 56 民族 as they appear in the names of autonomous areas (长阳土家族自治县 → 长阳)
 _ETHNIC = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 "
@@ -27,6 +36,8 @@ MAX_NAME = 12          # characters of the longest full name looked for
 
 @dataclass(frozen=True)
 class Division:
+    """One place: its code and full name."""
+
     code: str           # 2 (province), 4 (prefecture) or 6 (county) digits
     name: str
 
@@ -40,24 +51,64 @@ def short_name(name: str) -> str | None:
     return stem if len(stem) >= 2 and stem != name else None
 
 
+MAX_CACHED = 4 * 1024 * 1024      # bytes of the stored index (it is ~0.2 MB)
+
+
+def _build(tsv: str) -> tuple[str, str]:
+    """The index of the TSV's places as two strings of as many lines: every full and short name, and its places
+    in the file's order (code, name, code, name … joined by tabs)."""
+    index: dict[str, list[str]] = {}
+    for line in tsv.replace("\r\n", "\n").replace("\r", "\n").split("\n"):   # the lines text mode reads
+        if line.startswith("#") or "\t" not in line:
+            continue
+        code, name = line.split("\t")
+        for key in (name, short_name(name)):
+            if key:
+                index.setdefault(key, []).extend((code, name))
+    return "\n".join(index), "\n".join("\t".join(v) for v in index.values())
+
+
 @lru_cache(maxsize=1)
-def _index() -> dict[str, tuple[Division, ...]]:
-    index: dict[str, list[Division]] = {}
-    with open(data_dir("divisions") / "divisions-2023.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or "\t" not in line:
-                continue
-            code, name = line.rstrip("\n").split("\t")
-            d = Division(code, name)
-            for key in (name, short_name(name)):
-                if key:
-                    index.setdefault(key, []).append(d)
-    return {k: tuple(v) for k, v in index.items()}
+def _index() -> dict[str, str]:
+    """Full or short name → its places as ``_build`` writes them: from the user cache, else built and kept."""
+    import hashlib
+
+    from .. import __version__
+
+    _PLACES.clear()         # made from the index this replaces (a test's)
+    blob = (data_dir("divisions") / "divisions-2023.tsv").read_bytes()
+    digest = hashlib.sha256(blob).hexdigest()
+    key = hashlib.sha256(f"{digest}\0{__version__}".encode()).hexdigest()[:24]
+    path = cache_dir() / "divisions" / f"divisions-2023-{key}.json"
+    raw = read_cached(path, MAX_CACHED)
+    if raw is not None:
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+            if isinstance(entry, dict) and entry.get("source") == digest:
+                names, places = entry["names"].split("\n"), entry["places"].split("\n")
+                if len(names) == len(places):
+                    return dict(zip(names, places))
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):   # damaged or foreign: the TSV
+            pass
+    names, places = _build(blob.decode("utf-8"))
+    store_cached(path, json.dumps({"source": digest, "names": names, "places": places},
+                                  ensure_ascii=False).encode("utf-8"))
+    return dict(zip(names.split("\n"), places.split("\n")))
+
+
+_PLACES: dict[str, tuple[Division, ...]] = {}     # name → its places, made at its first look-up
 
 
 def lookup(name: str) -> tuple[Division, ...]:
     """Every place the full or short name can be (empty when it is none)."""
-    return _index().get(name, ())
+    written = _index().get(name)      # first: a new index (a test's) empties _PLACES
+    hit = _PLACES.get(name)
+    if hit is None:
+        if written is None:
+            return ()
+        parts = written.split("\t")
+        hit = _PLACES[name] = tuple(map(Division, parts[0::2], parts[1::2]))
+    return hit
 
 
 def places_in(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
@@ -66,9 +117,8 @@ def places_in(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     index, out, i = _index(), [], 0
     while i < len(text):
         for j in range(min(len(text), i + MAX_NAME), i + 1, -1):
-            hit = index.get(text[i:j])
-            if hit:
-                out.append((i, j, hit))
+            if text[i:j] in index:
+                out.append((i, j, lookup(text[i:j])))
                 i = j
                 break
         else:
@@ -80,9 +130,8 @@ def ending(head: str) -> tuple[str, tuple[Division, ...]] | None:
     """The longest division name that ``head`` ends with (…通过宝鸡 → 宝鸡), with its places."""
     index = _index()
     for k in range(min(len(head), MAX_NAME), 1, -1):
-        hit = index.get(head[-k:])
-        if hit:
-            return head[-k:], hit
+        if head[-k:] in index:
+            return head[-k:], lookup(head[-k:])
     return None
 
 

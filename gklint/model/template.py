@@ -146,8 +146,8 @@ def _raw(version: str) -> dict:
             entry = json.loads(raw.decode("utf-8"))
             if isinstance(entry, dict) and entry.get("source") == digest and isinstance(entry.get("data"), dict):
                 return entry["data"]
-        except ValueError:      # damaged or foreign (UnicodeDecodeError, JSONDecodeError): read the YAML
-            pass
+        except (ValueError, RecursionError):    # damaged or foreign (undecodable, not JSON, or nested deeper
+            pass                                 # than json.loads goes): read the YAML
     data = _parse_yaml(blob)
     try:
         payload = json.dumps({"source": digest, "data": data}, ensure_ascii=False).encode("utf-8")

@@ -93,6 +93,8 @@ class Context:
 
 @dataclass
 class RuleSet:
+    """The loaded rules (after select/ignore), the check kinds, the packs and their load errors."""
+
     rules: list[Rule]
     kinds: dict[str, Kind]
     packs: list[Pack]
@@ -203,7 +205,11 @@ def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object
     packs, rules, more = vet_ruleset(packs, rules, kinds, extra_plugins, extra_dirs)
     errors.extend(more)
     rules.sort(key=lambda r: r.code)
-    return RuleSet(rules, kinds, packs, errors, tuple(rules))
+    ruleset = RuleSet(rules, kinds, packs, errors, tuple(rules))
+    from ..startup import resume_gc
+
+    resume_gc()       # when the CLI paused the collector for the start-up: freeze what is loaded, collect again
+    return ruleset
 
 
 def _diagnostic(rule: Rule, f: Finding, path: str) -> Diagnostic:

@@ -24,7 +24,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 # The language's public names live in two modules (the AST and checker; the evaluator) and are all here.
 from .expr_ast import (AGGREGATES, BOOL, FUNCTIONS, MAX_DEPTH, MAX_LENGTH, NUM, TABLES, And, Arith,  # noqa: F401
                        Call, Compare, ExprError, ExprSyntaxError, Implies, Neg, Not, Num, Number, Or, Pattern,
-                       RefSpec, Value, _check, _context)
+                       RefSpec, Value, _check, _context, from_data, to_data)
 from .expr_eval import Expr, Resolver, Result  # noqa: F401
 
 
@@ -169,6 +169,16 @@ def compile_expr(text: str) -> Expr:
         raise TypeError(f"expression must be a string, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExprError(f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}", 1, 1)
+    stored = _STORED.pop(text, None)
+    if stored is not None:
+        try:
+            root = from_data(stored)
+            kind = _check(root)
+        except (ValueError, RecursionError):    # ExprError too: the text is parsed, and says what is wrong
+            pass
+        else:
+            _remember(text, root)
+            return Expr(text, root, boolean=kind == BOOL)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as e:
@@ -180,5 +190,34 @@ def compile_expr(text: str) -> Expr:
     except ExprError as e:
         e.context = _context(text, e.line, e.column)
         raise
+    _remember(text, root)
     return Expr(text, root, boolean=kind == BOOL)
 
+
+# The ASTs of a loaded pack's expressions are kept with it in the pack cache (gklint/rules/pack_cache.py), so a
+# start-up from the cache builds neither the expression parser (~5 ms: its contextual lexer compiles a dozen
+# regular expressions) nor a parse tree per expression (~1 ms each): compile_expr rebuilds the AST from the
+# stored data instead (checked again; anything odd, and the text is parsed).
+_STORED: dict[str, list] = {}       # text → its AST as data, from the pack cache, until compile_expr takes it
+_PARSED: dict[str, object] = {}     # text → its AST, for every text compile_expr accepted in this process
+MAX_KEPT = 1024                     # texts kept in either (the national pack has ~10)
+
+
+def _remember(text: str, root) -> None:
+    if len(_PARSED) >= MAX_KEPT:
+        del _PARSED[next(iter(_PARSED))]      # the oldest
+    _PARSED[text] = root
+
+
+def stored_trees(texts) -> dict[str, list]:
+    """The ASTs of those of ``texts`` that compile_expr accepted in this process, as JSON data (what loading a
+    pack compiled to validate its rules)."""
+    return {t: to_data(_PARSED[t]) for t in texts if isinstance(t, str) and t in _PARSED}
+
+
+def keep_trees(trees: dict) -> None:
+    """Keep the ASTs read from the pack cache for compile_expr (a text it has compiled already is left alone)."""
+    for text, data in trees.items():
+        if len(_STORED) >= MAX_KEPT:
+            break
+        _STORED.setdefault(text, data)

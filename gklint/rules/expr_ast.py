@@ -324,3 +324,99 @@ def _check_call(node: Call, in_agg: bool) -> str:
     for arg in args:
         _expect(arg, want, in_agg, f"{name}()")
     return BOOL if name in ("all", "any", "approx") else NUM
+
+
+# =====================================================================================================
+# The AST as JSON data (kept with a loaded pack: gklint/rules/pack_cache.py)
+# =====================================================================================================
+# A node is a list [tag, line, column, fields…]; a pattern [kind, value, end]. Reading it back checks every
+# part's type and shape, as strictly as the parser would have made it (a number as its token wrote it, an
+# operator the grammar has, no deeper than MAX_DEPTH), and raises ValueError for anything else: what is read
+# is data, never code, and the caller then parses the text instead. The result is checked by ``_check`` again.
+
+_TAGS = {Num: "num", Neg: "neg", Arith: "arith", Compare: "cmp", Not: "not", And: "and", Or: "or",
+         Implies: "implies", Call: "call", RefSpec: "ref"}
+_NUMBER = re.compile(r"[0-9]+\.[0-9]+\Z")        # a NUMBER token with a fraction (grammars/expr.lark)
+_OPS = frozenset({"+", "-", "*", "/"})
+_CMPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_KINDS = frozenset({"id", "var", "prefix", "range"})
+
+
+def to_data(node: _Node) -> list:
+    """The node as JSON data (lists, strings, numbers), positions included."""
+    head = [_TAGS[type(node)], node.line, node.column]
+    match node:
+        case Num(value):
+            return head + [value if isinstance(value, int) else format(value, "f")]   # as written, no exponent
+        case RefSpec(table, rows, cols):
+            return head + [table, [[p.kind, p.value, p.end] for p in rows], [[p.kind, p.value, p.end] for p in cols]]
+        case Arith(operands, ops):
+            return head + [[to_data(x) for x in operands], list(ops)]
+        case And(items) | Or(items):
+            return head + [[to_data(x) for x in items]]
+        case Call(name, args):
+            return head + [name, [to_data(x) for x in args]]
+        case Compare(op, left, right):
+            return head + [op, to_data(left), to_data(right)]
+        case Implies(cond, then):
+            return head + [to_data(cond), to_data(then)]
+        case Neg(operand) | Not(operand):
+            return head + [to_data(operand)]
+    raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
+
+
+def _str(x) -> str:
+    if type(x) is not str:
+        raise ValueError("not a string")
+    return x
+
+
+def _list(x, least: int = 0, most: int | None = None) -> list:
+    if type(x) is not list or len(x) < least or (most is not None and len(x) > most):
+        raise ValueError("not a list of the length wanted")
+    return x
+
+
+def _patterns(x) -> tuple[Pattern, ...]:
+    out = []
+    for p in _list(x, 1):
+        kind, value, end = _list(p, 3, 3)
+        if type(kind) is not str or kind not in _KINDS or (end is not None) != (kind == "range"):
+            raise ValueError("not a pattern")
+        out.append(Pattern(kind, _str(value), None if end is None else _str(end)))
+    return tuple(out)
+
+
+def from_data(data, depth: int = 1) -> _Node:
+    """The node ``to_data`` gave (ValueError when ``data`` is anything else)."""
+    if depth > MAX_DEPTH:
+        raise ValueError("nested too deeply")
+    data = _list(data, 4)
+    tag, line, column, *rest = data
+    if type(line) is not int or type(column) is not int:
+        raise ValueError("not a position")
+    pos = {"line": line, "column": column}
+    sub = depth + 1
+    if tag == "num" and len(rest) == 1:
+        value = rest[0]
+        if type(value) is int and value >= 0:
+            return Num(value, **pos)
+        if type(value) is str and _NUMBER.match(value):
+            return Num(Decimal(value), **pos)
+    elif tag == "ref" and len(rest) == 3:
+        return RefSpec(_str(rest[0]), _patterns(rest[1]), _patterns(rest[2]), **pos)
+    elif tag == "arith" and len(rest) == 2:
+        operands, ops = _list(rest[0], 2), _list(rest[1])
+        if len(ops) == len(operands) - 1 and all(type(o) is str and o in _OPS for o in ops):
+            return Arith(tuple(from_data(x, sub) for x in operands), tuple(ops), **pos)
+    elif tag in ("and", "or") and len(rest) == 1:
+        return (And if tag == "and" else Or)(tuple(from_data(x, sub) for x in _list(rest[0], 2)), **pos)
+    elif tag == "call" and len(rest) == 2:
+        return Call(_str(rest[0]), tuple(from_data(x, sub) for x in _list(rest[1])), **pos)
+    elif tag == "cmp" and len(rest) == 3 and type(rest[0]) is str and rest[0] in _CMPS:
+        return Compare(rest[0], from_data(rest[1], sub), from_data(rest[2], sub), **pos)
+    elif tag == "implies" and len(rest) == 2:
+        return Implies(from_data(rest[0], sub), from_data(rest[1], sub), **pos)
+    elif tag in ("neg", "not") and len(rest) == 1:
+        return (Neg if tag == "neg" else Not)(from_data(rest[0], sub), **pos)
+    raise ValueError("not an expression node")

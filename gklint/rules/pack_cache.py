@@ -3,9 +3,11 @@
 Loading the national pack (YAML parsing with its bounds, the schema, each kind's option checks, compiling every
 regular expression and rule expression once to validate it) is most of a one-file check's start-up. What
 ``load_pack`` returns — the pack, its rules and its errors — is plain data, so it is kept as JSON under
-``gklint.resources.cache_dir() / "packs"``, named by a hash of everything it depends on: every file in the pack
-folder, gklint's own code (``code_fingerprint``), and each check kind's name, options and the source file of its
-code (a plugin's kind included). Any change to any of them is another name, so a stale entry is never read.
+``gklint.resources.cache_dir() / "packs"``, with the ASTs of the rules' expressions (so that a start-up builds no
+expression parser: gklint/rules/expr.py), named by a hash of everything it depends on: every file in the pack
+folder, gklint's own code (``code_fingerprint``), the expression grammar, and each check kind's name, options and
+the source file of its code (a plugin's kind included). Any change to any of them is another name, so a stale
+entry is never read.
 Reading and hashing ~100 rule files costs ~2.5 ms of every start-up, so once every file of a folder has been
 still for ``STILL`` seconds, the hash of its bytes is also kept under a hash of its files' size, modification and
 change times and inode (``still-<hash>.key``), and found there next time without reading them, as git's index
@@ -25,7 +27,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from ..diagnostics import Severity
-from ..resources import cache_dir, code_fingerprint, read_cached, store_cached
+from ..resources import cache_dir, code_fingerprint, grammar_path, read_cached, store_cached
 from .loader import MAX_RULE_FILE, MAX_RULES, Pack, Rule, RuleError, load_pack
 
 MAX_ENTRY = 16 * 1024 * 1024      # bytes of one stored pack (the national pack's is ~0.3 MB)
@@ -43,7 +45,10 @@ def load_pack_cached(directory: Path, kinds: dict) -> tuple[Pack, list[Rule], li
     path = cache_dir() / "packs" / f"{key}.json"
     got = _read(path, directory)
     if got is not None:
-        return got
+        from .expr import keep_trees
+
+        keep_trees(got[3])
+        return got[:3]
     got = load_pack(directory, kinds)
     _write(path, directory, *got)
     return got
@@ -71,7 +76,10 @@ def _key(directory: Path, kinds: dict) -> str | None:
         stats = [os.stat(os.path.join(directory, name)) for name in names]
     except OSError:
         return None
-    rest = _kinds_signature(kinds)
+    try:
+        rest = _kinds_signature(kinds) + grammar_path("expr.lark").read_bytes()   # what validated the expressions
+    except OSError:
+        return None
     now = time.time()
     index = None
     if all(now - max(st.st_mtime, st.st_ctime) > STILL for st in stats):
@@ -133,23 +141,30 @@ def _parse(raw: bytes, directory: Path):
                 r[name] = tuple(r[name])
             rules.append(Rule(**r))
         errors = [RuleError(e["path"], int(e["line"]), e["message"]) for e in data["errors"]]
-        return pack, rules, errors
+        trees = data["exprs"]       # text → AST as data: checked when compile_expr reads it
+        if not (isinstance(trees, dict) and all(isinstance(t, list) for t in trees.values())):
+            return None
+        return pack, rules, errors, trees
     except Exception:  # noqa: BLE001 - missing, damaged or foreign: load the pack from its files
         return None
 
 
 def _write(path: Path, directory: Path, pack: Pack, rules: list[Rule], errors: list[RuleError]) -> None:
+    from .expr import stored_trees
+
+    trees = stored_trees(v for r in rules for v in r.options.values())   # compiled to validate the rules
     entry = {"pack": {"name": pack.name, "prefix": pack.prefix, "version": pack.version,
                       "description": pack.description, "meta": pack.meta},
              "rules": [{**asdict(r), "severity": r.severity.value} for r in rules],
-             "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in errors]}
+             "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in errors],
+             "exprs": trees}
     try:
         payload = json.dumps(entry, ensure_ascii=False).encode("utf-8")
         back = _parse(payload, directory)
     except (TypeError, ValueError):
         return
-    if back is not None and _plain(*back) == _plain(pack, rules, errors):   # else JSON would not carry it exactly
-        store_cached(path, payload)
+    if back is not None and _plain(*back[:3]) == _plain(pack, rules, errors) and back[3] == trees:
+        store_cached(path, payload)       # else JSON would not carry it exactly
 
 
 def _plain(pack: Pack, rules: list[Rule], errors: list[RuleError]):

@@ -1,0 +1,34 @@
+"""Garbage collection during a command's start-up.
+
+Importing gklint and loading a rule set make hundreds of thousands of objects (modules, classes, compiled
+patterns, rules) that live until the process ends and form few cycles; the cyclic collector would walk them ~100
+times over for nothing (~10-15 ms of a one-file check). So ``gklint check`` pauses it from the start of the
+command (``pause_gc``, in the CLI's group) until its rule set is loaded (``resume_gc``, at the end of
+``load_ruleset``), and then freezes what exists so far: those objects are never walked again, and a worker
+forked afterwards does not write to their pages (no copy-on-write). Collection then runs as usual.
+
+Only a pause made here is resumed here: a library caller of ``load_ruleset`` (an editor, the tests) keeps its
+collector as it is and has nothing frozen.
+"""
+from __future__ import annotations
+
+import gc
+
+_paused = False
+
+
+def pause_gc() -> None:
+    """Stop the cyclic collector until ``resume_gc`` (nothing when it is off already: someone else's choice)."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume_gc() -> None:
+    """Freeze what the start-up made and collect again, when ``pause_gc`` stopped the collector."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.freeze()
+        gc.enable()
