@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import Any, TextIO
-from xml.etree import ElementTree as ET
 
 from ..diagnostics import Diagnostic, Severity
 from .concise import format_line
@@ -18,6 +17,8 @@ from .concise import format_line
 
 def write(diagnostics: list[Diagnostic], stream: TextIO, *, sources: dict | None = None,
           **_options: Any) -> None:
+    from xml.etree import ElementTree as ET   # here: every check imports this module, few write JUnit
+
     by_path = {p: list(g) for p, g in groupby(diagnostics, key=lambda d: d.path)}
     paths = list(dict.fromkeys([*(sources or {}), *by_path]))
     failures = sum(1 for p in paths if any(d.severity is Severity.ERROR for d in by_path.get(p, [])))
