@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
-from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table
+from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table, new_cell, new_row
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -82,37 +82,45 @@ def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
     return out
 
 
+_WS = " \u00a0\u3000\t"
+_span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__ (one per piece)
+
+
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
     """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
+    append = out.append
     closed = False   # the previous line was a cell closed by a pipe ("0 |")
     for kind, line in lines:
-        after_closed, closed = closed, kind == "TROW" and line.text.rstrip().endswith("|") and \
-            bool(line.text.strip(" \u00a0\u3000\t|"))
-        if kind == "TSEP":
-            continue
-        if kind == "TROW":
-            layout = ("grid" if line.line in exact else "tab") if "\t" in line.text else "pipe"
+        text = line.text
+        if kind != "TROW":
+            closed = False
+            if kind == "TSEP":
+                continue
+            layout, parts = "line", [(text, 0)]
+        else:
+            after_closed, closed = closed, text.rstrip().endswith("|") and bool(text.strip(" \u00a0\u3000\t|"))
+            layout = ("grid" if line.line in exact else "tab") if "\t" in text else "pipe"
             parts = _split_row(line, "|" if layout == "pipe" else "\t")
-            filled = [(t, o) for t, o in parts if t.strip(" \u00a0\u3000\t")]
-            if not filled and layout == "pipe" and line.text.count("|") == 1 and after_closed:
+            filled = [(t, o) for t, o in parts if t.strip(_WS)]
+            if not filled and layout == "pipe" and text.count("|") == 1 and after_closed:
                 # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
                 # a "|" between bare "0" lines is only their separator
-                layout, parts = "cell", [("", line.text.index("|"))]
+                layout, parts = "cell", [("", text.index("|"))]
             elif len(filled) <= 1 and layout != "grid":
                 # "0 |" one cell per line with a stray pipe: a cell line, not a row
                 layout, parts = "line", filled
-        else:
-            layout, parts = "line", [(line.text, 0)]
-        first = layout not in ("line", "cell")
+        first = layout != "line" and layout != "cell"
         blank_is_value = layout != "line"
         n, column = line.line, line.column
-        for text, off in parts:
-            stripped = text.strip(" \u00a0\u3000\t")
-            col = column + off + len(text) - len(text.lstrip(" \u00a0\u3000\t"))
+        for part, off in parts:
+            stripped = part.strip(_WS)
+            col = column + off
+            if stripped != part:
+                col += len(part) - len(part.lstrip(_WS))
             ckind, number = parse_value(stripped)
-            out.append(Piece(stripped, folded(stripped), Span(n, col, n, col + max(len(stripped), 1)), first, layout,
-                             ckind, number, ckind in _VALUE_KINDS or (ckind == BLANK and blank_is_value)))
+            append(Piece(stripped, folded(stripped), _span(Span, (n, col, n, col + (len(stripped) or 1))), first,
+                         layout, ckind, number, ckind in _VALUE_KINDS or (blank_is_value and ckind == BLANK)))
             first = False
     return out
 
@@ -263,7 +271,7 @@ def _mistyped_number(p: Piece) -> bool:
 
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
     tid, rid = table.id, rowdef.id
-    cells = [Cell(tid, rid, cid, p.text, p.number, p.kind, p.span) for cid, p in zip(rowdef.cols, values)]
+    cells = [new_cell(tid, rid, cid, p.text, p.number, p.kind, p.span) for cid, p in zip(rowdef.cols, values)]
     if len(cells) < len(rowdef.cols):
         cells.extend(missing_cells(tid, rowdef)[len(cells):])
     return tuple(cells)
@@ -345,7 +353,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
         values = _trim(acc.values, acc.layout, len(r.cols))
         written = sum(1 for v in values if v.f or v.layout != "line")
         label_text = _SPACES.sub(" ", acc.label.text)
-        rows.append(Row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
+        rows.append(new_row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
                         _cells(table, r, values[: len(r.cols)]), min(written, len(values)), len(r.cols)))
         if len(values) > len(r.cols):
             notes.append(f"row {r.id}: {len(values)} values for {len(r.cols)} columns")
@@ -395,7 +403,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
             rows.append(absent_row(table.id, r))
             continue
         span = group_spans.get(r.id) or (vals[0].span if vals else None)
-        rows.append(Row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
+        rows.append(new_row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
