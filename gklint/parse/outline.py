@@ -300,14 +300,22 @@ class LineLexer(Lexer):
         while i < n:
             kind, line = data[i]
             j = i + 1
-            if kind in TABLE_LINES:
-                while j < n and data[j][0] in TABLE_LINES:
+            if kind in _TABLE_KINDS:
+                while j < n and data[j][0] in _TABLE_KINDS:
                     j += 1
                 kind = "TABLE"
             last = data[j - 1][1]
-            yield Token(kind, line.text, start_pos=i, line=line.line, column=line.column,
-                        end_line=last.line, end_column=last.column + len(last.text), end_pos=j)
+            # Token(kind, line.text, start_pos=i, …) with its fields set directly (Token.__new__ sorts out
+            # deprecated arguments first, a good part of the cost of a token)
+            tok = _str_new(Token, line.text)
+            tok.type, tok.value, tok.start_pos, tok.end_pos = kind, line.text, i, j
+            tok.line, tok.column, tok.end_line, tok.end_column = line.line, line.column, last.line, \
+                last.column + len(last.text)
+            yield tok
             i = j
+
+
+_str_new = str.__new__
 
 
 @lru_cache(maxsize=1)
