@@ -102,6 +102,9 @@ def _joined_title(front: list) -> tuple[Title, int] | None:
     return None
 
 
+_HEADING_KINDS = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}
+
+
 def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
     blocks: list = []
     title = None
@@ -109,7 +112,7 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
     for it in items:
         if not isinstance(it, Tree):
             continue
-        toks = [t for t in it.children if isinstance(t, Token)]
+        toks = it.children      # the items' children are all tokens (grammars/report.lark)
         if it.data == "title":
             t = _title(toks[0], lines, blocks)
             if title is None:
@@ -126,7 +129,7 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
             f = folded(line.text)
             m = _HEADING_NUM.match(f)
             num = (cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None)
-            kind = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}[tok.type]
+            kind = _HEADING_KINDS[tok.type]
             blocks.append(Heading(kind, line.text.strip(" #\u3000\u00a0*"), line.span(), num))
         elif it.data == "paragraph":
             blocks.append(Paragraph(tuple(_line(t, lines) for t in toks)))

@@ -69,19 +69,6 @@ class Piece:
     value: bool          # a cell value: a number, a placeholder, or a blank field of a row (not of a line)
 
 
-def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
-    out, start = [], 0
-    for part in line.text.split(sep):      # each field with its offset in the line
-        out.append((part, start))
-        start += len(part) + 1
-    if sep == "|":
-        if out and not out[0][0].strip():
-            out = out[1:]
-        if out and not out[-1][0].strip():
-            out = out[:-1]
-    return out
-
-
 _WS = " \u00a0\u3000\t"
 _span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__ (one per piece)
 
@@ -93,31 +80,47 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
     closed = False   # the previous line was a cell closed by a pipe ("0 |")
     for kind, line in lines:
         text = line.text
+        only_filled = False      # skip the blank fields (a row that is really one cell)
         if kind != "TROW":
             closed = False
             if kind == "TSEP":
                 continue
-            layout, parts = "line", [(text, 0)]
+            layout, fields, off = "line", (text,), 0
         else:
             after_closed, closed = closed, text.rstrip().endswith("|") and bool(text.strip(" \u00a0\u3000\t|"))
-            layout = ("grid" if line.line in exact else "tab") if "\t" in text else "pipe"
-            parts = _split_row(line, "|" if layout == "pipe" else "\t")
-            filled = [(t, o) for t, o in parts if t.strip(_WS)]
+            # the fields of the row, and the offset of the first one
+            off = 0
+            if "\t" in text:
+                layout = "grid" if line.line in exact else "tab"
+                fields = text.split("\t")
+            else:
+                layout = "pipe"
+                fields = text.split("|")
+                if not fields[0].strip():
+                    off = len(fields[0]) + 1
+                    del fields[0]
+                if fields and not fields[-1].strip():
+                    del fields[-1]
+            filled = sum(1 for t in fields if t.strip(_WS))
             if not filled and layout == "pipe" and text.count("|") == 1 and after_closed:
                 # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
                 # a "|" between bare "0" lines is only their separator
-                layout, parts = "cell", [("", text.index("|"))]
-            elif len(filled) <= 1 and layout != "grid":
+                layout, fields, off = "cell", ("",), text.index("|")
+            elif filled <= 1 and layout != "grid":
                 # "0 |" one cell per line with a stray pipe: a cell line, not a row
-                layout, parts = "line", filled
+                layout, only_filled = "line", True
         first = layout != "line" and layout != "cell"
         blank_is_value = layout != "line"
         n, column = line.line, line.column
-        for part, off in parts:
+        for part in fields:
             stripped = part.strip(_WS)
+            if only_filled and not stripped:
+                off += len(part) + 1
+                continue
             col = column + off
             if stripped != part:
                 col += len(part) - len(part.lstrip(_WS))
+            off += len(part) + 1
             ckind, number = parse_value(stripped)
             append(Piece(stripped, folded(stripped), _span(Span, (n, col, n, col + (len(stripped) or 1))), first,
                          layout, ckind, number, ckind in _VALUE_KINDS or (blank_is_value and ckind == BLANK)))
@@ -278,14 +281,25 @@ def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, 
 
 
 # Cells and rows the report does not have are the same in every report (immutable): made once, then shared.
-@lru_cache(maxsize=None)
+# Kept by the row definition's identity (the templates are loaded once per process and kept): hashing a RowDef
+# hashes all its fields, and a report asks for a few dozen.
+_MISSING: dict[tuple[str, int], tuple[RowDef, tuple[Cell, ...]]] = {}
+_ABSENT: dict[tuple[str, int], tuple[RowDef, Row]] = {}
+
+
 def missing_cells(table_id: str, r: RowDef) -> tuple[Cell, ...]:
-    return tuple(Cell(table_id, r.id, c, "", None, MISSING, None) for c in r.cols)
+    hit = _MISSING.get((table_id, id(r)))
+    if hit is None or hit[0] is not r:
+        hit = _MISSING[(table_id, id(r))] = (r, tuple(Cell(table_id, r.id, c, "", None, MISSING, None) for c in r.cols))
+    return hit[1]
 
 
-@lru_cache(maxsize=None)
 def absent_row(table_id: str, r: RowDef) -> Row:
-    return Row(table_id, r.id, "", r.label, None, "absent", missing_cells(table_id, r), 0, len(r.cols))
+    hit = _ABSENT.get((table_id, id(r)))
+    if hit is None or hit[0] is not r:
+        hit = _ABSENT[(table_id, id(r))] = (r, Row(table_id, r.id, "", r.label, None, "absent",
+                                                   missing_cells(table_id, r), 0, len(r.cols)))
+    return hit[1]
 
 
 def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
