@@ -168,3 +168,30 @@ def test_split_search_spends_one_step_per_node_of_the_plain_search():
             flattened._Search(s, k, groups, constrained, 50, nodes).solutions()
             with pytest.raises(flattened.TooAmbiguous):
                 flattened._Search(s, k, groups, constrained, 50, nodes - 1).solutions()
+
+
+@pytest.mark.parametrize("text", ["", "一、总体情况", "本年 新收\u00a0申请 **12** 件", "㈠主动公开½", "ａｂｃ１２３" * 100,
+                                  "\u3000" * 300 + "x"])
+def test_fold_positions_is_fold_with_a_lighter_map(text):
+    from gklint.textnorm import fold, fold_positions
+
+    folded_text, positions = fold_positions(text)
+    assert (folded_text, list(positions)) == fold(text)
+    assert (folded_text, list(fold_positions(text)[1])) == fold(text)    # also once fold() has kept it
+
+
+def test_flattened_text_places_characters_as_the_full_map_did():
+    from gklint.model.nodes import Paragraph
+    from gklint.textnorm import fold
+
+    lines = (Line("表三 本年新收\u00a0申请 12", 7, 1), Line("", 8, 1), Line("㈠ 总计 **34**", 9, 5))
+    text = flattened._Text(Paragraph(lines))
+    full = [(li, j) for li, line in enumerate(lines) for j in fold(line.text)[1]]
+    assert text.f == "".join(fold(line.text)[0] for line in lines)
+    for a in range(-len(full), len(full)):
+        for b in range(a + 1 if a >= 0 else len(full) + a + 1, len(full) + 1):
+            (la, ja), (lb, jb) = full[a], full[b - 1]
+            want = Span(lines[la].line, lines[la].column + ja, lines[lb].line, lines[lb].column + jb + 1)
+            assert text.span(a, b) == want
+    with pytest.raises(IndexError):
+        text.span(len(full), len(full) + 1)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from decimal import Decimal
 
 from ..diagnostics import Span
-from .nodes import NUMBER, UNSPLIT, Cell, Paragraph, Row, Table, TableRegion, new_cell, new_row
+from .nodes import NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion, new_cell, new_row
 from .tables import absent_row
 from .template import RowDef, TableDef
-from ..textnorm import fold, folded
+from ..textnorm import fold_positions, folded
 
 _MAX_SOLUTIONS = 50
 _span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__
@@ -99,6 +100,7 @@ class _Search:
         most = after * _DIGITS                # fits(q, after): after <= size - q <= most
         found: list[tuple[int, tuple[int, ...]]] = []
         steps = self.steps                    # one step per search node
+        last_addend = k - 2 if constrained else -1   # the depth whose children are the group's last addends
 
         def dfs(q: int, vals: tuple[int, ...], acc: int, depth: int) -> None:
             nonlocal steps
@@ -111,10 +113,15 @@ class _Search:
                 return
             need = k - depth - 1 + after      # values after this one (group and groups after)
             # the lengths n of this value that leave room for them (fits), 1-7 digits, no leading zero
-            lo, hi = max(1, size - q - need * _DIGITS), min(_DIGITS, size - q - need)
+            lo = size - q - need * _DIGITS
+            if lo < 1:
+                lo = 1
+            hi = size - q - need
+            if hi > _DIGITS:
+                hi = _DIGITS
             if hi >= lo and s[q] == "0":
                 hi = 1                        # a value starting with 0 is 0 itself
-            if constrained and depth == k - 2:
+            if depth == last_addend:
                 # the children are the last addends: each is a node whose sum must be the digits after it
                 for n in range(lo, hi + 1):
                     steps -= 1
@@ -160,20 +167,31 @@ class _Text:
     """A paragraph's folded text with a map back to (line, column) of the original."""
 
     def __init__(self, p: Paragraph) -> None:
-        parts, rows, cols = [], [], []     # per folded character: its line (index) and its column there
-        for li, line in enumerate(p.lines):
-            f, m = fold(line.text)
+        parts, starts, maps = [], [], []   # per line: its folded text, where that starts in ``f``, its map
+        size = 0
+        for line in p.lines:
+            f, m = fold_positions(line.text)
             parts.append(f)
-            rows.extend([li] * len(m))
-            cols.extend(m)
+            starts.append(size)
+            maps.append(m)
+            size += len(f)
         self.f = "".join(parts)
-        self.rows, self.cols = rows, cols
+        self.starts, self.maps = starts, maps
         self.lines = p.lines
 
+    def _at(self, a: int) -> tuple[Line, int]:
+        """The line of folded character ``a`` (an index as into a list: negative counts from the end) and the
+        offset of its original character in that line."""
+        if a < 0:
+            a += len(self.f)
+        if not 0 <= a < len(self.f):
+            raise IndexError("folded position out of range")
+        li = bisect_right(self.starts, a) - 1
+        return self.lines[li], self.maps[li][a - self.starts[li]]
+
     def span(self, a: int, b: int) -> Span:
-        la, ja = self.rows[a], self.cols[a]
-        lb, jb = self.rows[b - 1], self.cols[b - 1]
-        x, y = self.lines[la], self.lines[lb]
+        x, ja = self._at(a)
+        y, jb = self._at(b - 1)
         return _span(Span, (x.line, x.column + ja, y.line, y.column + jb + 1))
 
 
