@@ -140,6 +140,15 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
     return blocks, title, chrome
 
 
+def _first_difference(a: str, b: str) -> int:
+    """The index of the first character where two equally long, different texts differ (compared a block at a
+    time: the first Traditional character can be far into a long report)."""
+    i, step, end = 0, 256, min(len(a), len(b))
+    while i < end and a[i:i + step] == b[i:i + step]:
+        i += step
+    return next(j for j in range(i, min(i + step, end)) if a[j] != b[j])
+
+
 def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
     """The source with Traditional characters read as Simplified (one for one), and the note saying so."""
     text, changed, traditional = to_simplified(source.text)
@@ -148,7 +157,7 @@ def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
     folded_source = replace(source, text=text, original=source.excerpt_text)
     if not traditional:
         return folded_source, None
-    first = next(i for i, (a, b) in enumerate(zip(source.text, text)) if a != b)
+    first = _first_difference(source.text, text)
     line = source.text.count("\n", 0, first) + 1
     column = first - (source.text.rfind("\n", 0, first) + 1) + 1
     return folded_source, Diagnostic.at(

@@ -101,7 +101,12 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                     del fields[0]
                 if fields and not fields[-1].strip():
                     del fields[-1]
-            filled = sum(1 for t in fields if t.strip(_WS))
+            filled = 0          # fields with text: none, one, or more (counting stops at two)
+            for t in fields:
+                if t.strip(_WS):
+                    filled += 1
+                    if filled > 1:
+                        break
             if not filled and layout == "pipe" and text.count("|") == 1 and after_closed:
                 # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
                 # a "|" between bare "0" lines is only their separator
