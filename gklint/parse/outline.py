@@ -184,7 +184,7 @@ def is_sep_row(s: str) -> bool:
 
 
 # What a line is, before the state of the lines above it is known: (kind if it can be the title, kind inside a
-# table, kind outside one); _TEXT is PARA or CONT by the line above. Resolved per line by ``_resolve``.
+# table, kind outside one); _TEXT is PARA or CONT by the line above. Resolved per line by ``tokenize``.
 _TEXT = "TEXT"
 _FIXED = {k: (None, k, k) for k in ("SECTION", "TROW", "TSEP", "CHROME", "TCELL")}
 _BAR = (None, "TROW", "TSEP")       # a lone "|": a blank cell inside a table, else a rule
@@ -192,7 +192,7 @@ _NUMBER = (None, "TCELL", _TEXT)    # a number or placeholder: a cell inside a t
 
 
 def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
-    """The terminals one logical line can be (``f``: its folded text, not empty); see ``Classifier``."""
+    """The terminals one logical line can be (``f``: its folded text, not empty); see ``tokenize``."""
     if "\t" in raw and ("\t" in raw.strip(" \u00a0\u3000") or raw.count("\t") > 1):
         if match_section_heading(f) and not any(    # f: folding drops the tabs
                 _NUMERIC_CELL.match(folded(c)) for c in raw.split("\t")):
@@ -210,7 +210,7 @@ def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
         return _NUMBER
     if match_section_heading(f):
         return _FIXED["SECTION"]
-    title = None                                    # only before the first section (``_resolve``)
+    title = None                                    # only before the first section (``tokenize``)
     if "信息公开" in f:
         tf = _TITLE_LABEL.sub("", f)
         if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
@@ -238,45 +238,6 @@ def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
 _SHAPES: dict[str, tuple[str | None, str, str]] = {}
 _SHAPES_MAX = 8192
 SHAPE_CACHE_CHARS = 48
-
-
-class Classifier:
-    """Decides the terminal of each logical line; keeps a little state (title seen, inside a table)."""
-
-    def __init__(self) -> None:
-        self.in_table = False
-        self.section_seen = False
-        self.prev_text = False
-
-    def classify(self, raw: str) -> str | None:
-        """The terminal of one logical line's text (None: a blank line)."""
-        f = folded(raw)
-        if not f:
-            self.prev_text = False
-            return None
-        if len(raw) <= SHAPE_CACHE_CHARS:
-            shape = _SHAPES.get(raw)
-            if shape is None:
-                if len(_SHAPES) >= _SHAPES_MAX:
-                    _SHAPES.clear()
-                shape = _SHAPES[raw] = line_shape(raw, f)
-        else:
-            shape = line_shape(raw, f)
-        title, inside, outside = shape
-        kind = title if title is not None and not self.section_seen else inside if self.in_table else outside
-        if kind is _TEXT:
-            kind = "CONT" if self.prev_text else "PARA"
-            self.prev_text = True
-            self.in_table = False
-            return kind
-        self.prev_text = False
-        if kind in _TABLE_KINDS:
-            self.in_table = True
-        elif kind in _LEAVES_TABLE:
-            self.in_table = False
-            if kind == "SECTION":
-                self.section_seen = True
-        return kind
 
 
 _TABLE_KINDS = frozenset(("TROW", "TCELL", "TSEP"))
@@ -326,21 +287,46 @@ def parser() -> Lark:
     return lalr("report.lark", lexer=LineLexer, maybe_placeholders=False)
 
 
+def _shape(raw: str, f: str) -> tuple[str | None, str, str]:
+    """``line_shape``, kept for short lines."""
+    if len(raw) > SHAPE_CACHE_CHARS:
+        return line_shape(raw, f)
+    shape = _SHAPES.get(raw)
+    if shape is None:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        shape = _SHAPES[raw] = line_shape(raw, f)
+    return shape
+
+
 def tokenize(text: str) -> list[tuple[str, Line]]:
-    """Every non-blank logical line with its terminal (``Classifier.classify`` of each, in one loop)."""
-    cls = Classifier()
-    classify = cls.classify
-    toks = []
+    """Every non-blank logical line with its terminal: the line's shape, decided by a little state (a section
+    seen, inside a table, a text line just above)."""
+    toks: list[tuple[str, Line]] = []
+    append = toks.append
+    in_table = section_seen = prev_text = False
     for n, raw in enumerate(text.split("\n"), 1):
-        if len(raw) <= LONG_LINE:   # the usual line: no cutting (``logical_lines``)
-            kind = classify(raw)
-            if kind:
-                toks.append((kind, new_line(raw, n, 1)))
-            continue
-        for seg, _n, column in logical_lines(raw):
-            kind = classify(seg)
-            if kind:
-                toks.append((kind, new_line(seg, n, column)))
+        # the usual line is one logical line; a very long one is cut (``logical_lines``)
+        segments = ((raw, n, 1),) if len(raw) <= LONG_LINE else logical_lines(raw)
+        for seg, _n, column in segments:
+            f = folded(seg)
+            if not f:
+                prev_text = False
+                continue
+            title, inside, outside = _shape(seg, f)
+            kind = title if title is not None and not section_seen else inside if in_table else outside
+            if kind is _TEXT:
+                kind = "CONT" if prev_text else "PARA"
+                prev_text, in_table = True, False
+            else:
+                prev_text = False
+                if kind in _TABLE_KINDS:
+                    in_table = True
+                elif kind in _LEAVES_TABLE:
+                    in_table = False
+                    if kind == "SECTION":
+                        section_seen = True
+            append((kind, new_line(seg, n, column)))
     return toks
 
 
