@@ -195,3 +195,15 @@ def test_flattened_text_places_characters_as_the_full_map_did():
             assert text.span(a, b) == want
     with pytest.raises(IndexError):
         text.span(len(full), len(full) + 1)
+
+
+def test_line_lexer_tokens_are_what_token_makes():
+    from lark import Token
+
+    toks = outline.tokenize((SEEDS[0]).read_text(encoding="utf-8"))
+    for tok in outline.LineLexer(None).lex(toks):
+        line, last = toks[tok.start_pos][1], toks[tok.end_pos - 1][1]
+        want = Token(tok.type, line.text, start_pos=tok.start_pos, line=line.line, column=line.column,
+                     end_line=last.line, end_column=last.column + len(last.text), end_pos=tok.end_pos)
+        assert tok == want and repr(tok) == repr(want)
+        assert all(getattr(tok, name) == getattr(want, name) for name in Token.__slots__)
