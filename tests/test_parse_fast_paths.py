@@ -207,3 +207,18 @@ def test_line_lexer_tokens_are_what_token_makes():
                      end_line=last.line, end_column=last.column + len(last.text), end_pos=tok.end_pos)
         assert tok == want and repr(tok) == repr(want)
         assert all(getattr(tok, name) == getattr(want, name) for name in Token.__slots__)
+
+
+def test_flattened_text_of_one_line_places_characters_as_the_full_map_did():
+    from gklint.model.nodes import Paragraph
+    from gklint.textnorm import fold
+
+    line = Line("表三 本年新收\u00a0申请 12 ㈠ **34**", 7, 3)
+    text = flattened._Text(Paragraph((line,)))
+    full = fold(line.text)[1]
+    for a in range(-len(full), len(full)):
+        for b in range(1, len(full) + 1):
+            want = Span(7, 3 + full[a], 7, 3 + full[b - 1] + 1)
+            assert text.span(a, b) == want
+    with pytest.raises(IndexError):
+        text.span(len(full), len(full) + 1)

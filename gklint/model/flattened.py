@@ -190,6 +190,9 @@ class _Text:
         return self.lines[li], self.maps[li][a - self.starts[li]]
 
     def span(self, a: int, b: int) -> Span:
+        if len(self.lines) == 1:          # the usual run-together table: one line, its map indexed directly
+            x, m = self.lines[0], self.maps[0]
+            return _span(Span, (x.line, x.column + m[a], x.line, x.column + m[b - 1] + 1))
         x, ja = self._at(a)
         y, jb = self._at(b - 1)
         return _span(Span, (x.line, x.column + ja, y.line, y.column + jb + 1))
@@ -330,12 +333,13 @@ def _resolve_by_columns(tdef: TableDef, text: _Text, rows: dict, pending: dict, 
     base = {rid: row_vals(rows[rid]) for rid in rows}
     if any(v is None for vals in base.values() for v in vals):
         return
+    # each row's values in a combination: the combination's own (a pending row) or the split row's
+    at = {rid: i for i, rid in enumerate(ids)}
+    where = [(at.get(rid), base.get(rid)) for rid in ("1", "2", "3.7", "4", *outcome)]
     good = []
     for combo in itertools.product(*choices):
-        vals = dict(base)
-        vals.update(dict(zip(ids, combo)))
-        ok = all(vals["3.7"][c] == sum(vals[o][c] for o in outcome) and
-                 vals["1"][c] + vals["2"][c] == vals["3.7"][c] + vals["4"][c] for c in range(7))
+        one, two, total, four, *outs = [combo[i] if i is not None else v for i, v in where]
+        ok = all(total[c] == sum(o[c] for o in outs) and one[c] + two[c] == total[c] + four[c] for c in range(7))
         if ok:
             good.append(combo)
             if len(good) > 1:
