@@ -49,7 +49,9 @@ def test_kept_shapes_classify_as_fresh_ones(monkeypatch):
     assert all(len(raw) <= outline.SHAPE_CACHE_CHARS for raw in outline._SHAPES)
     again = outline.tokenize(text)                              # … and served: the same terminals
     monkeypatch.setattr(outline, "SHAPE_CACHE_CHARS", -1)       # nothing kept: every shape computed
+    outline._SHAPES.clear()
     fresh = outline.tokenize(text)
+    assert not outline._SHAPES
     key = [(k, l.text, l.line, l.column) for k, l in first]
     assert key == [(k, l.text, l.line, l.column) for k, l in again] == [(k, l.text, l.line, l.column) for k, l in fresh]
 

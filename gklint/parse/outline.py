@@ -313,7 +313,8 @@ def tokenize(text: str) -> list[tuple[str, Line]]:
             if not f:
                 prev_text = False
                 continue
-            title, inside, outside = _shape(seg, f)
+            shape = _SHAPES.get(seg)        # (``_shape``, its kept shapes looked up here: once per line)
+            title, inside, outside = shape if shape is not None else _shape(seg, f)
             kind = title if title is not None and not section_seen else inside if in_table else outside
             if kind is _TEXT:
                 kind = "CONT" if prev_text else "PARA"
