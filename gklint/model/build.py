@@ -132,7 +132,7 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
             kind = _HEADING_KINDS[tok.type]
             blocks.append(Heading(kind, line.text.strip(" #\u3000\u00a0*"), line.span(), num))
         elif it.data == "paragraph":
-            blocks.append(Paragraph(tuple(_line(t, lines) for t in toks)))
+            blocks.append(Paragraph(tuple([lines[t.start_pos][1] for t in toks])))
         elif it.data == "table":
             run = lines[toks[0].start_pos:toks[0].end_pos]
             blocks.append(TableRegion(tuple(line for _k, line in run)))

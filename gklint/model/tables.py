@@ -445,7 +445,7 @@ _RE_2019 = re.compile("|".join(re.escape(w) for w in _SIGNS_2019))
 
 def template_signals(pieces: list[Piece]) -> dict[str, int]:
     """How many table pieces carry a 2021-only or a 2019-only label."""
-    text = "\n".join(p.f for p in pieces if len(p.f) > 1)
+    text = "\n".join([p.f for p in pieces if len(p.f) > 1])
     return {"2021": len(_RE_2021.findall(text)), "2019": len(_RE_2019.findall(text))}
 
 
