@@ -144,8 +144,8 @@ class Line:
 
 
 # Fast constructors for the node types the parser makes in bulk: the same object as ``Cell(...)`` etc., without a
-# frozen dataclass's ``object.__setattr__`` call per field (less than half the cost; tests/test_parse.py checks
-# that each gives what the class gives).
+# frozen dataclass's ``object.__setattr__`` call per field (less than half the cost; tests/test_parse_fast_paths.py
+# checks that each gives what the class gives). A slotted dataclass's __slots__ are its fields, in order.
 _new = object.__new__
 
 

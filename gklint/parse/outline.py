@@ -186,7 +186,7 @@ def is_sep_row(s: str) -> bool:
 # What a line is, before the state of the lines above it is known: (kind if it can be the title, kind inside a
 # table, kind outside one); _TEXT is PARA or CONT by the line above. Resolved per line by ``tokenize``.
 _TEXT = "TEXT"
-_FIXED = {k: (None, k, k) for k in ("SECTION", "TROW", "TSEP", "CHROME", "TCELL")}
+_FIXED = {k: (None, k, k) for k in ("SECTION", "TROW", "TSEP")}
 _BAR = (None, "TROW", "TSEP")       # a lone "|": a blank cell inside a table, else a rule
 _NUMBER = (None, "TCELL", _TEXT)    # a number or placeholder: a cell inside a table, else text
 
@@ -240,11 +240,9 @@ _SHAPES_MAX = 8192
 SHAPE_CACHE_CHARS = 48
 
 
-_TABLE_KINDS = frozenset(("TROW", "TCELL", "TSEP"))
-_LEAVES_TABLE = frozenset(("SECTION", "TITLE", "SUBHEAD", "TOPHEAD"))
-
-
 TABLE_LINES = ("TROW", "TSEP", "TCELL")
+_TABLE_KINDS = frozenset(TABLE_LINES)
+_LEAVES_TABLE = frozenset(("SECTION", "TITLE", "SUBHEAD", "TOPHEAD"))    # the kinds after which a table has ended
 
 
 class LineLexer(Lexer):
