@@ -135,7 +135,7 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
             blocks.append(Paragraph(tuple([lines[t.start_pos][1] for t in toks])))
         elif it.data == "table":
             run = lines[toks[0].start_pos:toks[0].end_pos]
-            blocks.append(TableRegion(tuple(line for _k, line in run)))
+            blocks.append(TableRegion(tuple([line for _k, line in run])))
             out_regions.append(run)
     return blocks, title, chrome
 

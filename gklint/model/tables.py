@@ -77,17 +77,17 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
     """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
     append = out.append
-    closed = False   # the previous line was a cell closed by a pipe ("0 |")
+    prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
     for kind, line in lines:
         text = line.text
         only_filled = False      # skip the blank fields (a row that is really one cell)
         if kind != "TROW":
-            closed = False
+            prev_row = None
             if kind == "TSEP":
                 continue
             layout, fields, off = "line", (text,), 0
         else:
-            after_closed, closed = closed, text.rstrip().endswith("|") and bool(text.strip(" \u00a0\u3000\t|"))
+            before, prev_row = prev_row, text
             # the fields of the row, and the offset of the first one
             off = 0
             if "\t" in text:
@@ -107,7 +107,8 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                     filled += 1
                     if filled > 1:
                         break
-            if not filled and layout == "pipe" and text.count("|") == 1 and after_closed:
+            if not filled and layout == "pipe" and text.count("|") == 1 and before is not None and \
+                    before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
                 # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
                 # a "|" between bare "0" lines is only their separator
                 layout, fields, off = "cell", ("",), text.index("|")
