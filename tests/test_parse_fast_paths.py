@@ -224,3 +224,16 @@ def test_flattened_text_of_one_line_places_characters_as_the_full_map_did():
             assert text.span(a, b) == want
     with pytest.raises(IndexError):
         text.span(len(full), len(full) + 1)
+
+
+def test_label_memo_is_bounded_and_answers_as_fresh(monkeypatch):
+    from gklint.model import tables
+    from gklint.model.template import load_template
+
+    labels = tables.Labels(load_template("2021").tables["t3"])
+    fresh = tables.Labels(load_template("2021").tables["t3"])
+    monkeypatch.setattr(tables, "LABELS_KEPT", 5)
+    words = ["本年新收政府信息公开申请数量", "自然人", "总计", "本年新收政府信息公开申请数", "某某", *map(str, range(20))]
+    for f in words * 2:
+        assert labels.row(f) == fresh._row(f) and labels.header(f) == fresh._header(f)
+        assert len(labels._row_cache) <= 5 and len(labels._header_cache) <= 5

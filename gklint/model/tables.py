@@ -149,6 +149,12 @@ class LabelMatch:
     quality: str   # exact, alias, fuzzy; group: a group label carrying its last sub-row's values (2019 shape)
 
 
+# How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts
+# of table cells do not, so the memo starts afresh when full: memory stays flat over any number of reports).
+LABELS_KEPT = 8192
+_UNSEEN = object()
+
+
 class Labels:
     """Row and header label lookup for one table of one template version (built once: ``Labels.of``)."""
 
@@ -168,9 +174,12 @@ class Labels:
         self._header_cache: dict[str, tuple[str, str] | None] = {}
 
     def row(self, f: str) -> LabelMatch | None:
-        if f not in self._row_cache:
-            self._row_cache[f] = self._row(f)
-        return self._row_cache[f]
+        hit = self._row_cache.get(f, _UNSEEN)
+        if hit is _UNSEEN:
+            if len(self._row_cache) >= LABELS_KEPT:
+                self._row_cache.clear()
+            hit = self._row_cache[f] = self._row(f)
+        return hit
 
     def _row(self, f: str) -> LabelMatch | None:
         num, core = strip_numbering(f)
@@ -213,9 +222,12 @@ class Labels:
         return None
 
     def header(self, f: str) -> tuple[str, str] | None:
-        if f not in self._header_cache:
-            self._header_cache[f] = self._header(f)
-        return self._header_cache[f]
+        hit = self._header_cache.get(f, _UNSEEN)
+        if hit is _UNSEEN:
+            if len(self._header_cache) >= LABELS_KEPT:
+                self._header_cache.clear()
+            hit = self._header_cache[f] = self._header(f)
+        return hit
 
     def _header(self, f: str) -> tuple[str, str] | None:
         if f in self.header_words:
@@ -316,6 +328,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
     notes: list[str] = []
     cur: _RowAcc | None = None
     group: tuple[RowDef, Piece] | None = None   # a group label (（六）其他处理) just seen in this tab row
+    row_of, header_of = labels.row, labels.header
     for p in pieces:
         if p.row_start:
             cur = group = None
@@ -336,7 +349,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             if cur is not None:
                 cur.values.append(p)
             continue
-        m = labels.row(p.f)
+        m = row_of(p.f)
         if m is not None:
             if m.row.group:
                 cur = None
@@ -351,7 +364,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             cur = _RowAcc(m, p, layout=p.layout)
             found[m.row.id] = cur
             continue
-        h = labels.header(p.f)
+        h = header_of(p.f)
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
