@@ -104,36 +104,41 @@ class _Search:
 
         def dfs(q: int, vals: tuple[int, ...], acc: int, depth: int) -> None:
             nonlocal steps
-            steps -= 1
-            if steps < 0:
-                raise TooAmbiguous
-            if depth == k:                    # (unconstrained: all k values chosen)
-                if after <= size - q <= most:
-                    found.append((q, vals))
-                return
-            need = k - depth - 1 + after      # values after this one (group and groups after)
-            # the lengths n of this value that leave room for them (fits), 1-7 digits, no leading zero
-            lo = size - q - need * _DIGITS
-            if lo < 1:
-                lo = 1
-            hi = size - q - need
-            if hi > _DIGITS:
-                hi = _DIGITS
-            if hi >= lo and s[q] == "0":
-                hi = 1                        # a value starting with 0 is 0 itself
-            if depth == last_addend:
-                # the children are the last addends: each is a node whose sum must be the digits after it
-                for n in range(lo, hi + 1):
-                    steps -= 1
-                    if steps < 0:
-                        raise TooAmbiguous
-                    v = int(s[q:q + n])
-                    total = acc + v
-                    t = str(total)
-                    e = q + n + len(t)
-                    if s.startswith(t, q + n) and after <= size - e <= most:
-                        found.append((e, vals + (v, total)))
-                return
+            while True:                       # down a chain of nodes with one child each without a call
+                steps -= 1
+                if steps < 0:
+                    raise TooAmbiguous
+                if depth == k:                # (unconstrained: all k values chosen)
+                    if after <= size - q <= most:
+                        found.append((q, vals))
+                    return
+                need = k - depth - 1 + after  # values after this one (group and groups after)
+                # the lengths n of this value that leave room for them (fits), 1-7 digits, no leading zero
+                lo = size - q - need * _DIGITS
+                if lo < 1:
+                    lo = 1
+                hi = size - q - need
+                if hi > _DIGITS:
+                    hi = _DIGITS
+                if hi >= lo and s[q] == "0":
+                    hi = 1                    # a value starting with 0 is 0 itself
+                if depth == last_addend:
+                    # the children are the last addends: each is a node whose sum must be the digits after it
+                    for n in range(lo, hi + 1):
+                        steps -= 1
+                        if steps < 0:
+                            raise TooAmbiguous
+                        v = int(s[q:q + n])
+                        total = acc + v
+                        t = str(total)
+                        e = q + n + len(t)
+                        if s.startswith(t, q + n) and after <= size - e <= most:
+                            found.append((e, vals + (v, total)))
+                    return
+                if lo != hi:
+                    break
+                v = int(s[q:q + lo])          # the only child
+                q, vals, acc, depth = q + lo, vals + (v,), acc + v, depth + 1
             for n in range(lo, hi + 1):
                 v = int(s[q:q + n])
                 dfs(q + n, vals + (v,), acc + v, depth + 1)
