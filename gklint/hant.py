@@ -12,6 +12,7 @@ Traditional-only characters such as 開 體 況 務); only text that fails it, a
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -49,15 +50,29 @@ def table() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _below_cjk() -> re.Pattern:
+    """Characters below the CJK radicals: none is Traditional (compiled when first needed: ~0.5 ms)."""
+    return re.compile("[\x00-\u2e7f]+")
+
+
 def _outside_gb2312(text: str) -> set[str]:
     try:
         text.encode("gb2312")
         return set()
     except UnicodeEncodeError:
         pass
+    # only characters from U+2E80 on can be Traditional: a bullet or an NBSP outside GB2312 is no candidate (and
+    # the codec's error handler, called per character it cannot write, is slow where they are many)
+    high = _below_cjk().sub("", text)
+    try:
+        high.encode("gb2312")
+        return set()
+    except UnicodeEncodeError:
+        pass
     # the characters the codec cannot write are those missing from the round trip (GB2312 maps one to one)
-    kept = text.encode("gb2312", "ignore").decode("gb2312")
-    return {ch for ch in set(text).difference(kept) if ch >= "\u2e80"}
+    kept = high.encode("gb2312", "ignore").decode("gb2312")
+    return set(high).difference(kept)
 
 
 def to_simplified(text: str) -> tuple[str, int, bool]:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from array import array
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 _DROP = set(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff*#\"'“”‘’`")
 # characters NFKC leaves alone that reports use interchangeably
@@ -87,6 +87,18 @@ def fold(text: str) -> tuple[str, list[int]]:
     if len(text) > 200:
         _remember(text, out, array("l", idx))
     return out, idx
+
+
+def fold_positions(text: str) -> tuple[str, Sequence[int]]:
+    """``fold(text)``, its map a ``range`` where it is the identity (the usual case): for a caller that needs
+    the positions of a few characters of a long text, not a list of one index per character."""
+    hit = _MEMO.get(text)
+    if hit is not None and hit[1] is not None:
+        return hit
+    out = text.translate(_TABLE)
+    if not _IRREGULAR.intersection(text):
+        return out, range(len(text))
+    return _fold(text)
 
 
 class _Folded(dict):

@@ -102,6 +102,9 @@ def _joined_title(front: list) -> tuple[Title, int] | None:
     return None
 
 
+_HEADING_KINDS = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}
+
+
 def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
     blocks: list = []
     title = None
@@ -109,7 +112,7 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
     for it in items:
         if not isinstance(it, Tree):
             continue
-        toks = [t for t in it.children if isinstance(t, Token)]
+        toks = it.children      # the items' children are all tokens (grammars/report.lark)
         if it.data == "title":
             t = _title(toks[0], lines, blocks)
             if title is None:
@@ -126,15 +129,24 @@ def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | 
             f = folded(line.text)
             m = _HEADING_NUM.match(f)
             num = (cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None)
-            kind = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}[tok.type]
+            kind = _HEADING_KINDS[tok.type]
             blocks.append(Heading(kind, line.text.strip(" #\u3000\u00a0*"), line.span(), num))
         elif it.data == "paragraph":
-            blocks.append(Paragraph(tuple(_line(t, lines) for t in toks)))
+            blocks.append(Paragraph(tuple([lines[t.start_pos][1] for t in toks])))
         elif it.data == "table":
             run = lines[toks[0].start_pos:toks[0].end_pos]
-            blocks.append(TableRegion(tuple(line for _k, line in run)))
+            blocks.append(TableRegion(tuple([line for _k, line in run])))
             out_regions.append(run)
     return blocks, title, chrome
+
+
+def _first_difference(a: str, b: str) -> int:
+    """The index of the first character where two equally long, different texts differ (compared a block at a
+    time: the first Traditional character can be far into a long report)."""
+    i, step, end = 0, 256, min(len(a), len(b))
+    while i < end and a[i:i + step] == b[i:i + step]:
+        i += step
+    return next(j for j in range(i, min(i + step, end)) if a[j] != b[j])
 
 
 def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
@@ -145,7 +157,7 @@ def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
     folded_source = replace(source, text=text, original=source.excerpt_text)
     if not traditional:
         return folded_source, None
-    first = next(i for i, (a, b) in enumerate(zip(source.text, text)) if a != b)
+    first = _first_difference(source.text, text)
     line = source.text.count("\n", 0, first) + 1
     column = first - (source.text.rfind("\n", 0, first) + 1) + 1
     return folded_source, Diagnostic.at(

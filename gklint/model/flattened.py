@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from decimal import Decimal
 
 from ..diagnostics import Span
-from .nodes import NUMBER, UNSPLIT, Cell, Paragraph, Row, Table, TableRegion
+from .nodes import NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion, new_cell, new_row
 from .tables import absent_row
 from .template import RowDef, TableDef
-from ..textnorm import fold, folded
+from ..textnorm import fold_positions, folded
 
 _MAX_SOLUTIONS = 50
+_span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__
 _RUN = re.compile(r"\d+(?:\.\d+)?")     # the digits after a row label
 CUT_OFF = "拆法太多，超出检查上限，未拆分"   # the note of a run whose split search was cut off (GK018)
 
@@ -64,11 +66,6 @@ class _Search:
         self.limit, self.steps = limit, steps
         self.memo: dict[tuple[int, int], list[tuple[int, ...]]] = {}
 
-    def tick(self) -> None:
-        self.steps -= 1
-        if self.steps < 0:
-            raise TooAmbiguous
-
     def fits(self, pos: int, values_left: int) -> bool:
         rest = len(self.s) - pos
         return values_left <= rest <= values_left * _DIGITS
@@ -99,30 +96,64 @@ class _Search:
     def group(self, pos: int, groups_after: int):
         """(end, values) of one group starting at pos that leaves room for the groups after it."""
         k, after = self.k, groups_after * self.k
-        s, size = self.s, len(self.s)
+        s, size, constrained = self.s, len(self.s), self.constrained
+        most = after * _DIGITS                # fits(q, after): after <= size - q <= most
         found: list[tuple[int, tuple[int, ...]]] = []
+        steps = self.steps                    # one step per search node
+        last_addend = k - 2 if constrained else -1   # the depth whose children are the group's last addends
 
-        def dfs(q: int, vals: tuple[int, ...], acc: int) -> None:
-            self.tick()
-            if len(vals) == k - 1 and self.constrained:
-                t = str(acc)
-                if s.startswith(t, q) and self.fits(q + len(t), after):
-                    found.append((q + len(t), vals + (acc,)))
-                return
-            if len(vals) == k:
-                if self.fits(q, after):
-                    found.append((q, vals))
-                return
-            need = k - len(vals) - 1 + after  # values after this one (group and groups after)
-            # the lengths n of this value that leave room for them (fits), 1-7 digits, no leading zero
-            lo, hi = max(1, size - q - need * _DIGITS), min(_DIGITS, size - q - need)
-            if hi >= lo and s[q] == "0":
-                hi = 1                        # a value starting with 0 is 0 itself
+        def dfs(q: int, vals: tuple[int, ...], acc: int, depth: int) -> None:
+            nonlocal steps
+            while True:                       # down a chain of nodes with one child each without a call
+                steps -= 1
+                if steps < 0:
+                    raise TooAmbiguous
+                if depth == k:                # (unconstrained: all k values chosen)
+                    if after <= size - q <= most:
+                        found.append((q, vals))
+                    return
+                need = k - depth - 1 + after  # values after this one (group and groups after)
+                # the lengths n of this value that leave room for them (fits), 1-7 digits, no leading zero
+                lo = size - q - need * _DIGITS
+                if lo < 1:
+                    lo = 1
+                hi = size - q - need
+                if hi > _DIGITS:
+                    hi = _DIGITS
+                if hi >= lo and s[q] == "0":
+                    hi = 1                    # a value starting with 0 is 0 itself
+                if depth == last_addend:
+                    # the children are the last addends: each is a node whose sum must be the digits after it
+                    for n in range(lo, hi + 1):
+                        steps -= 1
+                        if steps < 0:
+                            raise TooAmbiguous
+                        v = int(s[q:q + n])
+                        total = acc + v
+                        t = str(total)
+                        e = q + n + len(t)
+                        if s.startswith(t, q + n) and after <= size - e <= most:
+                            found.append((e, vals + (v, total)))
+                    return
+                if lo != hi:
+                    break
+                v = int(s[q:q + lo])          # the only child
+                q, vals, acc, depth = q + lo, vals + (v,), acc + v, depth + 1
             for n in range(lo, hi + 1):
                 v = int(s[q:q + n])
-                dfs(q + n, vals + (v,), acc + v)
+                dfs(q + n, vals + (v,), acc + v, depth + 1)
 
-        dfs(pos, (), 0)
+        try:
+            if constrained and k == 1:        # the group is its sum alone: nothing to choose
+                steps -= 1
+                if steps < 0:
+                    raise TooAmbiguous
+                if s.startswith("0", pos) and after <= size - pos - 1 <= most:
+                    found.append((pos + 1, (0,)))
+            else:
+                dfs(pos, (), 0, 0)
+        finally:
+            self.steps = steps
         return found
 
 
@@ -141,20 +172,35 @@ class _Text:
     """A paragraph's folded text with a map back to (line, column) of the original."""
 
     def __init__(self, p: Paragraph) -> None:
-        parts, idx = [], []
-        for li, line in enumerate(p.lines):
-            f, m = fold(line.text)
+        parts, starts, maps = [], [], []   # per line: its folded text, where that starts in ``f``, its map
+        size = 0
+        for line in p.lines:
+            f, m = fold_positions(line.text)
             parts.append(f)
-            idx.extend((li, j) for j in m)
+            starts.append(size)
+            maps.append(m)
+            size += len(f)
         self.f = "".join(parts)
-        self.idx = idx
+        self.starts, self.maps = starts, maps
         self.lines = p.lines
 
+    def _at(self, a: int) -> tuple[Line, int]:
+        """The line of folded character ``a`` (an index as into a list: negative counts from the end) and the
+        offset of its original character in that line."""
+        if a < 0:
+            a += len(self.f)
+        if not 0 <= a < len(self.f):
+            raise IndexError("folded position out of range")
+        li = bisect_right(self.starts, a) - 1
+        return self.lines[li], self.maps[li][a - self.starts[li]]
+
     def span(self, a: int, b: int) -> Span:
-        la, ja = self.idx[a]
-        lb, jb = self.idx[b - 1]
-        x, y = self.lines[la], self.lines[lb]
-        return Span(x.line, x.column + ja, y.line, y.column + jb + 1)
+        if len(self.lines) == 1:          # the usual run-together table: one line, its map indexed directly
+            x, m = self.lines[0], self.maps[0]
+            return _span(Span, (x.line, x.column + m[a], x.line, x.column + m[b - 1] + 1))
+        x, ja = self._at(a)
+        y, jb = self._at(b - 1)
+        return _span(Span, (x.line, x.column + ja, y.line, y.column + jb + 1))
 
 
 def _find_rows(text: _Text, tdef: TableDef) -> list[tuple[int, int, RowDef]]:
@@ -183,12 +229,13 @@ def _find_rows(text: _Text, tdef: TableDef) -> list[tuple[int, int, RowDef]]:
 
 def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, vals) -> tuple[Cell, ...]:
     cells, pos = [], start
+    f, size, span, tid, rid = text.f, len(text.f), text.span, tdef.id, r.id
     for cid, v in zip(r.cols, vals):
         raw = str(v)
         # walk the folded text to the digits of this value
-        while pos < len(text.f) and not text.f[pos].isdigit():
+        while pos < size and not f[pos].isdigit():
             pos += 1
-        cells.append(Cell(tdef.id, r.id, cid, raw, v, NUMBER, text.span(pos, pos + len(raw))))
+        cells.append(new_cell(tid, rid, cid, raw, v, NUMBER, span(pos, pos + len(raw))))
         pos += len(raw)
     return tuple(cells)
 
@@ -217,7 +264,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
                     vals = sols[0][g * 5:g * 5 + 5]
                     cells, pos = [], m.start(1) + sum(len(str(v)) for v in sols[0][:g * 5])
                     for cid, v in zip(r.cols, vals):
-                        cells.append(Cell("t4", r.id, cid, str(v), v, NUMBER, text.span(pos, pos + len(str(v)))))
+                        cells.append(new_cell("t4", r.id, cid, str(v), v, NUMBER, text.span(pos, pos + len(str(v)))))
                         pos += len(str(v))
                     rows[r.id] = Row("t4", r.id, r.label, r.label, cells[0].span, "exact", tuple(cells), 5, 5)
             else:
@@ -258,7 +305,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
                 cut.append(r.id)
                 pending[r.id] = [r, label_span, b, run, []]
             elif len(vals) == 1:
-                rows[r.id] = Row(tdef.id, r.id, r.label, r.label, label_span, "exact",
+                rows[r.id] = new_row(tdef.id, r.id, r.label, r.label, label_span, "exact",
                                  _cells_from(text, tdef, r, b, run, vals[0]), k, k)
             else:
                 pending[r.id] = [r, label_span, b, run, vals]
@@ -291,12 +338,13 @@ def _resolve_by_columns(tdef: TableDef, text: _Text, rows: dict, pending: dict, 
     base = {rid: row_vals(rows[rid]) for rid in rows}
     if any(v is None for vals in base.values() for v in vals):
         return
+    # each row's values in a combination: the combination's own (a pending row) or the split row's
+    at = {rid: i for i, rid in enumerate(ids)}
+    where = [(at.get(rid), base.get(rid)) for rid in ("1", "2", "3.7", "4", *outcome)]
     good = []
     for combo in itertools.product(*choices):
-        vals = dict(base)
-        vals.update(dict(zip(ids, combo)))
-        ok = all(vals["3.7"][c] == sum(vals[o][c] for o in outcome) and
-                 vals["1"][c] + vals["2"][c] == vals["3.7"][c] + vals["4"][c] for c in range(7))
+        one, two, total, four, *outs = [combo[i] if i is not None else v for i, v in where]
+        ok = all(total[c] == sum(o[c] for o in outs) and one[c] + two[c] == total[c] + four[c] for c in range(7))
         if ok:
             good.append(combo)
             if len(good) > 1:

@@ -143,6 +143,44 @@ class Line:
         return Span(self.line, self.column + start, self.line, self.column + max(end, start + 1))
 
 
+# Fast constructors for the node types the parser makes in bulk: the same object as ``Cell(...)`` etc., without a
+# frozen dataclass's ``object.__setattr__`` call per field (less than half the cost; tests/test_parse_fast_paths.py
+# checks that each gives what the class gives). A slotted dataclass's __slots__ are its fields, in order.
+_new = object.__new__
+
+
+def _setters(cls: type) -> tuple:
+    return tuple(cls.__dict__[name].__set__ for name in cls.__slots__)
+
+
+_LINE_SET = _setters(Line)
+_CELL_SET = _setters(Cell)
+_ROW_SET = _setters(Row)
+
+
+def new_line(text: str, line: int, column: int) -> Line:
+    o = _new(Line)
+    a, b, c = _LINE_SET
+    a(o, text), b(o, line), c(o, column)
+    return o
+
+
+def new_cell(table: str, row: str, col: str, raw: str, value: Number | None, kind: str, span: Span | None) -> Cell:
+    o = _new(Cell)
+    a, b, c, d, e, f, g = _CELL_SET
+    a(o, table), b(o, row), c(o, col), d(o, raw), e(o, value), f(o, kind), g(o, span)
+    return o
+
+
+def new_row(table: str, id: str, label: str, template_label: str, label_span: Span | None, label_match: str,
+            cells: tuple[Cell, ...], written: int, expected: int) -> Row:
+    o = _new(Row)
+    a, b, c, d, e, f, g, h, i = _ROW_SET
+    a(o, table), b(o, id), c(o, label), d(o, template_label), e(o, label_span), f(o, label_match), g(o, cells)
+    h(o, written), i(o, expected)
+    return o
+
+
 @dataclass(frozen=True)
 class Heading:
     """A sub-heading such as （一）主动公开 or 1. 信息发布数量, or a top-level heading outside the template."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
-from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table
+from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table, new_cell, new_row
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -69,50 +69,67 @@ class Piece:
     value: bool          # a cell value: a number, a placeholder, or a blank field of a row (not of a line)
 
 
-def _split_row(line: Line, sep: str) -> list[tuple[str, int]]:
-    out, start = [], 0
-    for part in line.text.split(sep):      # each field with its offset in the line
-        out.append((part, start))
-        start += len(part) + 1
-    if sep == "|":
-        if out and not out[0][0].strip():
-            out = out[1:]
-        if out and not out[-1][0].strip():
-            out = out[:-1]
-    return out
+_WS = " \u00a0\u3000\t"
+_span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__ (one per piece)
 
 
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
     """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
-    closed = False   # the previous line was a cell closed by a pipe ("0 |")
+    append = out.append
+    prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
     for kind, line in lines:
-        after_closed, closed = closed, kind == "TROW" and line.text.rstrip().endswith("|") and \
-            bool(line.text.strip(" \u00a0\u3000\t|"))
-        if kind == "TSEP":
-            continue
-        if kind == "TROW":
-            layout = ("grid" if line.line in exact else "tab") if "\t" in line.text else "pipe"
-            parts = _split_row(line, "|" if layout == "pipe" else "\t")
-            filled = [(t, o) for t, o in parts if t.strip(" \u00a0\u3000\t")]
-            if not filled and layout == "pipe" and line.text.count("|") == 1 and after_closed:
+        text = line.text
+        only_filled = False      # skip the blank fields (a row that is really one cell)
+        if kind != "TROW":
+            prev_row = None
+            if kind == "TSEP":
+                continue
+            layout, fields, off = "line", (text,), 0
+        else:
+            before, prev_row = prev_row, text
+            # the fields of the row, and the offset of the first one
+            off = 0
+            if "\t" in text:
+                layout = "grid" if line.line in exact else "tab"
+                fields = text.split("\t")
+            else:
+                layout = "pipe"
+                fields = text.split("|")
+                if not fields[0].strip():
+                    off = len(fields[0]) + 1
+                    del fields[0]
+                if fields and not fields[-1].strip():
+                    del fields[-1]
+            filled = 0          # fields with text: none, one, or more (counting stops at two)
+            for t in fields:
+                if t.strip(_WS):
+                    filled += 1
+                    if filled > 1:
+                        break
+            if not filled and layout == "pipe" and text.count("|") == 1 and before is not None and \
+                    before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
                 # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
                 # a "|" between bare "0" lines is only their separator
-                layout, parts = "cell", [("", line.text.index("|"))]
-            elif len(filled) <= 1 and layout != "grid":
+                layout, fields, off = "cell", ("",), text.index("|")
+            elif filled <= 1 and layout != "grid":
                 # "0 |" one cell per line with a stray pipe: a cell line, not a row
-                layout, parts = "line", filled
-        else:
-            layout, parts = "line", [(line.text, 0)]
-        first = layout not in ("line", "cell")
+                layout, only_filled = "line", True
+        first = layout != "line" and layout != "cell"
         blank_is_value = layout != "line"
         n, column = line.line, line.column
-        for text, off in parts:
-            stripped = text.strip(" \u00a0\u3000\t")
-            col = column + off + len(text) - len(text.lstrip(" \u00a0\u3000\t"))
+        for part in fields:
+            stripped = part.strip(_WS)
+            if only_filled and not stripped:
+                off += len(part) + 1
+                continue
+            col = column + off
+            if stripped != part:
+                col += len(part) - len(part.lstrip(_WS))
+            off += len(part) + 1
             ckind, number = parse_value(stripped)
-            out.append(Piece(stripped, folded(stripped), Span(n, col, n, col + max(len(stripped), 1)), first, layout,
-                             ckind, number, ckind in _VALUE_KINDS or (ckind == BLANK and blank_is_value)))
+            append(Piece(stripped, folded(stripped), _span(Span, (n, col, n, col + (len(stripped) or 1))), first,
+                         layout, ckind, number, ckind in _VALUE_KINDS or (blank_is_value and ckind == BLANK)))
             first = False
     return out
 
@@ -130,6 +147,12 @@ _LEAD_PUNCT = re.compile(r"^[、.,:;]+")
 class LabelMatch:
     row: RowDef
     quality: str   # exact, alias, fuzzy; group: a group label carrying its last sub-row's values (2019 shape)
+
+
+# How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts
+# of table cells do not, so the memo starts afresh when full: memory stays flat over any number of reports).
+LABELS_KEPT = 8192
+_UNSEEN = object()
 
 
 class Labels:
@@ -151,9 +174,12 @@ class Labels:
         self._header_cache: dict[str, tuple[str, str] | None] = {}
 
     def row(self, f: str) -> LabelMatch | None:
-        if f not in self._row_cache:
-            self._row_cache[f] = self._row(f)
-        return self._row_cache[f]
+        hit = self._row_cache.get(f, _UNSEEN)
+        if hit is _UNSEEN:
+            if len(self._row_cache) >= LABELS_KEPT:
+                self._row_cache.clear()
+            hit = self._row_cache[f] = self._row(f)
+        return hit
 
     def _row(self, f: str) -> LabelMatch | None:
         num, core = strip_numbering(f)
@@ -196,9 +222,12 @@ class Labels:
         return None
 
     def header(self, f: str) -> tuple[str, str] | None:
-        if f not in self._header_cache:
-            self._header_cache[f] = self._header(f)
-        return self._header_cache[f]
+        hit = self._header_cache.get(f, _UNSEEN)
+        if hit is _UNSEEN:
+            if len(self._header_cache) >= LABELS_KEPT:
+                self._header_cache.clear()
+            hit = self._header_cache[f] = self._header(f)
+        return hit
 
     def _header(self, f: str) -> tuple[str, str] | None:
         if f in self.header_words:
@@ -263,21 +292,32 @@ def _mistyped_number(p: Piece) -> bool:
 
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
     tid, rid = table.id, rowdef.id
-    cells = [Cell(tid, rid, cid, p.text, p.number, p.kind, p.span) for cid, p in zip(rowdef.cols, values)]
+    cells = [new_cell(tid, rid, cid, p.text, p.number, p.kind, p.span) for cid, p in zip(rowdef.cols, values)]
     if len(cells) < len(rowdef.cols):
         cells.extend(missing_cells(tid, rowdef)[len(cells):])
     return tuple(cells)
 
 
 # Cells and rows the report does not have are the same in every report (immutable): made once, then shared.
-@lru_cache(maxsize=None)
+# Kept by the row definition's identity (the templates are loaded once per process and kept): hashing a RowDef
+# hashes all its fields, and a report asks for a few dozen.
+_MISSING: dict[tuple[str, int], tuple[RowDef, tuple[Cell, ...]]] = {}
+_ABSENT: dict[tuple[str, int], tuple[RowDef, Row]] = {}
+
+
 def missing_cells(table_id: str, r: RowDef) -> tuple[Cell, ...]:
-    return tuple(Cell(table_id, r.id, c, "", None, MISSING, None) for c in r.cols)
+    hit = _MISSING.get((table_id, id(r)))
+    if hit is None or hit[0] is not r:
+        hit = _MISSING[(table_id, id(r))] = (r, tuple(Cell(table_id, r.id, c, "", None, MISSING, None) for c in r.cols))
+    return hit[1]
 
 
-@lru_cache(maxsize=None)
 def absent_row(table_id: str, r: RowDef) -> Row:
-    return Row(table_id, r.id, "", r.label, None, "absent", missing_cells(table_id, r), 0, len(r.cols))
+    hit = _ABSENT.get((table_id, id(r)))
+    if hit is None or hit[0] is not r:
+        hit = _ABSENT[(table_id, id(r))] = (r, Row(table_id, r.id, "", r.label, None, "absent",
+                                                   missing_cells(table_id, r), 0, len(r.cols)))
+    return hit[1]
 
 
 def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
@@ -288,6 +328,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
     notes: list[str] = []
     cur: _RowAcc | None = None
     group: tuple[RowDef, Piece] | None = None   # a group label (（六）其他处理) just seen in this tab row
+    row_of, header_of = labels.row, labels.header
     for p in pieces:
         if p.row_start:
             cur = group = None
@@ -308,7 +349,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             if cur is not None:
                 cur.values.append(p)
             continue
-        m = labels.row(p.f)
+        m = row_of(p.f)
         if m is not None:
             if m.row.group:
                 cur = None
@@ -323,7 +364,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             cur = _RowAcc(m, p, layout=p.layout)
             found[m.row.id] = cur
             continue
-        h = labels.header(p.f)
+        h = header_of(p.f)
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
@@ -345,7 +386,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
         values = _trim(acc.values, acc.layout, len(r.cols))
         written = sum(1 for v in values if v.f or v.layout != "line")
         label_text = _SPACES.sub(" ", acc.label.text)
-        rows.append(Row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
+        rows.append(new_row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
                         _cells(table, r, values[: len(r.cols)]), min(written, len(values)), len(r.cols)))
         if len(values) > len(r.cols):
             notes.append(f"row {r.id}: {len(values)} values for {len(r.cols)} columns")
@@ -395,7 +436,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
             rows.append(absent_row(table.id, r))
             continue
         span = group_spans.get(r.id) or (vals[0].span if vals else None)
-        rows.append(Row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
+        rows.append(new_row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
@@ -418,7 +459,7 @@ _RE_2019 = re.compile("|".join(re.escape(w) for w in _SIGNS_2019))
 
 def template_signals(pieces: list[Piece]) -> dict[str, int]:
     """How many table pieces carry a 2021-only or a 2019-only label."""
-    text = "\n".join(p.f for p in pieces if len(p.f) > 1)
+    text = "\n".join([p.f for p in pieces if len(p.f) > 1])
     return {"2021": len(_RE_2021.findall(text)), "2019": len(_RE_2019.findall(text))}
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
-from ..model.nodes import Line
+from ..model.nodes import Line, new_line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
 
@@ -49,10 +49,19 @@ def _section_keys() -> dict[str, tuple[int, bool]]:
     return keys
 
 
+_HEAD_FIRST = frozenset("第一二三四五六七八九十、.,")    # how a heading (or one that lost its numeral) starts
+
+
 def match_section_heading(f: str) -> HeadingMatch | None:
     """Is this folded line one of the six template headings? By its words, whatever its numeral."""
-    if len(f) > 48 or "。" in f[:-1]:
+    if len(f) > 48 or not f or f[0] not in _HEAD_FIRST or "。" in f[:-1]:
         return None
+    return _heading(f)
+
+
+@lru_cache(maxsize=4096)
+def _heading(f: str) -> HeadingMatch | None:
+    """``match_section_heading`` of a short line that starts like a heading (headings recur in every report)."""
     m = _HEAD_NUM.match(f)
     if not m:
         lost = _LOST_NUMERAL.match(f)   # "、主动公开政府信息情况": the template's words, the numeral lost (GK105)
@@ -100,14 +109,21 @@ def logical_lines(text: str) -> list[tuple[str, int, int]]:
 # ----------------------------------------------------------------------------------------------------------
 # Line classification
 # ----------------------------------------------------------------------------------------------------------
-_CHROME = re.compile(
-    r"(来源[:：]|发布时间[:：]|发布日期[:：]|浏览次数|访问次数|点击数|字体[:：]|打印|关闭窗口|扫一扫|分享到|"
-    r"当前位置[:：]|【\s*字号|责任编辑|信息来源[:：]|索引号|原文链接|本地目录|页面链接|^\s*标题\s*[:：]|"
-    r"发布机构\s*[:：]|栏目\s*[:：]|^\s*文号\s*[:：]|^=+\s*正文\s*=+$|^\s*时间\s*[:：]\s*\d{4}|"
-    r"当前所在位置|访问量[:：]|关怀版|无障碍|^\s*登录\s*注册\s*$|"
+# Web-page furniture. Two patterns, so that the regex engine can skip to a possible start: every alternative of
+# _CHROME_ANY begins with a literal character (then ``re`` scans for the set of those characters in C instead
+# of trying forty alternatives at every position: ~10x on a long line); _CHROME_START holds the alternatives
+# anchored at the start of the line. No alternative of one can match where one of the other does at the start,
+# so ``_chrome_hits`` counts exactly the non-overlapping matches of the two as one alternation.
+_CHROME_ANY = re.compile(
+    r"来源[:：]|发布时间[:：]|发布日期[:：]|浏览次数|访问次数|点击数|字体[:：]|打印|关闭窗口|扫一扫|分享到|"
+    r"当前位置[:：]|【\s*字号|责任编辑|信息来源[:：]|索引号|原文链接|本地目录|页面链接|发布机构\s*[:：]|栏目\s*[:：]|"
+    r"当前所在位置|访问量[:：]|关怀版|无障碍|"
     # the family of a page's action buttons: 我要收藏 / 加入收藏 / 文章分享 / 微信分享 / 我要纠错 / 返回顶部 …
-    r"(?:我要|加入|点击|一键)(?:收藏|打印|纠错|分享|评论)|(?:文章|内容|页面|微信|微博|朋友圈)分享|收藏本页|"
-    r"返回顶部|^\s*(?:上|下)一篇\s*[:：]|【\s*(?:打印|关闭|收藏|分享)[^】]{0,4}】)")
+    r"我要(?:收藏|打印|纠错|分享|评论)|加入(?:收藏|打印|纠错|分享|评论)|点击(?:收藏|打印|纠错|分享|评论)|"
+    r"一键(?:收藏|打印|纠错|分享|评论)|文章分享|内容分享|页面分享|微信分享|微博分享|朋友圈分享|收藏本页|"
+    r"返回顶部|【\s*(?:打印|关闭|收藏|分享)[^】]{0,4}】")
+_CHROME_START = re.compile(
+    r"\s*标题\s*[:：]|\s*文号\s*[:：]|=+\s*正文\s*=+$|\s*时间\s*[:：]\s*\d{4}|\s*登录\s*注册\s*$|\s*(?:上|下)一篇\s*[:：]")
 _TITLE = re.compile(r"信息公开.*(年度报告|年报|工作报告)")
 _TITLE_LABEL = re.compile(r"^标题[:：]")
 _CLAUSE_END = ("。", "；", ";", "，", ",", "：", ":")
@@ -120,7 +136,7 @@ PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "空", "null", "NULL", "
 
 
 @lru_cache(maxsize=None)
-def _table_vocab() -> tuple[frozenset[str], frozenset[str]]:
+def _table_words() -> frozenset[str]:
     """Folded table labels (rows with and without numbering) and header/caption words of both templates."""
     labels: set[str] = set()
     headers: set[str] = set()
@@ -136,20 +152,24 @@ def _table_vocab() -> tuple[frozenset[str], frozenset[str]]:
             headers.update(folded(x) for x in t.captions)
     headers.update({"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果", "维持", "纠正", "尚未", "审结",
                     "其他", "自然人", "法人或其他组织", "信息内容", "数量", "类别", "项目"})
-    return frozenset(labels), frozenset(headers)
+    return frozenset(labels | headers)
+
+
+def _chrome_hits(raw: str) -> int:
+    m = _CHROME_START.match(raw)
+    return 1 + len(_CHROME_ANY.findall(raw, m.end())) if m else len(_CHROME_ANY.findall(raw))
 
 
 def is_chrome(raw: str, f: str) -> bool:
     """Web-page furniture, not a sentence of the report: short, or several chrome items on one line."""
     if f.endswith(("。", "；", ";")):
         return False
-    hits = len(_CHROME.findall(raw))
+    hits = _chrome_hits(raw)
     return hits >= 2 or (hits == 1 and len(f) <= 60)
 
 
 def is_table_word(f: str) -> bool:
-    labels, headers = _table_vocab()
-    return f in labels or f in headers or f.startswith("第二十条第") or f.startswith("(本列数据的勾稽关系")
+    return f in _table_words() or f.startswith("第二十条第") or f.startswith("(本列数据的勾稽关系")
 
 
 def is_pipe_row(s: str) -> bool:
@@ -163,68 +183,66 @@ def is_sep_row(s: str) -> bool:
     return bool(t) and not t.strip("|-: ") and ("-" in t or "|" in t)
 
 
-class Classifier:
-    """Decides the terminal of each logical line; keeps a little state (title seen, inside a table)."""
+# What a line is, before the state of the lines above it is known: (kind if it can be the title, kind inside a
+# table, kind outside one); _TEXT is PARA or CONT by the line above. Resolved per line by ``tokenize``.
+_TEXT = "TEXT"
+_FIXED = {k: (None, k, k) for k in ("SECTION", "TROW", "TSEP")}
+_BAR = (None, "TROW", "TSEP")       # a lone "|": a blank cell inside a table, else a rule
+_NUMBER = (None, "TCELL", _TEXT)    # a number or placeholder: a cell inside a table, else text
 
-    def __init__(self) -> None:
-        self.in_table = False
-        self.section_seen = False
-        self.prev_text = False
 
-    def classify(self, raw: str) -> str | None:
-        """The terminal of one logical line's text (None: a blank line)."""
-        f = folded(raw)
-        if not f:
-            self.prev_text = False
-            return None
-        kind = self._kind(raw, f)
-        self.prev_text = kind in ("PARA", "CONT")
-        if kind in ("TROW", "TCELL", "TSEP"):
-            self.in_table = True
-        elif kind in ("SECTION", "PARA", "CONT", "TITLE", "SUBHEAD", "TOPHEAD"):
-            self.in_table = False
-        if kind == "SECTION":
-            self.section_seen = True
-        return kind
+def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
+    """The terminals one logical line can be (``f``: its folded text, not empty); see ``tokenize``."""
+    if "\t" in raw and ("\t" in raw.strip(" \u00a0\u3000") or raw.count("\t") > 1):
+        if match_section_heading(f) and not any(    # f: folding drops the tabs
+                _NUMERIC_CELL.match(folded(c)) for c in raw.split("\t")):
+            return _FIXED["SECTION"]
+        return _FIXED["TROW"]
+    t = raw.strip()                                 # not empty: f is not
+    if t == "|":
+        return _BAR     # a blank cell among one-cell-per-line "0 |" lines (the model reads it as blank)
+    if t[0] in "|-:" and is_sep_row(t):
+        return _FIXED["TSEP"]
+    if "|" in t and is_pipe_row(t):
+        return _FIXED["TROW"]
+    if _NUMERIC_CELL.match(f) or f in PLACEHOLDERS:
+        # decided here, before the heading, title and chrome tests: a number or placeholder is none of them
+        return _NUMBER
+    if match_section_heading(f):
+        return _FIXED["SECTION"]
+    title = None                                    # only before the first section (``tokenize``)
+    if "信息公开" in f:
+        tf = _TITLE_LABEL.sub("", f)
+        if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
+                tf != f or not (_CHROME_START.match(raw) or _CHROME_ANY.search(raw))) and (
+                _YEAR.search(tf) or "政府信息公开工作年度报告" in tf):
+            title = "TITLE"
+    if len(raw) <= 200 and is_chrome(raw, f):
+        return (title, "CHROME", "CHROME")
+    if is_table_word(f):
+        return (title, "TCELL", "TCELL")
+    kind = _TEXT
+    if len(f) <= 40 and "。" not in f[:-1]:
+        if _SUB.match(f):
+            kind = "SUBHEAD"
+        elif _ITEM.match(f) and len(f) <= 30:
+            kind = "ITEMHEAD"
+        elif _TOP.match(f) and len(f) <= 30 and not f.endswith(("，", ",")):
+            kind = "TOPHEAD"
+    short = len(f) <= 24 and not f.endswith(_CLAUSE_END) and "。" not in f   # a cell, inside a table
+    return (title, "TCELL" if short else kind, kind)
 
-    def _kind(self, raw: str, f: str) -> str:
-        if "\t" in raw and ("\t" in raw.strip(" \u00a0\u3000") or raw.count("\t") > 1):
-            if match_section_heading(f) and not any(    # f: folding drops the tabs
-                    _NUMERIC_CELL.match(folded(c)) for c in raw.split("\t")):
-                return "SECTION"
-            return "TROW"
-        if raw.strip() == "|" and self.in_table:
-            return "TROW"   # a blank cell among one-cell-per-line "0 |" lines (the model reads it as blank)
-        if is_sep_row(raw):
-            return "TSEP"
-        if is_pipe_row(raw):
-            return "TROW"
-        if _NUMERIC_CELL.match(f) or f in PLACEHOLDERS:
-            # decided here, before the heading, title and chrome tests: a number or placeholder is none of them
-            return "TCELL" if self.in_table else ("CONT" if self.prev_text else "PARA")
-        if match_section_heading(f):
-            return "SECTION"
-        if not self.section_seen:
-            tf = _TITLE_LABEL.sub("", f)
-            if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
-                    tf != f or not _CHROME.search(raw)) and (_YEAR.search(tf) or "政府信息公开工作年度报告" in tf):
-                return "TITLE"
-        if len(raw) <= 200 and is_chrome(raw, f):
-            return "CHROME"
-        if is_table_word(f) or (self.in_table and len(f) <= 24 and not f.endswith(_CLAUSE_END)
-                                and "。" not in f):
-            return "TCELL"
-        if len(f) <= 40 and "。" not in f[:-1]:
-            if _SUB.match(f):
-                return "SUBHEAD"
-            if _ITEM.match(f) and len(f) <= 30:
-                return "ITEMHEAD"
-            if _TOP.match(f) and len(f) <= 30 and not f.endswith(("，", ",")):
-                return "TOPHEAD"
-        return "CONT" if self.prev_text else "PARA"
+
+# Shapes of short lines (labels, headings, cells, page furniture: the same words in every report), at most
+# _SHAPES_MAX kept; a line's shape is a pure function of its text.
+_SHAPES: dict[str, tuple[str | None, str, str]] = {}
+_SHAPES_MAX = 8192
+SHAPE_CACHE_CHARS = 48
 
 
 TABLE_LINES = ("TROW", "TSEP", "TCELL")
+_TABLE_KINDS = frozenset(TABLE_LINES)
+_LEAVES_TABLE = frozenset(("SECTION", "TITLE", "SUBHEAD", "TOPHEAD"))    # the kinds after which a table has ended
 
 
 class LineLexer(Lexer):
@@ -241,14 +259,22 @@ class LineLexer(Lexer):
         while i < n:
             kind, line = data[i]
             j = i + 1
-            if kind in TABLE_LINES:
-                while j < n and data[j][0] in TABLE_LINES:
+            if kind in _TABLE_KINDS:
+                while j < n and data[j][0] in _TABLE_KINDS:
                     j += 1
                 kind = "TABLE"
             last = data[j - 1][1]
-            yield Token(kind, line.text, start_pos=i, line=line.line, column=line.column,
-                        end_line=last.line, end_column=last.column + len(last.text), end_pos=j)
+            # Token(kind, line.text, start_pos=i, …) with its fields set directly (Token.__new__ sorts out
+            # deprecated arguments first, a good part of the cost of a token)
+            tok = _str_new(Token, line.text)
+            tok.type, tok.value, tok.start_pos, tok.end_pos = kind, line.text, i, j
+            tok.line, tok.column, tok.end_line, tok.end_column = line.line, line.column, last.line, \
+                last.column + len(last.text)
+            yield tok
             i = j
+
+
+_str_new = str.__new__
 
 
 @lru_cache(maxsize=1)
@@ -259,14 +285,47 @@ def parser() -> Lark:
     return lalr("report.lark", lexer=LineLexer, maybe_placeholders=False)
 
 
+def _shape(raw: str, f: str) -> tuple[str | None, str, str]:
+    """``line_shape``, kept for short lines."""
+    if len(raw) > SHAPE_CACHE_CHARS:
+        return line_shape(raw, f)
+    shape = _SHAPES.get(raw)
+    if shape is None:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        shape = _SHAPES[raw] = line_shape(raw, f)
+    return shape
+
+
 def tokenize(text: str) -> list[tuple[str, Line]]:
-    """Every non-blank logical line with its terminal."""
-    cls = Classifier()
-    toks = []
-    for raw, n, column in logical_lines(text):
-        kind = cls.classify(raw)
-        if kind:
-            toks.append((kind, Line(raw, n, column)))
+    """Every non-blank logical line with its terminal: the line's shape, decided by a little state (a section
+    seen, inside a table, a text line just above)."""
+    toks: list[tuple[str, Line]] = []
+    append = toks.append
+    in_table = section_seen = prev_text = False
+    for n, raw in enumerate(text.split("\n"), 1):
+        # the usual line is one logical line; a very long one is cut (``logical_lines``)
+        segments = ((raw, n, 1),) if len(raw) <= LONG_LINE else logical_lines(raw)
+        for seg, _n, column in segments:
+            f = folded(seg)
+            if not f:
+                prev_text = False
+                continue
+            shape = _SHAPES.get(seg)        # (``_shape``, its kept shapes looked up here: once per line)
+            title, inside, outside = shape if shape is not None else _shape(seg, f)
+            kind = title if title is not None and not section_seen else inside if in_table else outside
+            if kind is _TEXT:
+                kind = "CONT" if prev_text else "PARA"
+                prev_text, in_table = True, False
+            else:
+                prev_text = False
+                if kind in _TABLE_KINDS:
+                    in_table = True
+                elif kind in _LEAVES_TABLE:
+                    in_table = False
+                    if kind == "SECTION":
+                        section_seen = True
+            append((kind, new_line(seg, n, column)))
     return toks
 
 
