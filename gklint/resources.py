@@ -91,6 +91,41 @@ def store_cached(path: Path, payload: bytes) -> None:
         pass
 
 
+def derived_entry(kind: str, stem: str, source: bytes, max_bytes: int):
+    """What gklint derives from one of its own data files (a template's YAML, the divisions table), kept as JSON
+    in ``cache_dir()/kind``, named by the file's hash and gklint's version: ``(entry, keep)``. ``entry`` is the
+    stored dict (its ``"source"`` is the file's hash), or None on a miss (missing, damaged or foreign: the caller
+    derives it again); ``keep(fields)`` stores a new entry, only when JSON gives ``fields`` back exactly."""
+    import hashlib
+    import json
+
+    from . import __version__
+
+    digest = hashlib.sha256(source).hexdigest()
+    key = hashlib.sha256(f"{digest}\0{__version__}".encode()).hexdigest()[:24]
+    path = cache_dir() / kind / f"{stem}-{key}.json"
+    raw = read_cached(path, max_bytes)
+    entry = None
+    if raw is not None:
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):     # undecodable, not JSON, or nested deeper than json.loads goes
+            pass
+    if not (isinstance(entry, dict) and entry.get("source") == digest):
+        entry = None
+
+    def keep(fields: dict) -> None:
+        whole = {"source": digest, **fields}
+        try:
+            payload = json.dumps(whole, ensure_ascii=False).encode("utf-8")
+        except (TypeError, ValueError):
+            return              # a YAML date, a non-string key …: JSON would not carry it, so it is not kept
+        if json.loads(payload) == whole:         # exactly (number keys would come back as strings)
+            store_cached(path, payload)
+
+    return entry, keep
+
+
 def grammar_path(name: str) -> Path:
     return data_dir("grammars") / name
 

@@ -17,13 +17,12 @@ name's places become ``Division`` objects when it is first looked up.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from ..resources import cache_dir, data_dir, read_cached, store_cached
+from ..resources import data_dir, derived_entry
 
 # 56 民族 as they appear in the names of autonomous areas (长阳土家族自治县 → 长阳)
 _ETHNIC = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 "
@@ -71,28 +70,18 @@ def _build(tsv: str) -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
     """Full or short name → its places as ``_build`` writes them: from the user cache, else built and kept."""
-    import hashlib
-
-    from .. import __version__
-
     _PLACES.clear()         # made from the index this replaces (a test's)
     blob = (data_dir("divisions") / "divisions-2023.tsv").read_bytes()
-    digest = hashlib.sha256(blob).hexdigest()
-    key = hashlib.sha256(f"{digest}\0{__version__}".encode()).hexdigest()[:24]
-    path = cache_dir() / "divisions" / f"divisions-2023-{key}.json"
-    raw = read_cached(path, MAX_CACHED)
-    if raw is not None:
+    entry, keep = derived_entry("divisions", "divisions-2023", blob, MAX_CACHED)
+    if entry is not None:
         try:
-            entry = json.loads(raw.decode("utf-8"))
-            if isinstance(entry, dict) and entry.get("source") == digest:
-                names, places = entry["names"].split("\n"), entry["places"].split("\n")
-                if len(names) == len(places):
-                    return dict(zip(names, places))
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):   # damaged or foreign: the TSV
+            names, places = entry["names"].split("\n"), entry["places"].split("\n")
+            if len(names) == len(places):
+                return dict(zip(names, places))
+        except (KeyError, TypeError, AttributeError):   # foreign: built from the TSV
             pass
     names, places = _build(blob.decode("utf-8"))
-    store_cached(path, json.dumps({"source": digest, "names": names, "places": places},
-                                  ensure_ascii=False).encode("utf-8"))
+    keep({"names": names, "places": places})
     return dict(zip(names.split("\n"), places.split("\n")))
 
 

@@ -9,11 +9,10 @@ missing, damaged or not what was written is a miss (the YAML is read and the ent
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ..resources import cache_dir, read_cached, store_cached, template_path
+from ..resources import derived_entry, template_path
 from ..textnorm import folded, strip_numbering
 
 
@@ -131,30 +130,14 @@ MAX_CACHED = 1024 * 1024          # bytes of one stored template (the 2021 one i
 
 @lru_cache(maxsize=None)
 def _raw(version: str) -> dict:
-    """A template file's YAML, read once per process (2019 builds on 2021); callers never mutate it."""
-    import hashlib
-
-    from .. import __version__
-
+    """A template file's YAML, read once per process (2019 builds on 2021); callers never mutate it. Kept as
+    JSON in the user cache (``resources.derived_entry``), so a warm start imports no YAML parser."""
     blob = template_path(version).read_bytes()
-    digest = hashlib.sha256(blob).hexdigest()
-    key = hashlib.sha256(f"{digest}\0{__version__}".encode()).hexdigest()[:24]
-    path = cache_dir() / "templates" / f"template-{version}-{key}.json"
-    raw = read_cached(path, MAX_CACHED)
-    if raw is not None:
-        try:
-            entry = json.loads(raw.decode("utf-8"))
-            if isinstance(entry, dict) and entry.get("source") == digest and isinstance(entry.get("data"), dict):
-                return entry["data"]
-        except (ValueError, RecursionError):    # damaged or foreign (undecodable, not JSON, or nested deeper
-            pass                                 # than json.loads goes): read the YAML
+    entry, keep = derived_entry("templates", f"template-{version}", blob, MAX_CACHED)
+    if entry is not None and isinstance(entry.get("data"), dict):
+        return entry["data"]
     data = _parse_yaml(blob)
-    try:
-        payload = json.dumps({"source": digest, "data": data}, ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError):
-        return data             # a YAML date, a non-string key …: JSON would not carry it, so it is not kept
-    if json.loads(payload)["data"] == data:      # JSON carries it exactly (number keys would come back as strings)
-        store_cached(path, payload)
+    keep({"data": data})
     return data
 
 
