@@ -1,0 +1,56 @@
+"""The exact pre-filters of the check kinds: a cheap test that lets a pattern be skipped must never skip a text the
+pattern matches. Each list of literals is checked against its pattern by expanding the pattern into the shortest
+strings of every branch (a pre-filter that forgets one branch fails here, not silently in a report)."""
+import re
+import re._parser as sre_parse
+from itertools import product
+
+import pytest
+
+from gklint.rules import saferegex
+from gklint.rules.checks import typography
+
+
+def _expand(items, limit=4096):
+    """The shortest strings of a parsed pattern of literals, (?:a|b), ?, * and \\d (enough for the pre-filtered
+    patterns; anything else is an error, so a pattern that outgrows this test says so)."""
+    outs = [""]
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            alts = [chr(av)]
+        elif name == "SUBPATTERN":
+            alts = _expand(av[-1])
+        elif name == "BRANCH":
+            alts = [s for b in av[1] for s in _expand(b)]
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            lo, _hi, sub = av
+            once = _expand(sub)
+            alts = ([""] + once) if lo == 0 else ["".join(p) for p in product(once, repeat=lo)]
+        elif name == "IN":
+            alts = ["0"] if any(str(o) == "CATEGORY" for o, _ in av) else [chr(av[0][1])]
+        else:
+            raise AssertionError(f"pattern element {name} not expanded by this test")
+        outs = [a + b for a in outs for b in alts]
+        assert len(outs) <= limit
+    return outs
+
+
+def test_spam_literals_cover_every_branch():
+    strings = _expand(sre_parse.parse(typography.SPAM))
+    assert len(strings) > 20
+    for s in strings:
+        assert re.fullmatch(typography.SPAM, s), s
+        assert any(lit in s for lit in typography.SPAM_LITERALS), s
+
+
+@pytest.mark.parametrize("text,hit", [
+    ("我局依法送达告知书，未收取费用。", False),
+    ("注册即送88元\n本年度", True),
+    ("皇冠体育", True),
+    ("皇冠", False),                      # a literal without the rest of its branch: the search decides
+    ("首页 > 信息公开", False),
+])
+def test_spam_prefilter_agrees_with_the_pattern(text, hit):
+    assert typography._spam_in(text, saferegex.Budget()) is hit
+    assert (re.search(typography.SPAM, text) is not None) is hit
