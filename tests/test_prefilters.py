@@ -54,3 +54,48 @@ def test_spam_literals_cover_every_branch():
 def test_spam_prefilter_agrees_with_the_pattern(text, hit):
     assert typography._spam_in(text, saferegex.Budget()) is hit
     assert (re.search(typography.SPAM, text) is not None) is hit
+
+
+# ---- the typography kinds look only at the lines a scan of the joined prose points at -----------------------
+
+from pathlib import Path  # noqa: E402
+
+from gklint.api import parse_text  # noqa: E402
+
+TEXT = """某某局2023年政府信息公开工作年度报告
+
+本报告由某某局编制,资金资金的的安排 and 使用情况。
+一、总体情况
+2023年,我局 and 各单位(含下属)继续推进公开公开工作;
+第二行没有问题。
+第三行有的的和 the 与研究研究。
+"""
+
+
+def _naive(report, per_line):
+    return [(line.line, hit) for unit in typography.prose_units(report) for line in unit
+            for hit in per_line(line.text)]
+
+
+def test_gated_typography_kinds_find_what_every_line_would():
+    report = parse_text(TEXT, path="t.txt").report
+    allow = set()                           # the rule below allows nothing
+    dup = [(f.span.line, f.params["word"]) for f in typography.check_duplicated_words(_Rule(), report, None)]
+    assert len(dup) == 4 and dup == [(n, h[2] * 2 if len(h[2]) > 1 else "的的") for n, h in
+                           _naive(report, lambda t: typography.duplicated_words(t, allow, ["的"]))]
+    acr = set()
+    stray = [(f.span.line, f.params["word"]) for f in typography.check_stray_english(_Rule(), report, None)]
+    assert len(stray) == 3 and [n for n, _ in stray] == [n for n, _ in
+                                                         _naive(report, lambda t: typography.stray_words(t, acr))]
+    half = [f.span.line for f in typography.check_halfwidth_punctuation(_Rule(), report, None)]
+    marked = sorted({n for n, _ in _naive(report, lambda t: typography.halfwidth_marks(t, ",;:()?!"))})
+    assert half == marked and len(half) == 2
+
+
+class _Rule:
+    OPTS = {"marks": ",;:()?!", "allow": None, "single": ["的"]}
+
+    def opt(self, name):
+        if name == "allow":
+            return None
+        return self.OPTS[name]

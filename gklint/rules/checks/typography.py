@@ -8,6 +8,7 @@ readable, but it should be cleaned before publishing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterator
 
@@ -64,6 +65,26 @@ def _prose_units(report: Report) -> Iterator[tuple[Line, ...]]:
             yield lines
 
 
+@per_object
+def _units_text(report: Report) -> tuple[str, tuple[int, ...]]:
+    """The prose units' lines joined by "\n", and where each line starts in it (made once per report): one scan of
+    this text tells which lines a pattern that cannot match a line break (or across one) finds something in, so
+    the per-line work runs only on those lines (most lines have nothing)."""
+    texts = [line.text for unit in prose_units(report) for line in unit]
+    starts = [0]
+    for t in texts:
+        starts.append(starts[-1] + len(t) + 1)
+    return "\n".join(texts), tuple(starts[:-1])
+
+
+def _lines_with(report: Report, rx) -> set[int]:
+    """Indexes (into the prose units' lines, in order) of the lines where ``rx`` finds something; ``rx`` must not
+    match a line break (each match then lies in one line, and a scan of the joined text meets every line's
+    matches)."""
+    text, starts = _units_text(report)
+    return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)}
+
+
 # ----------------------------------------------------------------------------------------------------------
 # GK601: half-width punctuation between Chinese characters
 # ----------------------------------------------------------------------------------------------------------
@@ -103,7 +124,14 @@ def halfwidth_marks(text: str, marks: str) -> list[int]:
 def check_halfwidth_punctuation(rule, report: Report, ctx):
     """Half-width , ; : ( ) ? ! between Chinese characters; one finding per paragraph, at the first one."""
     marks = rule.opt("marks")
+    rx, spaces = _any_of(marks)
+    # a line without a mark has no finding (unless a mark is a space: masking adds spaces)
+    marked = None if spaces else _lines_with(report, rx)
+    n = 0
     for unit in prose_units(report):
+        first, n = n, n + len(unit)
+        if marked is not None and not any(k in marked for k in range(first, n)):
+            continue
         hits = [(line, i) for line in unit for i in halfwidth_marks(line.text, marks)]
         if not hits:
             continue
@@ -290,8 +318,19 @@ def check_duplicated_words(rule, report: Report, ctx):
     切切实实 (single characters and AABB forms) and 研究研究 are correct Chinese and not reported."""
     allow = set(rule.opt("allow") or [])
     singles = [s for s in rule.opt("single") or [] if len(s) == 1]
+    text, _starts = _units_text(report)
+    # only a line with a match of _DUP (which no line break can be part of) or a doubled single can have a
+    # finding: the rest are not looked at
+    doubled = any(ch * 2 in text for ch in singles)
+    candidates = _lines_with(report, _DUP)
+    if not candidates and not doubled:
+        return
+    n = -1
     for unit in prose_units(report):
         for line in unit:
+            n += 1
+            if not doubled and n not in candidates:
+                continue
             for a, b, w in duplicated_words(line.text, allow, singles):
                 yield Finding(line.span(a, b), {"word": line.text[a:b], "unit": w,
                                                 "context": quote(line.text[max(0, a - 6):b + 6], 24)})
@@ -331,6 +370,8 @@ def stray_words(text: str, allow: set[str]) -> Iterator[tuple[int, int]]:
 })
 def check_stray_english(rule, report: Report, ctx):
     """An English word between Chinese characters (“思想 and 党的”), usually a translation or conversion slip."""
+    if not _LATIN.search(_units_text(report)[0]):
+        return                               # no Latin letter in the prose (most reports): no word to find
     allow = {w.lower() for w in rule.opt("allow") or []}
     for unit in prose_units(report):
         for line in unit:
