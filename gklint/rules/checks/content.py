@@ -12,6 +12,7 @@ without writing Python.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Iterable, Iterator
 
@@ -123,6 +124,17 @@ def prose_lines(report: Report, sections: list[int] | None = None, front: bool =
     if sections is None:             # what most rules read: made once per report
         return _all_prose_lines(report) if front else _section_prose_lines(report)
     return _prose_lines(report, sections, front)
+
+
+@per_object
+def prose_text(report: Report) -> tuple[str, tuple[int, ...]]:
+    """The text of ``prose_lines(report)`` joined by "\n", and where each line starts in it (once per report): a
+    pattern that cannot match a line break is scanned over it once instead of line by line."""
+    texts = [line.text for _sec, line in _all_prose_lines(report)]
+    starts = [0]
+    for t in texts:
+        starts.append(starts[-1] + len(t) + 1)
+    return "\n".join(texts), tuple(starts[:-1])
 
 
 @per_object
@@ -458,7 +470,12 @@ def find_placeholders(text: str) -> Iterator[tuple[int, int, str]]:
 @kind("placeholders")
 def check_placeholders(rule, report: Report, ctx):
     """Template instructions （文字描述…）, XX/××/某某 placeholders, {单位}, 【单位名称】 or ____ left in the text."""
-    for _sec, line in prose_lines(report):
+    text, starts = prose_text(report)
+    # a line without any of _PLACEHOLDER_CHARS (a character set: no line break) has no placeholder
+    candidates = sorted({bisect_right(starts, m.start()) - 1 for m in _PLACEHOLDER_CHARS.finditer(text)})
+    lines = prose_lines(report)
+    for k in candidates:
+        line = lines[k][1]
         for a, b, what in sorted(find_placeholders(line.text)):
             text = line.text[a:b].strip()
             yield Finding(line.span(a, b), {"text": quote(text, 40), "context": quote(line.text[max(0, a - 8):b + 8], 40)},

@@ -17,7 +17,7 @@ from ...diagnostics import Severity
 from ...model import Line, Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
-from .content import block_lines, heading_line, mask_urls, prose_lines, quote, title_lines, trimmed_span
+from .content import block_lines, heading_line, mask_urls, prose_lines, prose_text, quote, title_lines, trimmed_span
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -199,7 +199,7 @@ def check_page_chrome(rule, report: Report, ctx):
     # line only if it matches in the lines joined by "\n", so when none of the literals it cannot match without
     # is in that text (nearly every report: a substring test is far cheaper than the alternation's scan), no line
     # needs searching; another pattern is searched line by line
-    if spam and (spam != SPAM or _spam_in("\n".join(line.text for _sec, line in prose_lines(report)), budget)):
+    if spam and (spam != SPAM or _spam_in(prose_text(report)[0], budget)):
         for _sec, line in prose_lines(report):
             m = budget.search(spam, line.text)
             if m and (line.line, line.column) not in lines:
