@@ -14,7 +14,7 @@ from typing import Iterator
 
 from ... import fixes
 from ...diagnostics import Severity
-from ...model import Line, Paragraph, Report
+from ...model import Heading, Line, Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
 from .content import block_lines, heading_line, mask_urls, prose_lines, prose_text, quote, title_lines, trimmed_span
@@ -44,25 +44,24 @@ def _neighbour(text: str, i: int, step: int) -> str:
 @per_object
 def prose_units(report: Report) -> tuple[tuple[Line, ...], ...]:
     """Paragraphs (several lines) and single heading / title lines, in file order (made once per report)."""
-    return tuple(_prose_units(report))
-
-
-def _prose_units(report: Report) -> Iterator[tuple[Line, ...]]:
+    out: list[tuple[Line, ...]] = []
     seen: set[int] = set()
     for line in title_lines(report):
         seen.add(line.line)
-        yield (line,)
-    blocks = [(None, b) for b in report.preamble]
-    for sec in report.sections:
-        blocks.append((sec, None))
-        blocks.extend((sec, b) for b in sec.blocks)
-    for sec, b in blocks:
-        if b is None:
-            yield (heading_line(report, sec.span),)
-            continue
-        lines = tuple(l for l in block_lines(report, b) if sec is not None or l.line not in seen)
+        out.append((line,))
+    for b in report.preamble:
+        lines = tuple(l for l in block_lines(report, b) if l.line not in seen)
         if lines:
-            yield lines
+            out.append(lines)
+    for sec in report.sections:
+        out.append((heading_line(report, sec.span),))
+        for b in sec.blocks:
+            if isinstance(b, Paragraph):
+                if b.lines:                  # a section's paragraph is its own unit: its lines as they are
+                    out.append(tuple(b.lines))
+            elif isinstance(b, Heading):
+                out.append((heading_line(report, b.span),))
+    return tuple(out)
 
 
 @per_object
