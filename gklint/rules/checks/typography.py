@@ -260,6 +260,9 @@ def check_broken_lines(rule, report: Report, ctx):
             if isinstance(nxt, Paragraph):
                 pairs.append((blk.lines[-1], nxt.lines[0]))
             for a, b in pairs:
+                head = _clean(a.text)
+                if len(head) < min_chars or not _OPEN_END.search(head[-2:]):
+                    continue                 # what _broken asks of the first line first (most lines end with 。)
                 gap = range(a.line + 1, b.line)
                 if b.line <= a.line or len(gap) > max_blank or any(report.lines[n - 1].strip() for n in gap):
                     continue
