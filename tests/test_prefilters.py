@@ -99,3 +99,30 @@ class _Rule:
         if name == "allow":
             return None
         return self.OPTS[name]
+
+
+# ---- placeholders: the hint and each pattern's characters --------------------------------------------------
+
+from gklint.rules.checks import content  # noqa: E402
+
+PLACEHOLDER_SAMPLES = [
+    "（文字描述，收取信息处理费情况在此处报告。）", "(请填写单位名称)", "20XX年我局", "19 ×× 年", "XX局", "ｘｘ县",
+    "张某某和某某局", "{单位}", "｛ 名称 ｝", "【单位名称】", "[此处填写]", "［XX］", "联系电话：____", "＿＿＿",
+    "X_＿", "xX", "没有占位符的一句话。", "文件填报某人", "《某某条例》", "http://xx.gov.cn/XX___",
+]
+
+
+@pytest.mark.parametrize("text", PLACEHOLDER_SAMPLES)
+def test_placeholder_hint_is_the_alternation(text):
+    assert content._placeholder_hint(text) is (content._PLACEHOLDER_HINT.search(text) is not None)
+
+
+def test_each_placeholder_pattern_needs_its_characters():
+    assert len(content._PLACEHOLDER_NEEDS) == len(content.PLACEHOLDERS)
+    found = 0
+    for (what, rx), needs in zip(content.PLACEHOLDERS, content._PLACEHOLDER_NEEDS):
+        for text in PLACEHOLDER_SAMPLES:
+            for m in rx.finditer(text):
+                found += 1
+                assert any(ch in m.group(0) for ch in needs), (what, m.group(0))
+    assert found >= 12

@@ -438,10 +438,23 @@ PLACEHOLDERS = (
     ("brackets", lazy_re(r"[【\[［][^】\]］\n]{0,10}(?:名称|填写|填报|此处|XX|××|某某)[^】\]］\n]{0,10}[】\]］]")),
     ("blank", lazy_re(r"[_＿]{3,}")),
 )
+# characters one of which each pattern above cannot match without (in the same order): a pattern is tried only
+# on a line that has one (most hint lines have one or two kinds of placeholder at most)
+_PLACEHOLDER_NEEDS = ("文", "填", "XＸ×xｘ", "XＸ×xｘ", "某", "{｛", "【[［", "_＿")
 # what every placeholder above contains: a line without any of it has none (one scan instead of eight); the
 # first characters alone go first, as a plain character set is scanned several times faster
 _PLACEHOLDER_CHARS = lazy_re(r"[文填XＸ×xｘ某{｛【\[［_＿]")
 _PLACEHOLDER_HINT = lazy_re(r"文字描述|填[写报入]|[XＸ×xｘ]{2}|某某|[{｛【\[［]|[_＿]{3}")
+# _PLACEHOLDER_HINT's branches that are not plain words, behind the character set of their first characters:
+# the words are substring tests and this pair scans ~3x faster than the whole alternation
+_HINT_MARKS_FIRST = lazy_re(r"[XＸ×xｘ{｛【\[［_＿]")
+_HINT_MARKS = lazy_re(r"[XＸ×xｘ]{2}|[{｛【\[［]|[_＿]{3}")
+
+
+def _placeholder_hint(text: str) -> bool:
+    """``_PLACEHOLDER_HINT.search(text)`` as a truth value, computed faster."""
+    return ("文字描述" in text or "填写" in text or "填报" in text or "填入" in text or "某某" in text
+            or (_HINT_MARKS_FIRST.search(text) is not None and _HINT_MARKS.search(text) is not None))
 
 
 def _near_cjk(text: str, start: int, end: int) -> bool:
@@ -452,11 +465,13 @@ def _near_cjk(text: str, start: int, end: int) -> bool:
 
 
 def find_placeholders(text: str) -> Iterator[tuple[int, int, str]]:
-    if not (_PLACEHOLDER_CHARS.search(text) and _PLACEHOLDER_HINT.search(text)):
+    if not (_PLACEHOLDER_CHARS.search(text) and _placeholder_hint(text)):
         return
     masked = mask_urls(text)
     taken: list[tuple[int, int]] = []
-    for what, rx in PLACEHOLDERS:
+    for (what, rx), needs in zip(PLACEHOLDERS, _PLACEHOLDER_NEEDS):
+        if not any(ch in masked for ch in needs):
+            continue
         for m in rx.finditer(masked):
             a, b = m.start(), m.end()
             if any(a < y and x < b for x, y in taken):
