@@ -126,3 +126,11 @@ def test_each_placeholder_pattern_needs_its_characters():
                 found += 1
                 assert any(ch in m.group(0) for ch in needs), (what, m.group(0))
     assert found >= 12
+
+
+@pytest.mark.parametrize("text", ["abc", "a", "-ab", "ab-", "x.y", "中文and中文", "AB岗", "iPhone", "a1b", "_ab", "ab_",
+                                  "q@x", "/path/ok", "\\ab", "好 word 好", "思想 and 党的 the 事", "ab.cd ef"])
+def test_stray_word_pattern_is_the_lookbehind_first_one(text):
+    # the pattern as first written: the look-behind before the run
+    plain = re.compile(r"(?<![A-Za-z0-9_.@/\\-])[A-Za-z]+(?![A-Za-z0-9_.@/\\-])")
+    assert [m.span() for m in typography._WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
