@@ -134,3 +134,16 @@ def test_stray_word_pattern_is_the_lookbehind_first_one(text):
     # the pattern as first written: the look-behind before the run
     plain = re.compile(r"(?<![A-Za-z0-9_.@/\\-])[A-Za-z]+(?![A-Za-z0-9_.@/\\-])")
     assert [m.span() for m in typography._WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["见http://www.gov.cn/a.html。", "WWW.Example.com 网站", "邮箱 a.b@x.gov.cn 或", "1.2 万元",
+                                  "HTTPS://X.CN", "无地址", "a@b", "www.a@b.cn", "Www.x.cn，"])
+def test_mask_urls_is_the_whole_pattern(text):
+    assert content.mask_urls(text) == content.URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def test_lines_with_is_a_search_per_line():
+    lines = ["没有", "有XX占位", "", "文文文", "末行_"]
+    text, starts = "\n".join(lines), tuple(sum(len(t) + 1 for t in lines[:k]) for k in range(len(lines)))
+    for rx in (content._PLACEHOLDER_CHARS, typography._DUP, re.compile("[文_]")):
+        assert content.lines_with(text, starts, rx) == [k for k, t in enumerate(lines) if rx.search(t)]

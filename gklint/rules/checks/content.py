@@ -137,6 +137,22 @@ def prose_text(report: Report) -> tuple[str, tuple[int, ...]]:
     return "\n".join(texts), tuple(starts[:-1])
 
 
+def lines_with(text: str, starts: tuple[int, ...], rx) -> list[int]:
+    """The lines (indexes into ``starts``, the line starts of ``text``, joined by "\n") where ``rx`` finds
+    something, in order. ``rx`` must not match a line break or look around: a line then has a match in ``text``
+    exactly when it has one alone, and after the first one the search jumps to the next line."""
+    out: list[int] = []
+    search, n = rx.search, len(starts)
+    m = search(text)
+    while m is not None:
+        k = bisect_right(starts, m.start()) - 1
+        out.append(k)
+        if k + 1 >= n:
+            break
+        m = search(text, starts[k + 1])
+    return out
+
+
 @per_object
 def _all_prose_lines(report: Report) -> tuple[tuple[Section | None, Line], ...]:
     return tuple(_prose_lines(report, None, True))
@@ -254,6 +270,11 @@ def _substance(sec: Section) -> str:
 
 
 def _too_thin(sec: Section, min_chars: int) -> bool:
+    # the substance of the text's start is the start of its substance: when that alone is long enough (and so
+    # longer than any word of _NOTHING), the section is not thin, and the rest of it need not be scanned
+    need = max(min_chars, 6)
+    if len(_PUNCT.sub("", section_text(sec)[:need * 4])) >= need:
+        return False
     s = _substance(sec)
     return s in _NOTHING or len(s) < min_chars
 
@@ -421,11 +442,22 @@ URL_RE = lazy_re(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+
                     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 
 
+# URL_RE's first branch alone: where there is no @ the second (an e-mail address) cannot match, and its leading
+# look-behind made the scan try every position
+_WEB_RE = lazy_re(r"(?:https?://|www\.)[^\s\u3000，。；、“”（）《》]+", re.I)
+
+
+def _blank_out(m) -> str:
+    return " " * len(m.group(0))
+
+
 def mask_urls(text: str) -> str:
     """``text`` with web addresses and e-mail addresses blanked out (same length)."""
-    if "@" not in text and "://" not in text and "." not in text:
-        return text                          # every address has one of them: skip the scan (most lines)
-    return URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    if "@" in text:
+        return URL_RE.sub(_blank_out, text)
+    if "://" in text or ("." in text and "www." in text.lower()):   # what a web address starts with (any case)
+        return _WEB_RE.sub(_blank_out, text)
+    return text                              # no address can be there: skip the scan (most lines)
 
 
 PLACEHOLDERS = (
@@ -487,9 +519,8 @@ def check_placeholders(rule, report: Report, ctx):
     """Template instructions （文字描述…）, XX/××/某某 placeholders, {单位}, 【单位名称】 or ____ left in the text."""
     text, starts = prose_text(report)
     # a line without any of _PLACEHOLDER_CHARS (a character set: no line break) has no placeholder
-    candidates = sorted({bisect_right(starts, m.start()) - 1 for m in _PLACEHOLDER_CHARS.finditer(text)})
     lines = prose_lines(report)
-    for k in candidates:
+    for k in lines_with(text, starts, _PLACEHOLDER_CHARS):
         line = lines[k][1]
         for a, b, what in sorted(find_placeholders(line.text)):
             text = line.text[a:b].strip()

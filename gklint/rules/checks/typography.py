@@ -8,7 +8,6 @@ readable, but it should be cleaned before publishing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterator
 
@@ -17,7 +16,8 @@ from ...diagnostics import Severity
 from ...model import Heading, Line, Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
-from .content import block_lines, heading_line, mask_urls, prose_lines, prose_text, quote, title_lines, trimmed_span
+from .content import (block_lines, heading_line, lines_with, mask_urls, prose_lines, prose_text, quote, title_lines,
+                      trimmed_span)
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -77,11 +77,9 @@ def _units_text(report: Report) -> tuple[str, tuple[int, ...]]:
 
 
 def _lines_with(report: Report, rx) -> set[int]:
-    """Indexes (into the prose units' lines, in order) of the lines where ``rx`` finds something; ``rx`` must not
-    match a line break (each match then lies in one line, and a scan of the joined text meets every line's
-    matches)."""
-    text, starts = _units_text(report)
-    return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)}
+    """Indexes (into the prose units' lines, in order) of the lines where ``rx`` finds something (``rx``: as for
+    content.lines_with)."""
+    return set(lines_with(*_units_text(report), rx))
 
 
 # ----------------------------------------------------------------------------------------------------------
