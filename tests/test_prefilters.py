@@ -58,8 +58,6 @@ def test_spam_prefilter_agrees_with_the_pattern(text, hit):
 
 # ---- the typography kinds look only at the lines a scan of the joined prose points at -----------------------
 
-from pathlib import Path  # noqa: E402
-
 from gklint.api import parse_text  # noqa: E402
 
 TEXT = """某某局2023年政府信息公开工作年度报告

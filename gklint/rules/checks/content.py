@@ -474,7 +474,8 @@ PLACEHOLDERS = (
 # on a line that has one (most hint lines have one or two kinds of placeholder at most)
 _PLACEHOLDER_NEEDS = ("文", "填", "XＸ×xｘ", "XＸ×xｘ", "某", "{｛", "【[［", "_＿")
 # what every placeholder above contains: a line without any of it has none (one scan instead of eight); the
-# first characters alone go first, as a plain character set is scanned several times faster
+# first characters alone go first, as a plain character set is scanned several times faster. The hint is the
+# definition; _placeholder_hint computes it (tests/test_prefilters.py compares them)
 _PLACEHOLDER_CHARS = lazy_re(r"[文填XＸ×xｘ某{｛【\[［_＿]")
 _PLACEHOLDER_HINT = lazy_re(r"文字描述|填[写报入]|[XＸ×xｘ]{2}|某某|[{｛【\[［]|[_＿]{3}")
 # _PLACEHOLDER_HINT's branches that are not plain words, behind the character set of their first characters:
