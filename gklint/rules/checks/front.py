@@ -56,7 +56,8 @@ PARTS = (  # the six parts as preambles name them (corpus and seeds): one test p
 )
 
 
-# a word each check's pattern needs (_PERIOD_CONTEXT, _REPORT_NAME, _PARTS_CLAIM): lines without it are skipped
+# a word each check's pattern needs (_PERIOD_CONTEXT, _REPORT_NAME, _PARTS_CLAIM): lines and sentences without it
+# are skipped
 _CHECK_WORDS = {"period": ("统计", "数据"), "report-year": ("《",), "parts": ("部分",)}
 
 
@@ -80,6 +81,8 @@ def check_preamble(rule, report: Report, ctx):
         if not any(w in text for w in words):
             continue                         # the check's pattern cannot match anywhere in this line
         for start, sentence in _sentences(text):
+            if not any(w in sentence for w in words):
+                continue                     # nor in this sentence
             if what == "period" and _PERIOD_CONTEXT.search(sentence):
                 bad = list(_BAD_DATE.finditer(sentence))
                 if bad:
