@@ -27,6 +27,8 @@ UNSPLIT = "unsplit"          # the row's digits were run together and cannot be 
 # slots on the node types made in bulk (cells, rows, lines: hundreds per report): cheaper to create and smaller
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """One template cell of a table: what the report wrote there, its kind and value, and where."""
+
     table: str
     row: str
     col: str
@@ -46,6 +48,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One template row of a table: its label as written, how it matched, and its cells."""
+
     table: str
     id: str
     label: str                  # the label as written (whitespace folded)
@@ -79,6 +83,8 @@ class HeaderLabel:
 
 @dataclass(frozen=True)
 class Table:
+    """One standard table aligned to the template (t2, t3, t4)."""
+
     id: str                     # t2, t3, t4
     template: str               # "2021" or "2019"
     rows: tuple[Row, ...]
@@ -193,6 +199,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """Consecutive narrative lines."""
+
     lines: tuple[Line, ...]
 
     @cached_property
@@ -217,6 +225,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class TableRegion:
+    """Consecutive table lines (as the outline found them)."""
+
     lines: tuple[Line, ...]
 
     @property
@@ -230,6 +240,8 @@ Block = Union[Heading, Paragraph, TableRegion]
 
 @dataclass(frozen=True)
 class Section:
+    """One top-level section of the report and its blocks."""
+
     number: int | None          # 1..6: which template section the heading is (by its words)
     numeral: int | None         # the number the heading was written with (一 = 1 ...)
     heading: str                # as written (Markdown marks removed, whitespace kept)
@@ -251,6 +263,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Title:
+    """The report's title line and what it names (agency, year)."""
+
     text: str
     agency: str | None
     year: int | None
@@ -260,6 +274,8 @@ class Title:
 
 @dataclass(frozen=True)
 class Report:
+    """One parsed report: its text, title, sections, aligned tables and chrome."""
+
     path: str
     text: str                   # the decoded text, newlines normalised
     encoding: str

@@ -58,6 +58,8 @@ def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
 
 @dataclass(slots=True)
 class Piece:
+    """One text piece of a table's cell stream, with its position and what it holds."""
+
     text: str            # stripped text as written
     f: str               # folded
     span: Span
@@ -145,6 +147,8 @@ _LEAD_PUNCT = re.compile(r"^[、.,:;]+")
 
 @dataclass(frozen=True)
 class LabelMatch:
+    """A template row a label matched, and how well."""
+
     row: RowDef
     quality: str   # exact, alias, fuzzy; group: a group label carrying its last sub-row's values (2019 shape)
 
@@ -260,6 +264,8 @@ def _num_key(num: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 @dataclass
 class _RowAcc:
+    """A row being gathered: its label piece and the value pieces after it."""
+
     match: LabelMatch
     label: Piece
     values: list[Piece] = field(default_factory=list)

@@ -39,6 +39,8 @@ class Sentence(NamedTuple):
 
 @dataclass(frozen=True)
 class Facts:
+    """The kept facts of one report (see the module docstring)."""
+
     path: str
     agency: str | None          # as written
     agency_source: str | None   # 标题 | 来源 | 署名
