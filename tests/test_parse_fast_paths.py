@@ -261,3 +261,16 @@ def test_kept_fields_give_the_pieces_fresh_fields_give(monkeypatch):
     monkeypatch.setattr(tables, "FIELDS_KEPT", 4)
     tables.pieces_of([("TCELL", Line(str(i), 1, 1)) for i in range(50)])
     assert 0 < len(tables._FIELDS) <= 4
+
+
+def test_node_properties_are_computed_once_and_kept():
+    from gklint.model.nodes import Paragraph, Table, cached_property
+
+    p = Paragraph((Line("甲乙", 1, 1), Line("丙", 2, 1)))
+    assert "text" not in p.__dict__
+    assert p.text == "甲乙丙" and p.__dict__["text"] == "甲乙丙"     # kept in the instance …
+    p.__dict__["text"] = "kept"
+    assert p.text == "kept"                                         # … and read from there, not computed again
+    assert isinstance(Paragraph.__dict__["text"], cached_property) and Paragraph.text.__doc__
+    t = Table("t3", "2021", (), None, None)
+    assert t.found is False and t.cell_index == {} and t.col_ids == []

@@ -7,7 +7,6 @@ original file. Canonical ids (``t3`` / ``"3.7"`` / ``total``) are those of repor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
 from typing import Iterator, Union
 
@@ -22,6 +21,25 @@ PLACEHOLDER = "placeholder"  # "/", "—", "-", "无", "空" ...
 TEXT = "text"                # anything else ("减4", "251000元")
 MISSING = "missing"          # the template cell has no counterpart in the report
 UNSPLIT = "unsplit"          # the row's digits were run together and cannot be split unambiguously
+
+
+class cached_property:
+    """``functools.cached_property`` without its lock (Python 3.12 dropped it too): the value computed at the
+    first read and kept in the instance's ``__dict__``, which later reads find before this descriptor. The
+    properties here are pure functions of immutable nodes, so two threads computing one at once is harmless;
+    a report reads a few dozen of them for the first time, and the lock was most of the cost."""
+
+    def __init__(self, func) -> None:
+        self.func, self.attrname, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.attrname = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        val = instance.__dict__[self.attrname] = self.func(instance)
+        return val
 
 
 # slots on the node types made in bulk (cells, rows, lines: hundreds per report): cheaper to create and smaller
@@ -206,7 +224,7 @@ class Paragraph:
     @cached_property
     def text(self) -> str:
         """The lines joined (cached: many rules read a paragraph's text)."""
-        return "".join(l.text for l in self.lines)
+        return "".join([l.text for l in self.lines])
 
     @property
     def span(self) -> Span:
