@@ -237,3 +237,40 @@ def test_label_memo_is_bounded_and_answers_as_fresh(monkeypatch):
     for f in words * 2:
         assert labels.row(f) == fresh._row(f) and labels.header(f) == fresh._header(f)
         assert len(labels._row_cache) <= 5 and len(labels._header_cache) <= 5
+
+
+def _table_lines() -> list[tuple[str, Line]]:
+    rows = ["\t本年新收政府信息公开申请数量\t 12 \t0\t\t/\t3", "| 自然人 | 5 | — | 1,200 |", "0 |", " |",
+            "（一）予以公开\t\u30004\t减4\t103.3879万元", "总计", " 7 ", "\t\t\t"]
+    return [("TROW" if ("\t" in r or "|" in r) else "TCELL", Line(r, i + 1, 3)) for i, r in enumerate(rows * 3)]
+
+
+def test_kept_fields_give_the_pieces_fresh_fields_give(monkeypatch):
+    from gklint.model import tables
+
+    lines = _table_lines()
+    tables._FIELDS.clear()
+    first = tables.pieces_of(lines, frozenset({5}))
+    assert tables._FIELDS                                        # fields were kept …
+    again = tables.pieces_of(lines, frozenset({5}))              # … and served: the same pieces
+    monkeypatch.setattr(tables, "FIELDS_KEPT", 0)                # the memo emptied before every field
+    tables._FIELDS.clear()
+    fresh = tables.pieces_of(lines, frozenset({5}))
+    assert first == again == fresh
+    assert len(tables._FIELDS) <= 1
+    monkeypatch.setattr(tables, "FIELDS_KEPT", 4)
+    tables.pieces_of([("TCELL", Line(str(i), 1, 1)) for i in range(50)])
+    assert 0 < len(tables._FIELDS) <= 4
+
+
+def test_node_properties_are_computed_once_and_kept():
+    from gklint.model.nodes import Paragraph, Table, cached_property
+
+    p = Paragraph((Line("甲乙", 1, 1), Line("丙", 2, 1)))
+    assert "text" not in p.__dict__
+    assert p.text == "甲乙丙" and p.__dict__["text"] == "甲乙丙"     # kept in the instance …
+    p.__dict__["text"] = "kept"
+    assert p.text == "kept"                                         # … and read from there, not computed again
+    assert isinstance(Paragraph.__dict__["text"], cached_property) and Paragraph.text.__doc__
+    t = Table("t3", "2021", (), None, None)
+    assert t.found is False and t.cell_index == {} and t.col_ids == []

@@ -24,6 +24,8 @@ _DATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*
 
 @dataclass
 class Parsed:
+    """A parsed report and the problems met parsing it."""
+
     report: Report
     problems: list[Diagnostic]
     source: Source | None = None     # what was read: its map places view positions in the original file

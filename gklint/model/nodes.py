@@ -7,7 +7,6 @@ original file. Canonical ids (``t3`` / ``"3.7"`` / ``total``) are those of repor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
 from typing import Iterator, Union
 
@@ -24,9 +23,30 @@ MISSING = "missing"          # the template cell has no counterpart in the repor
 UNSPLIT = "unsplit"          # the row's digits were run together and cannot be split unambiguously
 
 
+class cached_property:
+    """``functools.cached_property`` without its lock (Python 3.12 dropped it too): the value computed at the
+    first read and kept in the instance's ``__dict__``, which later reads find before this descriptor. The
+    properties here are pure functions of immutable nodes, so two threads computing one at once is harmless;
+    a report reads a few dozen of them for the first time, and the lock was most of the cost."""
+
+    def __init__(self, func) -> None:
+        self.func, self.attrname, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.attrname = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        val = instance.__dict__[self.attrname] = self.func(instance)
+        return val
+
+
 # slots on the node types made in bulk (cells, rows, lines: hundreds per report): cheaper to create and smaller
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """One template cell of a table: what the report wrote there, its kind and value, and where."""
+
     table: str
     row: str
     col: str
@@ -46,6 +66,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One template row of a table: its label as written, how it matched, and its cells."""
+
     table: str
     id: str
     label: str                  # the label as written (whitespace folded)
@@ -79,6 +101,8 @@ class HeaderLabel:
 
 @dataclass(frozen=True)
 class Table:
+    """One standard table aligned to the template (t2, t3, t4)."""
+
     id: str                     # t2, t3, t4
     template: str               # "2021" or "2019"
     rows: tuple[Row, ...]
@@ -193,12 +217,14 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """Consecutive narrative lines."""
+
     lines: tuple[Line, ...]
 
     @cached_property
     def text(self) -> str:
         """The lines joined (cached: many rules read a paragraph's text)."""
-        return "".join(l.text for l in self.lines)
+        return "".join([l.text for l in self.lines])
 
     @property
     def span(self) -> Span:
@@ -217,6 +243,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class TableRegion:
+    """Consecutive table lines (as the outline found them)."""
+
     lines: tuple[Line, ...]
 
     @property
@@ -230,6 +258,8 @@ Block = Union[Heading, Paragraph, TableRegion]
 
 @dataclass(frozen=True)
 class Section:
+    """One top-level section of the report and its blocks."""
+
     number: int | None          # 1..6: which template section the heading is (by its words)
     numeral: int | None         # the number the heading was written with (一 = 1 ...)
     heading: str                # as written (Markdown marks removed, whitespace kept)
@@ -251,6 +281,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Title:
+    """The report's title line and what it names (agency, year)."""
+
     text: str
     agency: str | None
     year: int | None
@@ -260,6 +292,8 @@ class Title:
 
 @dataclass(frozen=True)
 class Report:
+    """One parsed report: its text, title, sections, aligned tables and chrome."""
+
     path: str
     text: str                   # the decoded text, newlines normalised
     encoding: str

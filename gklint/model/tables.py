@@ -58,6 +58,8 @@ def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
 
 @dataclass(slots=True)
 class Piece:
+    """One text piece of a table's cell stream, with its position and what it holds."""
+
     text: str            # stripped text as written
     f: str               # folded
     span: Span
@@ -116,22 +118,42 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                 # "0 |" one cell per line with a stray pipe: a cell line, not a row
                 layout, only_filled = "line", True
         first = layout != "line" and layout != "cell"
-        blank_is_value = layout != "line"
+        which = 5 if layout == "line" else 6      # the value flag of a field read as a line or in a row
         n, column = line.line, line.column
         for part in fields:
-            stripped = part.strip(_WS)
-            if only_filled and not stripped:
-                off += len(part) + 1
-                continue
-            col = column + off
-            if stripped != part:
-                col += len(part) - len(part.lstrip(_WS))
+            d = _FIELDS.get(part)
+            if d is None:
+                d = _field(part)
             off += len(part) + 1
-            ckind, number = parse_value(stripped)
-            append(Piece(stripped, folded(stripped), _span(Span, (n, col, n, col + (len(stripped) or 1))), first,
-                         layout, ckind, number, ckind in _VALUE_KINDS or (blank_is_value and ckind == BLANK)))
+            stripped = d[0]
+            if only_filled and not stripped:
+                continue
+            col = column + off - len(part) - 1 + d[4]
+            append(Piece(stripped, d[1], _span(Span, (n, col, n, col + (len(stripped) or 1))), first,
+                         layout, d[2], d[3], d[which]))
             first = False
     return out
+
+
+# A field's text → what its pieces take from it, the same wherever it stands (fields such as "0", "" and the
+# template's labels recur in every report): one dictionary look-up per piece instead of a strip, a fold and a
+# parse. At most FIELDS_KEPT short fields kept (then the memo starts afresh), so memory stays flat over any number of files.
+FIELDS_KEPT = 16384
+_FIELDS: dict[str, tuple] = {}
+
+
+def _field(part: str) -> tuple:
+    """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field)"""
+    if len(_FIELDS) >= FIELDS_KEPT:
+        _FIELDS.clear()
+    stripped = part.strip(_WS)
+    lead = len(part) - len(part.lstrip(_WS)) if stripped != part else 0
+    ckind, number = parse_value(stripped)
+    kept = ckind in _VALUE_KINDS
+    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK)
+    if len(part) <= 200:      # a long field (a run-together row) is seldom seen twice
+        _FIELDS[part] = d
+    return d
 
 
 _VALUE_KINDS = (NUMBER, PLACEHOLDER)
@@ -145,6 +167,8 @@ _LEAD_PUNCT = re.compile(r"^[、.,:;]+")
 
 @dataclass(frozen=True)
 class LabelMatch:
+    """A template row a label matched, and how well."""
+
     row: RowDef
     quality: str   # exact, alias, fuzzy; group: a group label carrying its last sub-row's values (2019 shape)
 
@@ -260,6 +284,8 @@ def _num_key(num: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 @dataclass
 class _RowAcc:
+    """A row being gathered: its label piece and the value pieces after it."""
+
     match: LabelMatch
     label: Piece
     values: list[Piece] = field(default_factory=list)

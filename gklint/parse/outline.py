@@ -33,6 +33,8 @@ _KEYWORDS = (
 
 @dataclass(frozen=True)
 class HeadingMatch:
+    """Which template section a heading's words name, and how it was numbered."""
+
     number: int            # template section by its words
     numeral: int | None    # as numbered
     canonical: bool

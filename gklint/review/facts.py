@@ -39,6 +39,8 @@ class Sentence(NamedTuple):
 
 @dataclass(frozen=True)
 class Facts:
+    """The kept facts of one report (see the module docstring)."""
+
     path: str
     agency: str | None          # as written
     agency_source: str | None   # 标题 | 来源 | 署名
@@ -81,30 +83,39 @@ def report_facts(parsed, source=None) -> Facts:
         for c in (row.cells if row else ()):
             if c.kind == NUMBER and c.value is not None:
                 cells[(tid, rid, c.col)] = (c.value, _place(source, c.span, r.path))
-    sentences = []
+    sentences: list[Sentence] = []
     for s in r.sections:
         for p in s.paragraphs():
-            sentences.extend(_sentences(p, source, r.path))
+            _sentences(p, source, r.path, sentences)
     title_span = r.title.span if r.title else None
     return Facts(r.path, agency, a_src, year, y_src, r.template,
                  getattr(source, "format", "text") if source is not None else "text",
                  _place(source, title_span, r.path), cells, tuple(sentences))
 
 
-def _sentences(p: Paragraph, source, path: str):
+_tuple_new = tuple.__new__      # a named tuple without its Python-level __new__ (one per sentence)
+
+
+def _sentences(p: Paragraph, source, path: str, out: list[Sentence]) -> None:
+    """Append the counted sentences of ``p`` to ``out`` (a loop, not a generator: tens per report)."""
     text = p.text
     mapped = source is not None and source.mapped
+    lines = p.lines
+    first_len = len(lines[0].text) if lines else 0
     for m in _SENTENCE.finditer(text):
         s = m.group()
+        if len(s) < MIN_SENTENCE_CHARS:
+            continue                 # (sentence_key's first test, without the call)
         key = sentence_key(s)
         if key is None:
             continue
         start = m.start() + (len(s) - len(s.lstrip()))
-        line, off = p.locate(start)
+        # the line of the sentence's start: the paragraph's one line in the usual case
+        line, off = (lines[0], start) if start < first_len else p.locate(start)
         col = line.column + off
         place = _place(source, Span(line.line, col, line.line, col + 1), path) if mapped else \
-            Place(line.line, col, line.line, col + 1)
-        yield Sentence(key, s.strip()[:60], place)
+            _tuple_new(Place, (line.line, col, line.line, col + 1, None, None))
+        out.append(_tuple_new(Sentence, (key, s.strip()[:60], place)))
 
 
 def safe_facts(parsed, source=None) -> Facts | None:
