@@ -146,7 +146,14 @@ class _Plan:
         def values(b: Batch) -> list[list]:
             get, blanks, out = b.cells_of(table).get, b.blanks, []
             for i, (rs, cs) in enumerate(zip(rows(b), cols(b))):
-                cells = [get((r, c)) for r in rs for c in cs]
+                if len(cs) == 1:            # one column (sum over rows) or one row: no nested loop
+                    c = cs[0]
+                    cells = [get((r, c)) for r in rs]
+                elif len(rs) == 1:
+                    r = rs[0]
+                    cells = [get((r, c)) for c in cs]
+                else:
+                    cells = [get((r, c)) for r in rs for c in cs]
                 got = [None if cell is None else cell.value for cell in cells]
                 if None in got:             # a blank or unknown cell: rare, so looked at only then
                     blanks[i] += [cell for cell in cells if cell is not None and cell.value is None]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from itertools import repeat
+from operator import is_
 
 from ...diagnostics import Severity
 from ...model import Cell, Report
@@ -61,13 +63,12 @@ def _equations(rules: tuple, table: str) -> list:
 
 
 def _relations(rule, report: Report, ctx) -> list:
-    """(code, compiled expression, binding, value) for every equation rule on this rule's table."""
+    """(code, compiled expression, bindings, values) for every equation rule on this rule's table."""
     out = []
     for other in _equations(ctx.rules, rule.opt("table")):
-        if not other.applies_to(report.template):
-            continue
-        expr, bindings, values, _ = relation_values(other, report, ctx)
-        out += [(other.code, expr, b, v) for b, v in zip(bindings, values)]
+        if other.applies_to(report.template):
+            expr, bindings, values, _ = relation_values(other, report, ctx)
+            out.append((other.code, expr, bindings, values))
     return out
 
 
@@ -98,9 +99,12 @@ def check_culprit(rule, report: Report, ctx):
     """Name the single cell that, if changed, makes every failing relation of the table hold."""
     if not _table_found(rule, report):
         return
-    relations = _relations(rule, report, ctx)
-    if not any(v is False for *_, v in relations):
+    per_rule = _relations(rule, report, ctx)
+    # usually every relation holds or cannot be checked: one identity scan of the values (a value is False,
+    # not merely equal to it) before any per-binding tuple is made
+    if not any(any(map(is_, values, repeat(False))) for *_, values in per_rule):
         return
+    relations = [(code, expr, b, v) for code, expr, bindings, values in per_rule for b, v in zip(bindings, values)]
     # some relation fails: what each read is needed now (the full evaluations, shared with the equation rules)
     results = [(code, expr, b, ctx.evaluate(expr, b)) for code, expr, b, _ in relations]
     failing = [r for r in results if r[3].value is False]

@@ -234,9 +234,12 @@ def check_equation(rule, report: Report, ctx):
         return
     expr, bindings, values, blanks = relation_values(rule, report, ctx)
     once = _Uncheckable(rule, report, ctx)
+    # one look at every blank cell read: when none counts (the usual case), no binding's can, and the unknown
+    # values need no look one by one
+    unknown = once.open and None in values and once.any_counts([c for blank in blanks for c in blank])
     for b, value, blank in zip(bindings, values, blanks):
         # else there is nothing to say: it holds, or "cannot check" is said already or no blank cell it read counts
-        if value is False or (value is None and once.open and once.any_counts(blank)):
+        if value is False or (value is None and unknown and once.open and once.any_counts(blank)):
             yield from _judge(rule, report, ctx, b, ctx.evaluate(expr, b), once)
 
 
