@@ -115,7 +115,9 @@ def gklint_cmd(checkout: str | None = None) -> list[str]:
     """The installed console script beside this interpreter (no version-manager shim in between), or
     ``python -m gklint`` for a given checkout (put on PYTHONPATH by ``main``)."""
     script = Path(sys.executable).parent / "gklint"
-    return [str(script)] if script.exists() and not checkout else [sys.executable, "-m", "gklint"]
+    if script.exists() and not checkout:
+        return [str(script)]
+    return [sys.executable, "-P", "-m", "gklint"]    # -P: the current folder (maybe another checkout) not first
 
 
 def wall_s(cmd: list[str], repeat: int, env=None) -> float:
