@@ -38,10 +38,12 @@ def _by_path(diags: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
 
 
 def _line_blob(diags: list[Diagnostic]) -> bytes:
+    """One path's findings as rows (line, column, code, message, the concise line), already in the order
+    ``groups`` writes them (a stable sort, as ``groups`` does): a path with nothing to merge needs no sort."""
     from .concise import format_line
 
-    return json.dumps([[d.line, d.column, d.code, d.message, format_line(d)] for d in diags],
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    rows = sorted(([d.line, d.column, d.code, d.message, format_line(d)] for d in diags), key=lambda r: r[:4])
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
@@ -121,6 +123,9 @@ class Spool:
 
         for path in sorted({*head, *self._where, *tail}):
             if self.lines:
+                if path not in head and path not in tail and type(self._where.get(path)) is int:
+                    yield [r[4] for rows in self._chunks(path) for r in rows]    # one chunk, sorted by its writer
+                    continue
                 rows = [*map(row, head.get(path, ())), *self._read(path), *map(row, tail.get(path, ()))]
                 rows.sort(key=lambda r: r[:4])     # sort_key without the path, which the group shares
                 yield [r[4] for r in rows]
