@@ -12,6 +12,8 @@ from array import array
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from .memo import remember
+
 _DROP = set(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff*#\"'“”‘’`")
 # characters NFKC leaves alone that reports use interchangeably
 _MAP = {"、": "、", "—": "-", "–": "-", "－": "-", "〔": "[", "〕": "]", "【": "[", "】": "]", "·": "."}
@@ -113,9 +115,7 @@ class _Folded(dict):
             out = text.translate(_TABLE)
             _remember(text, out, None)
             return out
-        if len(self) >= 16384:
-            self.clear()
-        out = self[text] = text.translate(_TABLE)
+        out = remember(self, text, text.translate(_TABLE), 16384)
         return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
+from ..memo import remember
 from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table, new_cell, new_row
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
@@ -144,15 +145,13 @@ _FIELDS: dict[str, tuple] = {}
 
 def _field(part: str) -> tuple:
     """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field)"""
-    if len(_FIELDS) >= FIELDS_KEPT:
-        _FIELDS.clear()
     stripped = part.strip(_WS)
     lead = len(part) - len(part.lstrip(_WS)) if stripped != part else 0
     ckind, number = parse_value(stripped)
     kept = ckind in _VALUE_KINDS
     d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK)
     if len(part) <= 200:      # a long field (a run-together row) is seldom seen twice
-        _FIELDS[part] = d
+        remember(_FIELDS, part, d, FIELDS_KEPT)
     return d
 
 
@@ -200,9 +199,7 @@ class Labels:
     def row(self, f: str) -> LabelMatch | None:
         hit = self._row_cache.get(f, _UNSEEN)
         if hit is _UNSEEN:
-            if len(self._row_cache) >= LABELS_KEPT:
-                self._row_cache.clear()
-            hit = self._row_cache[f] = self._row(f)
+            hit = remember(self._row_cache, f, self._row(f), LABELS_KEPT)
         return hit
 
     def _row(self, f: str) -> LabelMatch | None:
@@ -248,9 +245,7 @@ class Labels:
     def header(self, f: str) -> tuple[str, str] | None:
         hit = self._header_cache.get(f, _UNSEEN)
         if hit is _UNSEEN:
-            if len(self._header_cache) >= LABELS_KEPT:
-                self._header_cache.clear()
-            hit = self._header_cache[f] = self._header(f)
+            hit = remember(self._header_cache, f, self._header(f), LABELS_KEPT)
         return hit
 
     def _header(self, f: str) -> tuple[str, str] | None:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
+from ..memo import remember
 from ..model.nodes import Line, new_line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
@@ -293,9 +294,7 @@ def _shape(raw: str, f: str) -> tuple[str | None, str, str]:
         return line_shape(raw, f)
     shape = _SHAPES.get(raw)
     if shape is None:
-        if len(_SHAPES) >= _SHAPES_MAX:
-            _SHAPES.clear()
-        shape = _SHAPES[raw] = line_shape(raw, f)
+        shape = remember(_SHAPES, raw, line_shape(raw, f), _SHAPES_MAX)
     return shape
 
 

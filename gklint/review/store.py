@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import partial
 from itertools import repeat
 
+from ..memo import remember
 from .facts import Facts, Place, Sentence
 
 _SCALARS = ("path", "agency", "agency_source", "year", "year_source", "template", "format")
@@ -125,9 +126,7 @@ def _keys(text: str) -> tuple:
         got = tuple(tuple(k.split("\x1e")) for k in text.split("\x1f")) if text else ()
         if any(len(k) != 3 for k in got):
             raise TypeError("not cell keys")
-        if len(_KEYS) >= 256:
-            _KEYS.clear()
-        _KEYS[text] = got
+        remember(_KEYS, text, got, 256)
     return got
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from itertools import repeat
 from operator import is_
 
+from ...memo import remember
 from ...diagnostics import Severity
 from ...model import Cell, Report
 from . import Finding, Opt, kind
@@ -55,10 +56,8 @@ def _equations(rules: tuple, table: str) -> list:
     """The equation rules on ``table`` among ``rules`` (the engine passes the same tuple for every report)."""
     hit = _EQUATIONS.get((id(rules), table))
     if hit is None or hit[0] is not rules:
-        if len(_EQUATIONS) >= 16:
-            _EQUATIONS.clear()
-        hit = _EQUATIONS[id(rules), table] = (rules, [r for r in rules if r.kind == "equation"
-                                                      and r.opt("table") == table])
+        hit = remember(_EQUATIONS, (id(rules), table),
+                       (rules, [r for r in rules if r.kind == "equation" and r.opt("table") == table]), 16)
     return hit[1]
 
 

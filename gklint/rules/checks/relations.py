@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from ...memo import remember
 from ...diagnostics import Severity
 from ..expr import ExprError, ExprSyntaxError, compile_expr
 from ..expr_eval import as_variables
@@ -47,10 +48,8 @@ def _bindings_and_variables(rule, report: Report) -> tuple[list[dict], list[dict
     key = (names, tuple(tuple(_values(foreach[n], report)) for n in names))
     hit = _BINDINGS.get(key)
     if hit is None:
-        if len(_BINDINGS) >= 64:
-            _BINDINGS.clear()
         bindings = [dict(zip(names, combo)) for combo in itertools.product(*key[1])]   # at most MAX_BINDINGS
-        hit = _BINDINGS[key] = (bindings, [as_variables(b) for b in bindings])
+        hit = remember(_BINDINGS, key, (bindings, [as_variables(b) for b in bindings]), 64)
     return hit
 
 
