@@ -161,13 +161,10 @@ def as_variables(bindings: dict) -> dict[str, str | None]:
     return out
 
 
-class _ValueRun:
-    """The state of a single :meth:`Expr.value` call: loop positions only. The compiled closures are the
-    same as for :meth:`Expr.evaluate` (one place for the language's meaning); this run just keeps no record of
-    the cells read or missing (``missing`` stays empty, so the marks the closures take are all 0)."""
+class _RunState:
+    """What every evaluation run holds: how cells are looked up, the bound variables, loop positions."""
 
-    __slots__ = ("resolver", "lookup", "memo", "vars", "current", "lhs", "rhs", "blanks")
-    missing = ()
+    __slots__ = ("resolver", "lookup", "memo", "vars", "current", "lhs", "rhs")
 
     def __init__(self, resolver: Resolver, bindings: dict[str, str]) -> None:
         self.resolver = resolver
@@ -175,9 +172,27 @@ class _ValueRun:
         self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
         self.memo = getattr(resolver, "memo", None)
         self.vars = as_variables(bindings)
-        self.current: dict[int, tuple[str, str, str]] = {}
+        self.current: dict[int, tuple[str, str, str]] = {}   # multi-ref slot -> the cell an aggregate is at
         self.lhs: Value = None
         self.rhs: Value = None
+
+    def bound(self, name: str, ref: RefSpec, text: str) -> str:
+        value = self.vars.get(name)
+        if value is None:
+            raise _eval_error(text, ref, f"variable ${name} has no binding")
+        return value
+
+
+class _ValueRun(_RunState):
+    """The state of a single :meth:`Expr.value` call: loop positions only. The compiled closures are the
+    same as for :meth:`Expr.evaluate` (one place for the language's meaning); this run just keeps no record of
+    the cells read or missing (``missing`` stays empty, so the marks the closures take are all 0)."""
+
+    __slots__ = ("blanks",)
+    missing = ()
+
+    def __init__(self, resolver: Resolver, bindings: dict[str, str]) -> None:
+        _RunState.__init__(self, resolver, bindings)
         self.blanks: list = []      # the blank cells read (value None), in order, repeats kept: cheap to keep
 
     def read(self, key: tuple[str, str, str], record_missing: bool = True) -> Value:
@@ -208,27 +223,17 @@ class _ValueRun:
             unknown = unknown or v is None
         return None if unknown else not decisive
 
-    def bound(self, name: str, ref: RefSpec, text: str) -> str:
-        return _Run.bound(self, name, ref, text)
 
-
-class _Run:
+class _Run(_RunState):
     """The state of a single :meth:`Expr.evaluate` call: what was read, what was missing, loop positions."""
 
-    __slots__ = ("resolver", "lookup", "memo", "vars", "seen", "missing", "missing_keys", "current", "lhs", "rhs")
+    __slots__ = ("seen", "missing", "missing_keys")
 
     def __init__(self, resolver: Resolver, bindings: dict[str, str]) -> None:
-        self.resolver = resolver
-        lookup = getattr(resolver, "lookup", None)
-        self.lookup = lookup if lookup is not None else lambda key: resolver.cell(*key)
-        self.memo = getattr(resolver, "memo", None)
-        self.vars = as_variables(bindings)
+        _RunState.__init__(self, resolver, bindings)
         self.seen: dict[tuple[str, str, str], Any] = {}     # key -> cell: every cell read, in reading order
         self.missing: list = []
         self.missing_keys: list[tuple[str, str, str]] = []
-        self.current: dict[int, tuple[str, str, str]] = {}   # multi-ref slot -> the cell an aggregate is at
-        self.lhs: Value = None
-        self.rhs: Value = None
 
     def read(self, key: tuple[str, str, str], record_missing: bool = True) -> Value:
         cell = self.lookup(key)
@@ -274,12 +279,6 @@ class _Run:
                 return decisive
             unknown = unknown or v is None
         return None if unknown else not decisive
-
-    def bound(self, name: str, ref: RefSpec, text: str) -> str:
-        value = self.vars.get(name)
-        if value is None:
-            raise _eval_error(text, ref, f"variable ${name} has no binding")
-        return value
 
 
 def _eval_error(text: str, node: _Node, message: str) -> ExprError:
