@@ -240,9 +240,10 @@ class _Chunk:
 
 
 def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode=None):
-    """``lint_file`` results in input order. Files the cache holds are served here (a worker would only add
-    the cost of sending them back); the others go to a process pool in chunks, at most a window of chunks in
-    flight; the pool starts at the first file that needs linting."""
+    """``lint_file`` results in input order. Up to ``WORKERS_PROBE_FROM`` files, those the cache holds are served
+    here (a worker would only add the cost of sending them back) and the others go to a process pool; beyond it,
+    every file goes to the pool and the workers look it up in the cache themselves. Files travel in chunks, at
+    most a window of chunks in flight; the pool starts at the first chunk."""
     from collections import deque
 
     *_, severities, max_size, max_findings, cache = recipe
