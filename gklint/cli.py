@@ -288,12 +288,8 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
 
         write_streamed(spool, all_diags, corpus, run, fmt or shown_fmt, output, color, score or cfg.score, files,
                        sources, ruleset, "info" if show_info else cfg.min_severity)
-        errors = errors or any(d.severity is Severity.ERROR for d in [*all_diags, *corpus])
-        if run.interrupted:
-            sys.exit(130)
-        if (ruleset.errors and ruleset.keeps("GK902")) or (missing and len(missing) == len(files)):
-            sys.exit(2)
-        sys.exit(0 if exit_zero or not errors else 1)
+        _exit(run, ruleset, missing, files, exit_zero,
+              errors or any(d.severity is Severity.ERROR for d in [*all_diags, *corpus]))
     all_diags.extend(corpus)
     outcome = after_lint(all_diags, sources, files, lint=_relint(ruleset, cfg, max_findings), fmt=fmt,
                          **{**more, "baseline_path": more.get("baseline_path") or cfg.baseline})
@@ -318,7 +314,9 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         click.echo(review.agency_table(review_data["ranking"]), nl=False)
         sys.exit(0 if exit_zero or not any(d.severity is Severity.ERROR for d in all_diags) else 1)
     fmt = fmt or shown_fmt
-    rules_meta = {r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value} for r in ruleset.rules}
+    from .formatters import rules_meta as meta
+
+    rules_meta = meta(ruleset)
     min_severity = "info" if show_info else cfg.min_severity
     try:
         if output:
@@ -331,13 +329,17 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     except ValueError as exc:
         click.echo(f"gklint: {exc}", err=True)
         sys.exit(2)
+    _exit(run, ruleset, missing, files, exit_zero, any(d.severity is Severity.ERROR for d in all_diags))
+
+
+def _exit(run, ruleset, missing, files, exit_zero: bool, errors: bool):
+    """``check``'s exit status: 130 interrupted, 2 a rule-pack error or no file could be read, else 1 when an
+    error-severity finding was reported (0 with --exit-zero)."""
     if run.interrupted:
         sys.exit(130)
     if (ruleset.errors and ruleset.keeps("GK902")) or (missing and len(missing) == len(files)):
         sys.exit(2)
-    if exit_zero:
-        sys.exit(0)
-    sys.exit(1 if any(d.severity is Severity.ERROR for d in all_diags) else 0)
+    sys.exit(0 if exit_zero or not errors else 1)
 
 
 def _reread(path: str, max_size: int | None):

@@ -161,7 +161,7 @@ def _show(diags: list[Diagnostic], fmt: str | None) -> None:
 def write_streamed(spool, before, corpus, run, fmt, output, color, score_file, files, sources, ruleset, min_severity):
     """``check``'s output for a format written one file at a time (``gklint.formatters.spool``): each path's
     findings read back from the spool as it is written. Exits 2 for a bad score file, as the other formats do."""
-    from .formatters import render_groups
+    from .formatters import render_groups, rules_meta
     from .review.summary import Scoring
 
     try:
@@ -170,8 +170,7 @@ def write_streamed(spool, before, corpus, run, fmt, output, color, score_file, f
     except (OSError, ValueError) as exc:
         click.echo(f"gklint: 评分文件错误：{exc}", err=True)
         sys.exit(2)
-    options = dict(sources=sources, rules={r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value}
-                                           for r in ruleset.rules},
+    options = dict(sources=sources, rules=rules_meta(ruleset),
                    files_checked=len(files), min_severity=min_severity,
                    review={"reports": run.reports()} if fmt == "rich" else None)
     try:

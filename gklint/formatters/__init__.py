@@ -25,7 +25,8 @@ def who_and_when(review: dict | None, path: str) -> tuple[str | None, int | None
     return info.get("agency"), info.get("year")
 
 
-__all__ = ["DEFAULT_FORMAT", "who_and_when", "FORMATTERS", "Formatter", "render", "render_groups", "sort_diagnostics"]
+__all__ = ["DEFAULT_FORMAT", "who_and_when", "FORMATTERS", "Formatter", "render", "render_groups", "rules_meta",
+           "sort_diagnostics"]
 
 Formatter = Callable[..., None]
 
@@ -57,6 +58,11 @@ FORMATTERS: dict[str, Formatter] = {
     "junit": junit.write,
     "html": _html,
 }
+
+
+def rules_meta(ruleset) -> dict[str, dict]:
+    """code → ``{"name", "summary", "severity"}`` of a rule set's rules: the ``rules=`` option of :func:`render`."""
+    return {r.code: {"name": r.name, "summary": r.summary, "severity": r.severity.value} for r in ruleset.rules}
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
