@@ -265,7 +265,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
             continue
         ignored = cfg.ignored_for(path) if per_file else None
         if ignored:
-            diags = [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
+            diags = _not_ignored(diags, ignored)
         diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
         if spool is None or lines_read:
             sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
@@ -282,7 +282,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     corpus: list[Diagnostic] = []
     for path, diags in corpus_diagnostics(run.facts, ruleset, cfg.severity, run.agencies, cache).items():
         ignored = cfg.ignored_for(path) if per_file else ()
-        corpus.extend(d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored))
+        corpus.extend(_not_ignored(diags, ignored))
     if spool is not None:
         from .workflow import write_streamed
 
@@ -332,6 +332,13 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     _exit(run, ruleset, missing, files, exit_zero, any(d.severity is Severity.ERROR for d in all_diags))
 
 
+def _not_ignored(diags, ignored) -> list:
+    """``diags`` less those a ``per-file-ignores`` entry names (a code, a code prefix or a rule name)."""
+    if not ignored:
+        return list(diags)
+    return [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
+
+
 def _exit(run, ruleset, missing, files, exit_zero: bool, errors: bool):
     """``check``'s exit status: 130 interrupted, 2 a rule-pack error or no file could be read, else 1 when an
     error-severity finding was reported (0 with --exit-zero)."""
@@ -361,7 +368,7 @@ def _relint(ruleset, cfg, max_findings):
         src = read_bytes(data, path, 0)
         diags = lint_source(src, ruleset, cfg.severity, max_findings)
         ignored = cfg.ignored_for(path)
-        return src, cfg.adjusted(path, [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)])
+        return src, cfg.adjusted(path, _not_ignored(diags, ignored))
 
     return lint
 
