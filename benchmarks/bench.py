@@ -106,8 +106,8 @@ print(n)
 # descendants), measured in a fresh wrapper process per command.
 PEAK = """
 import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+         or print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 """
 
 
@@ -121,18 +121,24 @@ def gklint_cmd(checkout: str | None = None) -> list[str]:
 
 
 def wall_s(cmd: list[str], repeat: int, env=None) -> float:
-    """Median wall seconds of a whole process (start-up included)."""
+    """Median wall seconds of a whole process (start-up included). A command that fails stops the benchmark:
+    a broken install exits at once and would otherwise be timed as very fast."""
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         times.append(time.perf_counter() - t0)
+        if done.returncode != 0:
+            sys.exit(f"benchmark stopped: {' '.join(cmd)} exited with {done.returncode}\n"
+                     f"{done.stderr.decode('utf-8', 'replace')[-2000:]}")
     return statistics.median(times)
 
 
 def peak_mib(cmd: list[str], env=None) -> float:
-    out = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, env=env).stdout
-    return int(out.strip() or 0) / 1024
+    done = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        sys.exit(f"benchmark stopped: {' '.join(cmd)} exited with {done.returncode}")
+    return int(done.stdout.strip()) / 1024
 
 
 def median_ms(fn, repeat: int) -> float:
