@@ -107,38 +107,36 @@ def _joined_title(front: list) -> tuple[Title, int] | None:
 _HEADING_KINDS = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}
 
 
-def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
+def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
+    """The blocks of a part of the outline from its terminals (grammars/report.lark): a PARA, TABLE or CHROME
+    terminal is a run of lines, ``lines[tok.start_pos:tok.end_pos]``."""
     blocks: list = []
     title = None
     chrome: list[Line] = []
-    for it in items:
-        if not isinstance(it, Tree):
-            continue
-        toks = it.children      # the items' children are all tokens (grammars/report.lark)
-        if it.data == "title":
-            t = _title(toks[0], lines, blocks)
+    for tok in toks:
+        kind = tok.type
+        if kind == "PARA":
+            blocks.append(Paragraph(tuple([line for _k, line in lines[tok.start_pos:tok.end_pos]])))
+        elif kind == "TABLE":
+            run = lines[tok.start_pos:tok.end_pos]
+            blocks.append(TableRegion(tuple([line for _k, line in run])))
+            out_regions.append(run)
+        elif kind == "CHROME":
+            chrome.extend([line for _k, line in lines[tok.start_pos:tok.end_pos]])
+        elif kind == "TITLE":
+            t = _title(tok, lines, blocks)
             if title is None:
                 title = t
-                if blocks and t.span.line < toks[0].line:
+                if blocks and t.span.line < tok.line:
                     blocks.pop()
             else:
-                blocks.append(Paragraph((_line(toks[0], lines),)))
-        elif it.data == "chrome":
-            chrome.append(_line(toks[0], lines))
-        elif it.data == "heading":
-            tok = toks[0]
+                blocks.append(Paragraph((_line(tok, lines),)))
+        elif kind in _HEADING_KINDS:
             line = _line(tok, lines)
             f = folded(line.text)
             m = _HEADING_NUM.match(f)
             num = (cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None)
-            kind = _HEADING_KINDS[tok.type]
-            blocks.append(Heading(kind, line.text.strip(" #\u3000\u00a0*"), line.span(), num))
-        elif it.data == "paragraph":
-            blocks.append(Paragraph(tuple([lines[t.start_pos][1] for t in toks])))
-        elif it.data == "table":
-            run = lines[toks[0].start_pos:toks[0].end_pos]
-            blocks.append(TableRegion(tuple([line for _k, line in run])))
-            out_regions.append(run)
+            blocks.append(Heading(_HEADING_KINDS[kind], line.text.strip(" #\u3000\u00a0*"), line.span(), num))
     return blocks, title, chrome
 
 

@@ -216,7 +216,8 @@ def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
     title = None                                    # only before the first section (``tokenize``)
     if "信息公开" in f:
         tf = _TITLE_LABEL.sub("", f)
-        if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
+        # the cheap tests first (the title pattern scans a long line once per 信息公开 in it)
+        if len(tf) <= 80 and "。" not in tf and _TITLE.search(tf) and (
                 tf != f or not (_CHROME_START.match(raw) or _CHROME_ANY.search(raw))) and (
                 _YEAR.search(tf) or "政府信息公开工作年度报告" in tf):
             title = "TITLE"
@@ -249,7 +250,8 @@ _LEAVES_TABLE = frozenset(("SECTION", "TITLE", "SUBHEAD", "TOPHEAD"))    # the k
 
 
 class LineLexer(Lexer):
-    """Custom Lark lexer: the input is the classified line list; a run of table lines becomes one TABLE token.
+    """Custom Lark lexer: the input is the classified line list; a run of table lines becomes one TABLE token, a
+    paragraph's first line and its CONT lines one PARA token, a run of chrome lines one CHROME token.
 
     ``start_pos``/``end_pos`` of a token are indices into that list, so the builder gets the lines back.
     """
@@ -266,6 +268,13 @@ class LineLexer(Lexer):
                 while j < n and data[j][0] in _TABLE_KINDS:
                     j += 1
                 kind = "TABLE"
+            elif kind == "PARA" or kind == "CONT":     # (CONT comes only after PARA from ``tokenize``)
+                while j < n and data[j][0] == "CONT":
+                    j += 1
+                kind = "PARA"
+            elif kind == "CHROME":
+                while j < n and data[j][0] == "CHROME":
+                    j += 1
             last = data[j - 1][1]
             # Token(kind, line.text, start_pos=i, …) with its fields set directly (Token.__new__ sorts out
             # deprecated arguments first, a good part of the cost of a token)
