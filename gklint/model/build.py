@@ -221,11 +221,10 @@ def build(source: Source) -> Parsed:
             break
 
     chrome = [c for c in chrome if c.line not in source.meta_lines]   # the page's own metadata is not pasted chrome
-    report = Report(source.path, source.text, source.encoding, tuple(text_lines), title, tuple(front),
-                    tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span)
-    cut = truncation(report)
-    if cut is not None:
-        report = replace(report, truncated_at=cut)
+    text_lines = tuple(text_lines)
+    report = Report(source.path, source.text, source.encoding, text_lines, title, tuple(front),
+                    tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span,
+                    _truncation(sections, text_lines, tables))
     problems.extend(_parse_problems(report, source, flat_notes))
     for tid, (span, what) in cutoffs.items():
         problems.append(Diagnostic.at(span, path=report.path, code="GK018", name="too-ambiguous-to-check",
@@ -272,18 +271,23 @@ def truncation(report: Report) -> Span | None:
     its end and either two or more are missing, or its last table lacks its final rows, or its last line
     stops mid-sentence. A complete report that merely lacks 六 is not cut off: that is GK103's business.
     """
-    if not report.sections:
+    return _truncation(report.sections, report.lines, report.tables)
+
+
+def _truncation(sections, lines, tables: dict[str, Table]) -> Span | None:
+    """``truncation`` of a report from its parts (the builder asks before the Report is made)."""
+    if not sections:
         return None
-    last = max((s.number or 0) for s in report.sections)
+    last = max((s.number or 0) for s in sections)
     if last >= 6:
         return None
-    end = len(report.lines)
-    while end > 1 and not report.lines[end - 1].strip():
+    end = len(lines)
+    while end > 1 and not lines[end - 1].strip():
         end -= 1
-    last_line = report.lines[end - 1].strip() if report.lines else ""
-    tail_rows_missing = any(t.found and not t.rows[-1].present for t in report.tables.values())
+    last_line = lines[end - 1].strip() if lines else ""
+    tail_rows_missing = any(t.found and not t.rows[-1].present for t in tables.values())
     if 6 - last >= 2 or tail_rows_missing or not last_line.endswith(_SENTENCE_END):
-        return Span(end, 1, end, len(report.lines[end - 1]) + 1)
+        return Span(end, 1, end, len(lines[end - 1]) + 1)
     return None
 
 

@@ -341,8 +341,8 @@ def absent_row(table_id: str, r: RowDef) -> Row:
     return hit[1]
 
 
-def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
-    """Tables 二 and 三: rows found by label, values after the label."""
+def align_rows(table: TableDef, pieces: list[Piece], section: int | None, version: str = "") -> Table:
+    """Tables 二 and 三: rows found by label, values after the label (``version``: the template's)."""
     labels = Labels.of(table)
     found: dict[str, _RowAcc] = {}
     headers: list[HeaderLabel] = []
@@ -397,26 +397,38 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
                 any(v.f for v in cur.values) and len(cur.values) < len(cur.match.row.cols)):
             cur.values.append(p)
     rows = []
+    tid = table.id
     for r in table.rows:
         if r.group:
             continue
         acc = found.get(r.id)
         if acc is None:
-            rows.append(absent_row(table.id, r))
+            rows.append(absent_row(tid, r))
             continue
-        values = _trim(acc.values, acc.layout, len(r.cols))
-        written = sum(1 for v in values if v.f or v.layout != "line")
-        label_text = _SPACES.sub(" ", acc.label.text)
-        rows.append(new_row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
-                        _cells(table, r, values[: len(r.cols)]), min(written, len(values)), len(r.cols)))
-        if len(values) > len(r.cols):
-            notes.append(f"row {r.id}: {len(values)} values for {len(r.cols)} columns")
+        k = len(r.cols)
+        values = _trim(acc.values, acc.layout, k)
+        written = len([v for v in values if v.f or v.layout != "line"])
+        label = acc.label
+        label_text = _LABEL_TEXTS.get(label.text)
+        if label_text is None:
+            label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
+        rows.append(new_row(tid, r.id, label_text, r.label, label.span, acc.match.quality,
+                            _cells(table, r, values[:k] if len(values) > k else values), min(written, len(values)),
+                            k))
+        if len(values) > k:
+            notes.append(f"row {r.id}: {len(values)} values for {k} columns")
     span = pieces[0].span if pieces else None
-    return Table(table.id, "", tuple(rows), span, section, tuple(headers), tuple(notes))
+    return Table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
 
 
-def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
-    """Table 四: one data row of 15 values under three group headers, read in order."""
+# a row label as written → with its runs of whitespace made one space (labels are the template's words, in every
+# report; at most LABELS_KEPT kept)
+_LABEL_TEXTS: dict[str, str] = {}
+
+
+def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, version: str = "") -> Table:
+    """Table 四: one data row of 15 values under three group headers, read in order (``version``: the
+    template's)."""
     labels = Labels.of(table)
     values: list[Piece] = []
     headers: list[HeaderLabel] = []
@@ -461,7 +473,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
-    return Table(table.id, "", tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
+    return Table(table.id, version, tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
                  tuple(notes))
 
 
@@ -494,8 +506,7 @@ def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | Non
     tables: dict[str, Table] = {}
     for tid, tdef in tpl.tables.items():
         ps = by_table.get(tid, [])
-        t = align_sequence(tdef, ps, sections.get(tid)) if tid == "t4" else align_rows(tdef, ps, sections.get(tid))
-        tables[tid] = Table(t.id, tpl.version, t.rows, t.span, t.section, t.headers, t.notes)
+        tables[tid] = (align_sequence if tid == "t4" else align_rows)(tdef, ps, sections.get(tid), tpl.version)
     return tables, version, signals
 
 

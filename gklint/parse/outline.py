@@ -307,6 +307,21 @@ def _shape(raw: str, f: str) -> tuple[str | None, str, str]:
     return shape
 
 
+def _pipe_shape(raw: str) -> tuple[str | None, str, str] | None:
+    """``line_shape`` of a line with a pipe and no tab when it is a table row, a rule or a lone pipe (decided
+    before the line's folded text is looked at, so such a line is not folded), else None."""
+    if "\t" in raw:
+        return None
+    t = raw.strip()
+    if t == "|":
+        return _BAR
+    if t[0] in "|-:" and is_sep_row(t):
+        return _FIXED["TSEP"]
+    if is_pipe_row(t):
+        return _FIXED["TROW"]
+    return None
+
+
 def tokenize(text: str) -> list[tuple[str, Line]]:
     """Every non-blank logical line with its terminal: the line's shape, decided by a little state (a section
     seen, inside a table, a text line just above)."""
@@ -317,12 +332,19 @@ def tokenize(text: str) -> list[tuple[str, Line]]:
         # the usual line is one logical line; a very long one is cut (``logical_lines``)
         segments = ((raw, n, 1),) if len(raw) <= LONG_LINE else logical_lines(raw)
         for seg, _n, column in segments:
-            f = folded(seg)
-            if not f:
+            if not seg:
                 prev_text = False
                 continue
             shape = _SHAPES.get(seg)        # (``_shape``, its kept shapes looked up here: once per line)
-            title, inside, outside = shape if shape is not None else _shape(seg, f)
+            if shape is None:
+                shape = _pipe_shape(seg) if "|" in seg else None
+                if shape is None:
+                    f = folded(seg)
+                    if not f:
+                        prev_text = False
+                        continue
+                    shape = _shape(seg, f)
+            title, inside, outside = shape
             kind = title if title is not None and not section_seen else inside if in_table else outside
             if kind is _TEXT:
                 kind = "CONT" if prev_text else "PARA"
