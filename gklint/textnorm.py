@@ -47,17 +47,32 @@ _TABLE = _Table()
 _IRREGULAR: set[str] = set()     # characters seen whose folded form is not exactly one character (dropped or NFKC-split)
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
-    out = text.translate(_TABLE)
+def _fold(text: str, out: str | None = None) -> tuple[str, list[int]]:
+    """``fold`` itself (``out``: the folded text when the caller has it)."""
+    if out is None:
+        out = text.translate(_TABLE)
     odd = _IRREGULAR.intersection(text)
     if not odd:                                          # every character kept or replaced one for one
         return out, list(range(len(text)))
     if not any(_TABLE[ord(ch)] for ch in odd):          # the usual case: some characters dropped
-        return out, [i for i, ch in enumerate(text) if ch not in odd]
+        # the kept stretches between the dropped characters, each a range (in C), not a test per character
+        kept: list[int] = []
+        at = 0
+        for m in _odd_pattern(frozenset(odd)).finditer(text):
+            kept.extend(range(at, m.start()))
+            at = m.end()
+        kept.extend(range(at, len(text)))
+        return out, kept
     idx: list[int] = []
     for i, ch in enumerate(text):                       # some character folds to several (NFKC of ㈠, ½ …)
         idx.extend([i] * len(_TABLE[ord(ch)]))
     return out, idx
+
+
+@lru_cache(maxsize=256)
+def _odd_pattern(odd: frozenset[str]) -> re.Pattern:
+    """A run of the given characters (the set of dropped characters a text holds: a few, the same in many texts)."""
+    return re.compile("[" + "".join(sorted(re.escape(ch) for ch in odd)) + "]+")
 
 
 # Long texts (sections, paragraphs) are folded by many rules of the same report: the last ones are remembered,
@@ -97,10 +112,10 @@ def fold_positions(text: str) -> tuple[str, Sequence[int]]:
     hit = _MEMO.get(text)
     if hit is not None and hit[1] is not None:
         return hit
-    out = text.translate(_TABLE)
+    out = hit[0] if hit is not None else text.translate(_TABLE)     # folded already (``folded``), the map not
     if not _IRREGULAR.intersection(text):
         return out, range(len(text))
-    return _fold(text)
+    return _fold(text, out)
 
 
 class _Folded(dict):

@@ -230,13 +230,20 @@ def _find_rows(text: _Text, tdef: TableDef) -> list[tuple[int, int, RowDef]]:
 def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, vals) -> tuple[Cell, ...]:
     cells, pos = [], start
     f, size, span, tid, rid = text.f, len(text.f), text.span, tdef.id, r.id
+    one = text.lines[0] if len(text.lines) == 1 else None     # the usual one line: ``span`` inlined
     for cid, v in zip(r.cols, vals):
         raw = str(v)
         # walk the folded text to the digits of this value
         while pos < size and not f[pos].isdigit():
             pos += 1
-        cells.append(new_cell(tid, rid, cid, raw, v, NUMBER, span(pos, pos + len(raw))))
-        pos += len(raw)
+        end = pos + len(raw)
+        if one is not None:
+            m = text.maps[0]
+            sp = _span(Span, (one.line, one.column + m[pos], one.line, one.column + m[end - 1] + 1))
+        else:
+            sp = span(pos, end)
+        cells.append(new_cell(tid, rid, cid, raw, v, NUMBER, sp))
+        pos = end
     return tuple(cells)
 
 
@@ -275,12 +282,12 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
         cut: list[str] = []
         for i, (a, b, r) in enumerate(hits):
             nxt = hits[i + 1][0] if i + 1 < len(hits) else len(text.f)
-            m = _RUN.match(text.f[b:nxt])
+            m = _RUN.match(text.f, b, nxt)
             if not m:
                 continue
             run = m.group(0)
             # an unrecognised numbered label right after ("…00000002.某某…") took the run's last digit
-            if b + m.end() < len(text.f) and text.f[b + m.end()] == "." and "." not in run:
+            if m.end() < len(text.f) and text.f[m.end()] == "." and "." not in run:
                 run = run[:-1]
             if not run:
                 continue
