@@ -169,8 +169,8 @@ def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
 def build(source: Source) -> Parsed:
     source, hant_note = _fold_traditional(source)
     problems = list(source.problems) + ([hant_note] if hant_note else [])
-    lines, tree = parse_outline(source.text)
     text_lines = source.text.split("\n")
+    lines, tree = parse_outline(source.text, text_lines)
     front_regions: list = []
     front, title, chrome = _blocks(tree.children[0].children, lines, front_regions)
     if title is None and (joined := _joined_title(front)) is not None:
@@ -210,7 +210,7 @@ def build(source: Source) -> Parsed:
         by_table[tid].extend(ps)
         table_section.setdefault(tid, number)
     tables, version, signals = align_tables(by_table, table_section)
-    flat_notes, cutoffs = _flattened_tables(tables, sections)
+    flat_notes, cutoffs, flats = _flattened_tables(tables, sections)
 
     pub = pub_span = None
     for cl in chrome:
@@ -225,7 +225,7 @@ def build(source: Source) -> Parsed:
     report = Report(source.path, source.text, source.encoding, text_lines, title, tuple(front),
                     tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span,
                     _truncation(sections, text_lines, tables))
-    problems.extend(_parse_problems(report, source, flat_notes))
+    problems.extend(_parse_problems(report, source, flat_notes, flats))
     for tid, (span, what) in cutoffs.items():
         problems.append(Diagnostic.at(span, path=report.path, code="GK018", name="too-ambiguous-to-check",
                                       severity=Severity.WARNING,
@@ -238,16 +238,17 @@ def build(source: Source) -> Parsed:
 def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
     """Tables 二/三/四 found only as run-together text: recover what the template's sums allow.
 
-    Returns the notes per recovered table and, per table, where and which runs the bounded split search gave
-    up on (GK018)."""
+    Returns the notes per recovered table, per table where and which runs the bounded split search gave up on
+    (GK018), and per table looked for what ``flattened_table`` gave (``_parse_problems`` asks again)."""
     notes: dict[str, list[str]] = {}
     cutoffs: dict[str, tuple[Span, list[str]]] = {}
+    flats: dict[str, Paragraph | None] = {}
     for tid, num in (("t2", 2), ("t3", 3), ("t4", 4)):
         t = tables.get(tid)
         sec = next((s for s in sections if s.number == num), None)
         if t is None or t.found or sec is None:
             continue
-        p = flattened_table(sec)
+        p = flats[tid] = flattened_table(sec)
         if p is None:
             continue
         tdef = load_template(t.template or "2021").tables[tid]
@@ -258,7 +259,7 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
         if new.found:
             tables[tid] = Table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
             notes[tid] = (ns, resolved)
-    return notes, cutoffs
+    return notes, cutoffs, flats
 
 
 _SENTENCE_END = tuple("。！？；;.!?…”）)】")
@@ -296,7 +297,7 @@ def is_legacy(report: Report) -> bool:
     return report.year is not None and report.year <= 2018
 
 
-def _parse_problems(report: Report, source: Source, flat_notes=None) -> list[Diagnostic]:
+def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     path = report.path
     if source.encoding == "gb18030":
@@ -341,7 +342,8 @@ def _parse_problems(report: Report, source: Source, flat_notes=None) -> list[Dia
             continue
         if t is None or t.found or sec is None:
             continue
-        flat = flattened_table(sec)
+        # the section's run-together line as ``_flattened_tables`` found it (the same table and section)
+        flat = flats[tid] if flats is not None and tid in flats else flattened_table(sec)
         digits = [flat] if flat is not None else []
         region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)
                         and sum(1 for l in b.lines if re.search(r"(^|[\t|])\s*\d+\s*($|[\t|])", l.text)) >= 3]

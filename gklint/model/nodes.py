@@ -177,7 +177,7 @@ def _setters(cls: type) -> tuple:
     return tuple(cls.__dict__[name].__set__ for name in cls.__slots__)
 
 
-_LINE_SET = _setters(Line)
+_LINE_SET = LINE_SETTERS = _setters(Line)      # (public: the tokenizer makes a Line per line with them)
 _CELL_SET = _setters(Cell)
 _ROW_SET = _setters(Row)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
@@ -277,14 +277,14 @@ def _num_key(num: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 # Row assembly
 # ----------------------------------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class _RowAcc:
     """A row being gathered: its label piece and the value pieces after it."""
 
     match: LabelMatch
     label: Piece
-    values: list[Piece] = field(default_factory=list)
-    layout: str = "line"
+    values: list[Piece]
+    layout: str
 
 
 def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
@@ -350,18 +350,20 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
     cur: _RowAcc | None = None
     group: tuple[RowDef, Piece] | None = None   # a group label (（六）其他处理) just seen in this tab row
     row_of, header_of = labels.row, labels.header
+    row_cache = labels._row_cache       # (``labels.row``'s memo, its hits looked up here)
     for p in pieces:
         if p.row_start:
             cur = group = None
-        if group is not None and p.f and p.value:
+        f = p.f
+        if group is not None and f and p.value:
             # the 2019 shape in a 2021 table: values straight after the group label, no sub-row labels. They
             # are the group's last sub-row (（六）… → 3. 其他); the other sub-rows are then missing (GK202)
             last = [r for r in table.rows if r.id.startswith(group[0].id + ".") and not r.group][-1:]
             if last and last[0].id not in found:
-                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], layout=group[1].layout)
+                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], [], group[1].layout)
                 found[last[0].id] = cur
             group = None
-        if not p.f:
+        if not f:
             if cur is not None and p.layout != "line" and (
                     p.layout != "cell" or len(cur.values) < len(cur.match.row.cols)):
                 cur.values.append(p)
@@ -370,7 +372,9 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
             if cur is not None:
                 cur.values.append(p)
             continue
-        m = row_of(p.f)
+        m = row_cache.get(f, _UNSEEN)
+        if m is _UNSEEN:
+            m = row_of(f)
         if m is not None:
             if m.row.group:
                 cur = None
@@ -382,10 +386,10 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
                 notes.append(f"duplicate row {m.row.id} at line {p.span.line}")
                 cur = None
                 continue
-            cur = _RowAcc(m, p, layout=p.layout)
+            cur = _RowAcc(m, p, [], p.layout)
             found[m.row.id] = cur
             continue
-        h = header_of(p.f)
+        h = header_of(f)
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
@@ -491,9 +495,21 @@ _RE_2019 = re.compile("|".join(re.escape(w) for w in _SIGNS_2019))
 
 
 def template_signals(pieces: list[Piece]) -> dict[str, int]:
-    """How many table pieces carry a 2021-only or a 2019-only label."""
-    text = "\n".join([p.f for p in pieces if len(p.f) > 1])
-    return {"2021": len(_RE_2021.findall(text)), "2019": len(_RE_2019.findall(text))}
+    """How many 2021-only and 2019-only label words the table pieces carry (a value piece, a number or a
+    placeholder, carries none)."""
+    n2021 = n2019 = 0
+    for p in pieces:
+        if not p.value and len(p.f) > 1:
+            hit = _SIGNALS.get(p.f)
+            if hit is None:
+                hit = remember(_SIGNALS, p.f, (len(_RE_2021.findall(p.f)), len(_RE_2019.findall(p.f))), LABELS_KEPT)
+            n2021 += hit[0]
+            n2019 += hit[1]
+    return {"2021": n2021, "2019": n2019}
+
+
+# a piece's folded text → how many 2021-only and 2019-only words it holds (labels and headers: template wording)
+_SIGNALS: dict[str, tuple[int, int]] = {}
 
 
 def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | None]) -> tuple[dict[str, Table], str | None, dict[str, int]]:

@@ -13,7 +13,7 @@ from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
 from ..memo import remember
-from ..model.nodes import Line, new_line
+from ..model.nodes import LINE_SETTERS, Line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
 
@@ -287,6 +287,7 @@ class LineLexer(Lexer):
 
 
 _str_new = str.__new__
+_new = object.__new__
 
 
 @lru_cache(maxsize=1)
@@ -322,19 +323,20 @@ def _pipe_shape(raw: str) -> tuple[str | None, str, str] | None:
     return None
 
 
-def tokenize(text: str) -> list[tuple[str, Line]]:
+def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Line]]:
     """Every non-blank logical line with its terminal: the line's shape, decided by a little state (a section
-    seen, inside a table, a text line just above)."""
+    seen, inside a table, a text line just above). ``physical``: ``text.split("\\n")`` when the caller has it."""
     toks: list[tuple[str, Line]] = []
     append = toks.append
     in_table = section_seen = prev_text = False
-    for n, raw in enumerate(text.split("\n"), 1):
+    set_text, set_number, set_column = LINE_SETTERS     # (``new_line``, inlined: a call less per line)
+    for n, raw in enumerate(text.split("\n") if physical is None else physical, 1):
+        if not raw:
+            prev_text = False
+            continue
         # the usual line is one logical line; a very long one is cut (``logical_lines``)
         segments = ((raw, n, 1),) if len(raw) <= LONG_LINE else logical_lines(raw)
         for seg, _n, column in segments:
-            if not seg:
-                prev_text = False
-                continue
             shape = _SHAPES.get(seg)        # (``_shape``, its kept shapes looked up here: once per line)
             if shape is None:
                 shape = _pipe_shape(seg) if "|" in seg else None
@@ -357,10 +359,13 @@ def tokenize(text: str) -> list[tuple[str, Line]]:
                     in_table = False
                     if kind == "SECTION":
                         section_seen = True
-            append((kind, new_line(seg, n, column)))
+            line = _new(Line)
+            set_text(line, seg), set_number(line, n), set_column(line, column)
+            append((kind, line))
     return toks
 
 
-def parse_outline(text: str) -> tuple[list[tuple[str, Line]], Tree]:
-    toks = tokenize(text)
+def parse_outline(text: str, physical: list[str] | None = None) -> tuple[list[tuple[str, Line]], Tree]:
+    """The classified lines and the outline tree (``physical``: ``text.split("\\n")`` when the caller has it)."""
+    toks = tokenize(text, physical)
     return toks, parser().parse(toks)
