@@ -79,7 +79,7 @@ _span = tuple.__new__      # Span(...) without the named tuple's Python-level __
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
     """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
-    append = out.append
+    append, kept = out.append, _FIELDS.get
     prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
     for kind, line in lines:
         text = line.text
@@ -120,18 +120,17 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                 layout, only_filled = "line", True
         first = layout != "line" and layout != "cell"
         which = 5 if layout == "line" else 6      # the value flag of a field read as a line or in a row
-        n, column = line.line, line.column
+        n, at = line.line, line.column + off     # at: the column where the field starts
         for part in fields:
-            d = _FIELDS.get(part)
+            d = kept(part)
             if d is None:
                 d = _field(part)
-            off += len(part) + 1
-            stripped = d[0]
-            if only_filled and not stripped:
+            if only_filled and not d[0]:
+                at += len(part) + 1
                 continue
-            col = column + off - len(part) - 1 + d[4]
-            append(Piece(stripped, d[1], _span(Span, (n, col, n, col + (len(stripped) or 1))), first,
-                         layout, d[2], d[3], d[which]))
+            col = at + d[4]
+            at += len(part) + 1
+            append(Piece(d[0], d[1], _span(Span, (n, col, n, col + d[7])), first, layout, d[2], d[3], d[which]))
             first = False
     return out
 
@@ -144,12 +143,13 @@ _FIELDS: dict[str, tuple] = {}
 
 
 def _field(part: str) -> tuple:
-    """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field)"""
+    """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field,
+    width of its span)"""
     stripped = part.strip(_WS)
     lead = len(part) - len(part.lstrip(_WS)) if stripped != part else 0
     ckind, number = parse_value(stripped)
     kept = ckind in _VALUE_KINDS
-    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK)
+    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK, len(stripped) or 1)
     if len(part) <= 200:      # a long field (a run-together row) is seldom seen twice
         remember(_FIELDS, part, d, FIELDS_KEPT)
     return d
