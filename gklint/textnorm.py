@@ -39,26 +39,53 @@ class _Table(dict):
         ch = chr(o)
         f = self[o] = ch if ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else _fold_char(ch)
         if len(f) != 1:
-            _IRREGULAR.add(ch)
+            (_SPLIT if f else _DROPPED).add(ch)
         return f
 
 
 _TABLE = _Table()
-_IRREGULAR: set[str] = set()     # characters seen whose folded form is not exactly one character (dropped or NFKC-split)
+
+
+class _Seen:
+    """Characters seen of one kind, and a pattern of a run of them (compiled again when a new one has been
+    seen: a text is scanned once, in C, whatever the number of characters)."""
+
+    def __init__(self) -> None:
+        self.chars: set[str] = set()
+        self._pattern: re.Pattern | None = None
+        self._size = 0
+
+    def add(self, ch: str) -> None:
+        self.chars.add(ch)
+
+    def runs(self) -> re.Pattern:
+        if self._pattern is None or self._size != len(self.chars):
+            self._size = len(self.chars)
+            self._pattern = re.compile("[" + "".join(sorted(re.escape(ch) for ch in self.chars)) + "]+")
+        return self._pattern
+
+    def within(self, text: str) -> bool:
+        return bool(self.chars) and self.runs().search(text) is not None
+
+
+# the characters seen whose folded form is not exactly one character: dropped (spaces, Markdown marks, quotes …)
+# or split (NFKC of ㈠, ½ …); they only grow, with the distinct characters seen
+_DROPPED = _Seen()
+_SPLIT = _Seen()
 
 
 def _fold(text: str, out: str | None = None) -> tuple[str, list[int]]:
     """``fold`` itself (``out``: the folded text when the caller has it)."""
     if out is None:
-        out = text.translate(_TABLE)
-    odd = _IRREGULAR.intersection(text)
-    if not odd:                                          # every character kept or replaced one for one
-        return out, list(range(len(text)))
-    if not any(_TABLE[ord(ch)] for ch in odd):          # the usual case: some characters dropped
-        # the kept stretches between the dropped characters, each a range (in C), not a test per character
+        out = text.translate(_TABLE)        # (every character of the text in _TABLE from here on)
+    if not _SPLIT.within(text):
+        if len(out) == len(text):                       # every character kept or replaced one for one
+            return out, list(range(len(text)))
+        # the usual case: some characters dropped. The kept stretches between them, each a range (in C), not a
+        # test per character
         kept: list[int] = []
         at = 0
-        for m in _odd_pattern(frozenset(odd)).finditer(text):
+        for m in _DROPPED.runs().finditer(text):
             kept.extend(range(at, m.start()))
             at = m.end()
         kept.extend(range(at, len(text)))
@@ -67,12 +94,6 @@ def _fold(text: str, out: str | None = None) -> tuple[str, list[int]]:
     for i, ch in enumerate(text):                       # some character folds to several (NFKC of ㈠, ½ …)
         idx.extend([i] * len(_TABLE[ord(ch)]))
     return out, idx
-
-
-@lru_cache(maxsize=256)
-def _odd_pattern(odd: frozenset[str]) -> re.Pattern:
-    """A run of the given characters (the set of dropped characters a text holds: a few, the same in many texts)."""
-    return re.compile("[" + "".join(sorted(re.escape(ch) for ch in odd)) + "]+")
 
 
 # Long texts (sections, paragraphs) are folded by many rules of the same report: the last ones are remembered,
@@ -113,7 +134,7 @@ def fold_positions(text: str) -> tuple[str, Sequence[int]]:
     if hit is not None and hit[1] is not None:
         return hit
     out = hit[0] if hit is not None else text.translate(_TABLE)     # folded already (``folded``), the map not
-    if not _IRREGULAR.intersection(text):
+    if len(out) == len(text) and not _SPLIT.within(text):
         return out, range(len(text))
     return _fold(text, out)
 
