@@ -175,6 +175,7 @@ class LabelMatch:
 # How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts
 # of table cells do not, so the memo starts afresh when full: memory stays flat over any number of reports).
 LABELS_KEPT = 8192
+FUZZY = 0.8           # the least similarity ratio (difflib) of a label read as a template label
 _UNSEEN = object()
 
 
@@ -233,10 +234,19 @@ class Labels:
                                    or core.startswith(rc) and len(rc) >= 4):
                 ratio = 0.95
             else:
-                ratio = difflib.SequenceMatcher(None, core, rc).ratio()
+                # only a ratio above the best so far and reaching FUZZY can change the answer: skip the full
+                # comparison where an upper bound of it (by the lengths, then by the characters) cannot
+                bound = 2.0 * min(len(core), len(rc)) / (len(core) + len(rc))     # (real_quick_ratio)
+                if bound < FUZZY or bound <= best_ratio:
+                    continue
+                sm = difflib.SequenceMatcher(None, core, rc)
+                bound = sm.quick_ratio()
+                if bound < FUZZY or bound <= best_ratio:
+                    continue
+                ratio = sm.ratio()
             if ratio > best_ratio:
                 best, best_ratio = r, ratio
-        if best is not None and best_ratio >= 0.8:
+        if best is not None and best_ratio >= FUZZY:
             if num and best.numbering and _num_key(num) != _num_key(best.numbering):
                 return None
             return LabelMatch(best, "fuzzy")
@@ -253,8 +263,11 @@ class Labels:
             return self.header_words[f]
         if len(f) >= 4:
             for word, (cid, _q) in self.header_words.items():
-                if len(word) >= 4 and difflib.SequenceMatcher(None, f, word).ratio() >= 0.8:
-                    return cid, "fuzzy"
+                # (the bounds of ``ratio`` first, as in ``_row``: most words are far off)
+                if len(word) >= 4 and 2.0 * min(len(f), len(word)) / (len(f) + len(word)) >= FUZZY:   # (real_quick_ratio)
+                    sm = difflib.SequenceMatcher(None, f, word)
+                    if sm.quick_ratio() >= FUZZY and sm.ratio() >= FUZZY:
+                        return cid, "fuzzy"
         return None
 
 
