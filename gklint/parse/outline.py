@@ -316,11 +316,15 @@ def _pipe_shape(raw: str) -> tuple[str | None, str, str] | None:
     t = raw.strip()
     if t == "|":
         return _BAR
-    if t[0] in "|-:" and is_sep_row(t):
-        return _FIXED["TSEP"]
-    if is_pipe_row(t):
-        return _FIXED["TROW"]
+    # is_sep_row(t) and is_pipe_row(t), written out for a stripped text holding a pipe
+    if t[0] in "|-:" and not t.strip("|-: "):
+        return _TSEP
+    if t.count("|") >= 2 or (t[0] == "|" or t[-1] == "|") and len(t) > 1:
+        return _TROW
     return None
+
+
+_TSEP, _TROW = _FIXED["TSEP"], _FIXED["TROW"]
 
 
 def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Line]]:
