@@ -165,7 +165,50 @@ def _splits(s: str, k: int, limit: int = 50, steps: int = MAX_SPLIT_STEPS) -> li
 def split_row(s: str, k: int, groups: int = 1, steps: int = MAX_SPLIT_STEPS) -> list[tuple[int, ...]]:
     """Splits of s into `groups` groups of k values where each group's last value is the sum of the others
     (at most _MAX_SOLUTIONS + 1). Raises TooAmbiguous when the bounded search cannot decide."""
+    if groups == 1 and 2 <= k <= _DIGITS and steps >= _MOST_NODES[k]:
+        return _one_sum_splits(s, k, _MAX_SOLUTIONS)
     return _Search(s, k, groups, True, _MAX_SOLUTIONS, steps).solutions()
+
+
+# per k, the most nodes the search for one group of k values can have (a node per choice of the first 0 … k-1
+# values' lengths, 1-7 digits each): a budget of at least this many is never used up there
+_MOST_NODES = tuple(sum(_DIGITS ** d for d in range(k)) for k in range(_DIGITS + 1))
+
+
+def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
+    """What ``_Search(s, k, 1, True, limit, budget).solutions()`` gives, with a budget it cannot use up (the
+    table-三 row: most rows of a run-together table): its sum first, then the addends that reach exactly it.
+
+    A split is k values of 1-7 digits without leading zeros, written one after another, the last the sum of
+    the others; the search finds them in the order of the addends' lengths, and keeps the first limit + 1."""
+    size, m = len(s), k - 1               # m addends, then their sum
+    if not s.isdigit() or not k <= size <= k * _DIGITS:
+        return []
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []     # (addend lengths, values)
+
+    def addends(q: int, left: int, acc: int, vals: tuple[int, ...], lens: tuple[int, ...]) -> None:
+        if not left:
+            if acc == total:
+                found.append((lens, vals + (total,)))
+            return
+        lo = max(1, end - q - (left - 1) * _DIGITS)        # room for the addends after this one
+        hi = min(_DIGITS, end - q - (left - 1))
+        if s[q] == "0":
+            hi = min(hi, 1)                                 # a value starting with 0 is 0 itself
+        for n in range(lo, hi + 1):
+            v = int(s[q:q + n])
+            if acc + v > total:                             # a longer value is larger still
+                break
+            addends(q + n, left - 1, acc + v, vals + (v,), lens + (n,))
+
+    for width in range(1, _DIGITS + 1):   # the sum: the last 1-7 digits
+        end = size - width
+        if not m <= end <= m * _DIGITS or (width > 1 and s[end] == "0"):
+            continue
+        total = int(s[end:])
+        addends(0, m, 0, (), ())
+    found.sort(key=lambda f: f[0])
+    return [vals for _lens, vals in found[:limit + 1]]
 
 
 class _Text:
