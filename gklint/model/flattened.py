@@ -415,4 +415,4 @@ def _product(ns) -> int:
 
 
 def row_vals(row: Row) -> tuple:
-    return tuple(c.value for c in row.cells)
+    return tuple([c.value for c in row.cells])
