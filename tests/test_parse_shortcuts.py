@@ -18,17 +18,17 @@ from gklint.textnorm import folded, strip_numbering
 
 def _digits(rng: random.Random) -> str:
     alphabet = rng.choice(["0123456789", "0000000001", "01", "0", "123", "9"])
-    return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 22)))
 
 
 def test_sum_first_split_is_the_search_for_one_group():
     rng = random.Random(7)
-    cases = [(_digits(rng), rng.randint(2, 7)) for _ in range(4000)]
-    for _ in range(2000):                           # rows whose last value really is the sum of the others
+    cases = [(_digits(rng), rng.randint(2, 7)) for _ in range(1500)]
+    for _ in range(1000):                           # rows whose last value really is the sum of the others
         k = rng.randint(2, 7)
         vals = [rng.choice([0, rng.randint(0, 9), rng.randint(0, 999), rng.randint(0, 10 ** 6)]) for _ in range(k - 1)]
         cases.append(("".join(map(str, vals)) + str(sum(vals)), k))
-    cases += [("640020470", 7), ("270020130", 7), ("0" * 7, 7), ("1" * 49, 7), ("12a", 2), ("", 3)]
+    cases += [("640020470", 7), ("270020130", 7), ("0" * 7, 7), ("1" * 21, 7), ("9" * 49, 7), ("12a", 2), ("", 3)]
     for s, k in cases:
         assert flattened._one_sum_splits(s, k, 50) == flattened._Search(s, k, 1, True, 50, 10 ** 9).solutions(), (s, k)
 
