@@ -169,8 +169,9 @@ def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
 def build(source: Source) -> Parsed:
     source, hant_note = _fold_traditional(source)
     problems = list(source.problems) + ([hant_note] if hant_note else [])
-    text_lines = source.text.split("\n")
-    lines, tree = parse_outline(source.text, text_lines)
+    physical = source.text.split("\n")
+    lines, tree = parse_outline(source.text, physical)
+    text_lines = tuple(physical)
     front_regions: list = []
     front, title, chrome = _blocks(tree.children[0].children, lines, front_regions)
     if title is None and (joined := _joined_title(front)) is not None:
@@ -221,7 +222,6 @@ def build(source: Source) -> Parsed:
             break
 
     chrome = [c for c in chrome if c.line not in source.meta_lines]   # the page's own metadata is not pasted chrome
-    text_lines = tuple(text_lines)
     report = Report(source.path, source.text, source.encoding, text_lines, title, tuple(front),
                     tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span,
                     _truncation(sections, text_lines, tables))
