@@ -195,3 +195,23 @@ def test_lexer_hands_over_paragraphs_and_chrome_runs_as_one_terminal_each():
     assert [part.data for part in tree.children] == ["front", "section"]
     assert [[t.type for t in part.children] for part in tree.children] == [
         ["CHROME", "TITLE"], ["SECTION", "PARA", "PARA", "TABLE"]]
+
+
+def test_fast_constructors_of_dict_nodes_make_what_the_classes_make():
+    from dataclasses import FrozenInstanceError
+
+    from gklint.diagnostics import Span
+    from gklint.model.nodes import HeaderLabel, Line, Paragraph, new_header, new_paragraph
+
+    span = Span(2, 3, 2, 9)
+    header = new_header("本年新收", "本年新收政府信息公开申请数量", "alias", span)
+    want = HeaderLabel("本年新收", "本年新收政府信息公开申请数量", "alias", span)
+    assert type(header) is HeaderLabel and header == want and hash(header) == hash(want) and repr(header) == repr(want)
+    lines = (Line("甲乙", 1, 1), Line("丙", 2, 1))
+    paragraph = new_paragraph(lines)
+    assert type(paragraph) is Paragraph and paragraph == Paragraph(lines) and repr(paragraph) == repr(Paragraph(lines))
+    assert paragraph.text == "甲乙丙" and paragraph.span == Paragraph(lines).span
+    with pytest.raises(FrozenInstanceError):
+        header.text = "x"                                        # still frozen
+    with pytest.raises(FrozenInstanceError):
+        paragraph.lines = ()

@@ -8,7 +8,7 @@ from lark import Token, Tree
 
 from ..diagnostics import Diagnostic, Severity, Span
 from .flattened import CUT_OFF, align_flattened, flattened_table
-from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
+from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title, new_paragraph
 from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
@@ -116,7 +116,7 @@ def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | N
     for tok in toks:
         kind = tok.type
         if kind == "PARA":
-            blocks.append(Paragraph(tuple([line for _k, line in lines[tok.start_pos:tok.end_pos]])))
+            blocks.append(new_paragraph(tuple([line for _k, line in lines[tok.start_pos:tok.end_pos]])))
         elif kind == "TABLE":
             run = lines[tok.start_pos:tok.end_pos]
             blocks.append(TableRegion(tuple([line for _k, line in run])))

@@ -205,6 +205,21 @@ def new_row(table: str, id: str, label: str, template_label: str, label_span: Sp
     return o
 
 
+# The same for the frozen node types with a __dict__ (for their cached properties) made many per report: their
+# fields are entries of the instance's __dict__, which is where a frozen dataclass's __init__ puts them.
+def new_header(text: str, template_label: str, match: str, span: Span) -> HeaderLabel:
+    o = _new(HeaderLabel)
+    d = o.__dict__
+    d["text"], d["template_label"], d["match"], d["span"] = text, template_label, match, span
+    return o
+
+
+def new_paragraph(lines: tuple[Line, ...]) -> "Paragraph":
+    o = _new(Paragraph)
+    o.__dict__["lines"] = lines
+    return o
+
+
 @dataclass(frozen=True)
 class Heading:
     """A sub-heading such as （一）主动公开 or 1. 信息发布数量, or a top-level heading outside the template."""

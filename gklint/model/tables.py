@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from ..memo import remember
-from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table, new_cell, new_row
+from .nodes import (BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table, new_cell,
+                    new_header, new_row)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -406,7 +407,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
-            headers.append(HeaderLabel(p.text, col.label, quality, p.span))
+            headers.append(new_header(p.text, col.label, quality, p.span))
             continue
         if cur is None:
             continue
@@ -469,7 +470,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
                     group_spans[r.id] = p.span
             h = labels.header(p.f)
             if h:
-                headers.append(HeaderLabel(p.text, table.columns[h[0]].label, h[1], p.span))
+                headers.append(new_header(p.text, table.columns[h[0]].label, h[1], p.span))
             continue
         if p.layout in ("line", "cell"):
             if p.value:
