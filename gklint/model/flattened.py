@@ -184,20 +184,29 @@ def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
     size, m = len(s), k - 1               # m addends, then their sum
     if not s.isdigit() or not k <= size <= k * _DIGITS:
         return []
+    if not s.strip("0"):                  # zeros only: each value a single 0 (no leading zeros), the sum too
+        return [(0,) * k] if size == k else []
     found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []     # (addend lengths, values)
 
     def addends(q: int, left: int, acc: int, vals: tuple[int, ...], lens: tuple[int, ...]) -> None:
-        if not left:
-            if acc == total:
-                found.append((lens, vals + (total,)))
+        if left == 1:                     # the last addend: the digits up to the sum, 1-7 of them
+            n = end - q
+            if 1 <= n <= _DIGITS and (n == 1 or s[q] != "0"):
+                v = int(s[q:end])
+                if acc + v == total:
+                    found.append((lens + (n,), vals + (v, total)))
             return
-        lo = max(1, end - q - (left - 1) * _DIGITS)        # room for the addends after this one
-        hi = min(_DIGITS, end - q - (left - 1))
-        if s[q] == "0":
-            hi = min(hi, 1)                                 # a value starting with 0 is 0 itself
+        lo = end - q - (left - 1) * _DIGITS    # room for the addends after this one
+        if lo < 1:
+            lo = 1
+        hi = end - q - (left - 1)
+        if hi > _DIGITS:
+            hi = _DIGITS
+        if s[q] == "0" and hi > 1:
+            hi = 1                        # a value starting with 0 is 0 itself
         for n in range(lo, hi + 1):
             v = int(s[q:q + n])
-            if acc + v > total:                             # a longer value is larger still
+            if acc + v > total:           # a longer value is larger still
                 break
             addends(q + n, left - 1, acc + v, vals + (v,), lens + (n,))
 
