@@ -19,6 +19,8 @@ from ..hant import to_simplified
 _TITLE_RE = re.compile(r"^(?:标题[:：])?(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?的?(?P<rest>.*)$")
 _STANDARD_TAIL = re.compile(r"^政府信息公开工作年度报告$")
 _HEADING_NUM = re.compile(r"^\(?([一二三四五六七八九十]+|\d+)")
+_TITLE_LABEL = re.compile(r"^标题[:：]")
+_NUMBER_FIELD = re.compile(r"(^|[\t|])\s*\d+\s*($|[\t|])")     # a field of a row that is a number
 _DATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -81,7 +83,7 @@ def _title_parts(text: str, span: Span, m) -> Title:
             # "2025年度长春新区管委会政府信息公开工作年度报告": the agency after the year
             agency = rest[: rest.index("政府信息公开")]
             well = False
-    return Title(re.sub(r"^标题[:：]", "", text), agency, year, span, well)
+    return Title(_TITLE_LABEL.sub("", text), agency, year, span, well)
 
 
 _TITLE_HEAD = re.compile(r"(?:19|20)\d{2}\s*年度?(?:政府|政府信息|政府信息公开)?$")
@@ -346,7 +348,7 @@ def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None)
         flat = flats[tid] if flats is not None and tid in flats else flattened_table(sec)
         digits = [flat] if flat is not None else []
         region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)
-                        and sum(1 for l in b.lines if re.search(r"(^|[\t|])\s*\d+\s*($|[\t|])", l.text)) >= 3]
+                        and sum(1 for l in b.lines if _NUMBER_FIELD.search(l.text)) >= 3]
         if digits:
             out.append(Diagnostic.at(digits[0].span, path=path, code="GK011", name="table-cells-run-together",
                                      severity=Severity.WARNING,

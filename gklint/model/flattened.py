@@ -30,6 +30,9 @@ _TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量"
                 "结果维持", "尚未审结", "未经复议直接起诉", "行政事业性收费", "本年新制作数量")
 
 
+_THREE_DIGITS = re.compile(r"\d{3,}")
+
+
 def flattened_table(section):
     """A long line of a section that is really a table with its cells run together (crawled pages), as a
     one-line Paragraph, or None."""
@@ -40,7 +43,7 @@ def flattened_table(section):
             if len(line.text) < 60 or "\t" in line.text or line.text.count("|") > 2:
                 continue
             f = folded(line.text)
-            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and re.search(r"\d{3,}", f):
+            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and _THREE_DIGITS.search(f):
                 return Paragraph((line,))
     return None
 
@@ -282,18 +285,16 @@ def _find_rows(text: _Text, tdef: TableDef) -> list[tuple[int, int, RowDef]]:
 def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, vals) -> tuple[Cell, ...]:
     cells, pos = [], start
     f, size, span, tid, rid = text.f, len(text.f), text.span, tdef.id, r.id
-    one = text.lines[0] if len(text.lines) == 1 else None     # the usual one line: ``span`` inlined
+    one = len(text.lines) == 1                # the usual one line: ``span`` inlined
+    if one:
+        n, column, m = text.lines[0].line, text.lines[0].column, text.maps[0]
     for cid, v in zip(r.cols, vals):
         raw = str(v)
         # walk the folded text to the digits of this value
         while pos < size and not f[pos].isdigit():
             pos += 1
         end = pos + len(raw)
-        if one is not None:
-            m = text.maps[0]
-            sp = _span(Span, (one.line, one.column + m[pos], one.line, one.column + m[end - 1] + 1))
-        else:
-            sp = span(pos, end)
+        sp = _span(Span, (n, column + m[pos], n, column + m[end - 1] + 1)) if one else span(pos, end)
         cells.append(new_cell(tid, rid, cid, raw, v, NUMBER, sp))
         pos = end
     return tuple(cells)
