@@ -178,7 +178,7 @@ def _setters(cls: type) -> tuple:
 
 
 _LINE_SET = LINE_SETTERS = _setters(Line)      # (public: the tokenizer makes a Line per line with them)
-_CELL_SET = _setters(Cell)
+_CELL_SET = CELL_SETTERS = _setters(Cell)     # (public: the row aligner makes cells with them)
 _ROW_SET = _setters(Row)
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from ..memo import remember
-from .nodes import (BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table, new_cell,
+from .nodes import (BLANK, CELL_SETTERS, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table,
                     new_header, new_row)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
@@ -75,6 +75,7 @@ class Piece:
 
 _WS = " \u00a0\u3000\t"
 _span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__ (one per piece)
+_new = object.__new__
 
 
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
@@ -327,7 +328,13 @@ def _mistyped_number(p: Piece) -> bool:
 
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
     tid, rid = table.id, rowdef.id
-    cells = [new_cell(tid, rid, cid, p.text, p.number, p.kind, p.span) for cid, p in zip(rowdef.cols, values)]
+    cells = []
+    set_table, set_row, set_col, set_raw, set_value, set_kind, set_span = CELL_SETTERS   # (``new_cell`` inlined)
+    for cid, p in zip(rowdef.cols, values):
+        c = _new(Cell)
+        set_table(c, tid), set_row(c, rid), set_col(c, cid), set_raw(c, p.text), set_value(c, p.number)
+        set_kind(c, p.kind), set_span(c, p.span)
+        cells.append(c)
     if len(cells) < len(rowdef.cols):
         cells.extend(missing_cells(tid, rowdef)[len(cells):])
     return tuple(cells)
