@@ -265,8 +265,9 @@ class Labels:
             return self.header_words[f]
         if len(f) >= 4:
             for word, (cid, _q) in self.header_words.items():
-                # (the bounds of ``ratio`` first, as in ``_row``: most words are far off)
-                if len(word) >= 4 and 2.0 * min(len(f), len(word)) / (len(f) + len(word)) >= FUZZY:   # (real_quick_ratio)
+                # (the bounds of ``ratio`` first, as in ``_row``, real_quick_ratio by the lengths: most words are
+                # far off)
+                if len(word) >= 4 and 2.0 * min(len(f), len(word)) / (len(f) + len(word)) >= FUZZY:
                     sm = difflib.SequenceMatcher(None, f, word)
                     if sm.quick_ratio() >= FUZZY and sm.ratio() >= FUZZY:
                         return cid, "fuzzy"
