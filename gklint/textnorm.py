@@ -37,9 +37,10 @@ class _Table(dict):
 
     def __missing__(self, o: int) -> str:
         ch = chr(o)
-        f = self[o] = ch if ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else _fold_char(ch)
+        f = ch if ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else _fold_char(ch)
         if len(f) != 1:
-            (_SPLIT if f else _DROPPED).add(ch)
+            (_SPLIT if f else _DROPPED).add(ch)     # (before the table has it: a map never misses it)
+        self[o] = f
         return f
 
 
@@ -52,17 +53,17 @@ class _Seen:
 
     def __init__(self) -> None:
         self.chars: set[str] = set()
-        self._pattern: re.Pattern | None = None
-        self._size = 0
+        self._compiled: tuple[re.Pattern, int] | None = None     # the pattern and how many characters it has
 
     def add(self, ch: str) -> None:
         self.chars.add(ch)
 
     def runs(self) -> re.Pattern:
-        if self._pattern is None or self._size != len(self.chars):
-            self._size = len(self.chars)
-            self._pattern = re.compile("[" + "".join(sorted(re.escape(ch) for ch in self.chars)) + "]+")
-        return self._pattern
+        hit = self._compiled
+        if hit is None or hit[1] != len(self.chars):
+            chars = tuple(self.chars)       # (one snapshot: the pattern and its count agree, whatever other threads add)
+            hit = self._compiled = (re.compile("[" + "".join(sorted(re.escape(ch) for ch in chars)) + "]+"), len(chars))
+        return hit[0]
 
     def within(self, text: str) -> bool:
         return bool(self.chars) and self.runs().search(text) is not None
