@@ -37,23 +37,60 @@ class _Table(dict):
 
     def __missing__(self, o: int) -> str:
         ch = chr(o)
-        f = self[o] = ch if ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else _fold_char(ch)
+        f = ch if ("a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff") else _fold_char(ch)
         if len(f) != 1:
-            _IRREGULAR.add(ch)
+            (_SPLIT if f else _DROPPED).add(ch)     # (before the table has it: a map never misses it)
+        self[o] = f
         return f
 
 
 _TABLE = _Table()
-_IRREGULAR: set[str] = set()     # characters seen whose folded form is not exactly one character (dropped or NFKC-split)
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
-    out = text.translate(_TABLE)
-    odd = _IRREGULAR.intersection(text)
-    if not odd:                                          # every character kept or replaced one for one
-        return out, list(range(len(text)))
-    if not any(_TABLE[ord(ch)] for ch in odd):          # the usual case: some characters dropped
-        return out, [i for i, ch in enumerate(text) if ch not in odd]
+class _Seen:
+    """Characters seen of one kind, and a pattern of a run of them (compiled again when a new one has been
+    seen: a text is scanned once, in C, whatever the number of characters)."""
+
+    def __init__(self) -> None:
+        self.chars: set[str] = set()
+        self._compiled: tuple[re.Pattern, int] | None = None     # the pattern and how many characters it has
+
+    def add(self, ch: str) -> None:
+        self.chars.add(ch)
+
+    def runs(self) -> re.Pattern:
+        hit = self._compiled
+        if hit is None or hit[1] != len(self.chars):
+            chars = tuple(self.chars)       # (one snapshot: the pattern and its count agree, whatever other threads add)
+            hit = self._compiled = (re.compile("[" + "".join(sorted(re.escape(ch) for ch in chars)) + "]+"), len(chars))
+        return hit[0]
+
+    def within(self, text: str) -> bool:
+        return bool(self.chars) and self.runs().search(text) is not None
+
+
+# the characters seen whose folded form is not exactly one character: dropped (spaces, Markdown marks, quotes …)
+# or split (NFKC of ㈠, ½ …); they only grow, with the distinct characters seen
+_DROPPED = _Seen()
+_SPLIT = _Seen()
+
+
+def _fold(text: str, out: str | None = None) -> tuple[str, list[int]]:
+    """``fold`` itself (``out``: the folded text when the caller has it)."""
+    if out is None:
+        out = text.translate(_TABLE)        # (every character of the text in _TABLE from here on)
+    if not _SPLIT.within(text):
+        if len(out) == len(text):                       # every character kept or replaced one for one
+            return out, list(range(len(text)))
+        # the usual case: some characters dropped. The kept stretches between them, each a range (in C), not a
+        # test per character
+        kept: list[int] = []
+        at = 0
+        for m in _DROPPED.runs().finditer(text):
+            kept.extend(range(at, m.start()))
+            at = m.end()
+        kept.extend(range(at, len(text)))
+        return out, kept
     idx: list[int] = []
     for i, ch in enumerate(text):                       # some character folds to several (NFKC of ㈠, ½ …)
         idx.extend([i] * len(_TABLE[ord(ch)]))
@@ -97,10 +134,10 @@ def fold_positions(text: str) -> tuple[str, Sequence[int]]:
     hit = _MEMO.get(text)
     if hit is not None and hit[1] is not None:
         return hit
-    out = text.translate(_TABLE)
-    if not _IRREGULAR.intersection(text):
+    out = hit[0] if hit is not None else text.translate(_TABLE)     # folded already (``folded``), the map not
+    if len(out) == len(text) and not _SPLIT.within(text):
         return out, range(len(text))
-    return _fold(text)
+    return _fold(text, out)
 
 
 class _Folded(dict):

@@ -8,7 +8,7 @@ from lark import Token, Tree
 
 from ..diagnostics import Diagnostic, Severity, Span
 from .flattened import CUT_OFF, align_flattened, flattened_table
-from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title
+from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title, new_paragraph
 from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
@@ -19,6 +19,8 @@ from ..hant import to_simplified
 _TITLE_RE = re.compile(r"^(?:标题[:：])?(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?的?(?P<rest>.*)$")
 _STANDARD_TAIL = re.compile(r"^政府信息公开工作年度报告$")
 _HEADING_NUM = re.compile(r"^\(?([一二三四五六七八九十]+|\d+)")
+_TITLE_LABEL = re.compile(r"^标题[:：]")
+_NUMBER_FIELD = re.compile(r"(^|[\t|])\s*\d+\s*($|[\t|])")     # a field of a row that is a number
 _DATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -81,7 +83,7 @@ def _title_parts(text: str, span: Span, m) -> Title:
             # "2025年度长春新区管委会政府信息公开工作年度报告": the agency after the year
             agency = rest[: rest.index("政府信息公开")]
             well = False
-    return Title(re.sub(r"^标题[:：]", "", text), agency, year, span, well)
+    return Title(_TITLE_LABEL.sub("", text), agency, year, span, well)
 
 
 _TITLE_HEAD = re.compile(r"(?:19|20)\d{2}\s*年度?(?:政府|政府信息|政府信息公开)?$")
@@ -107,38 +109,36 @@ def _joined_title(front: list) -> tuple[Title, int] | None:
 _HEADING_KINDS = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}
 
 
-def _blocks(items: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
+def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
+    """The blocks of a part of the outline from its terminals (grammars/report.lark): a PARA, TABLE or CHROME
+    terminal is a run of lines, ``lines[tok.start_pos:tok.end_pos]``."""
     blocks: list = []
     title = None
     chrome: list[Line] = []
-    for it in items:
-        if not isinstance(it, Tree):
-            continue
-        toks = it.children      # the items' children are all tokens (grammars/report.lark)
-        if it.data == "title":
-            t = _title(toks[0], lines, blocks)
+    for tok in toks:
+        kind = tok.type
+        if kind == "PARA":
+            blocks.append(new_paragraph(tuple([line for _k, line in lines[tok.start_pos:tok.end_pos]])))
+        elif kind == "TABLE":
+            run = lines[tok.start_pos:tok.end_pos]
+            blocks.append(TableRegion(tuple([line for _k, line in run])))
+            out_regions.append(run)
+        elif kind == "CHROME":
+            chrome.extend([line for _k, line in lines[tok.start_pos:tok.end_pos]])
+        elif kind == "TITLE":
+            t = _title(tok, lines, blocks)
             if title is None:
                 title = t
-                if blocks and t.span.line < toks[0].line:
+                if blocks and t.span.line < tok.line:
                     blocks.pop()
             else:
-                blocks.append(Paragraph((_line(toks[0], lines),)))
-        elif it.data == "chrome":
-            chrome.append(_line(toks[0], lines))
-        elif it.data == "heading":
-            tok = toks[0]
+                blocks.append(Paragraph((_line(tok, lines),)))
+        elif kind in _HEADING_KINDS:
             line = _line(tok, lines)
             f = folded(line.text)
             m = _HEADING_NUM.match(f)
             num = (cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None)
-            kind = _HEADING_KINDS[tok.type]
-            blocks.append(Heading(kind, line.text.strip(" #\u3000\u00a0*"), line.span(), num))
-        elif it.data == "paragraph":
-            blocks.append(Paragraph(tuple([lines[t.start_pos][1] for t in toks])))
-        elif it.data == "table":
-            run = lines[toks[0].start_pos:toks[0].end_pos]
-            blocks.append(TableRegion(tuple([line for _k, line in run])))
-            out_regions.append(run)
+            blocks.append(Heading(_HEADING_KINDS[kind], line.text.strip(" #\u3000\u00a0*"), line.span(), num))
     return blocks, title, chrome
 
 
@@ -171,8 +171,9 @@ def _fold_traditional(source: Source) -> tuple[Source, Diagnostic | None]:
 def build(source: Source) -> Parsed:
     source, hant_note = _fold_traditional(source)
     problems = list(source.problems) + ([hant_note] if hant_note else [])
-    lines, tree = parse_outline(source.text)
-    text_lines = source.text.split("\n")
+    physical = source.text.split("\n")
+    lines, tree = parse_outline(source.text, physical)
+    text_lines = tuple(physical)
     front_regions: list = []
     front, title, chrome = _blocks(tree.children[0].children, lines, front_regions)
     if title is None and (joined := _joined_title(front)) is not None:
@@ -212,7 +213,7 @@ def build(source: Source) -> Parsed:
         by_table[tid].extend(ps)
         table_section.setdefault(tid, number)
     tables, version, signals = align_tables(by_table, table_section)
-    flat_notes, cutoffs = _flattened_tables(tables, sections)
+    flat_notes, cutoffs, flats = _flattened_tables(tables, sections)
 
     pub = pub_span = None
     for cl in chrome:
@@ -223,12 +224,10 @@ def build(source: Source) -> Parsed:
             break
 
     chrome = [c for c in chrome if c.line not in source.meta_lines]   # the page's own metadata is not pasted chrome
-    report = Report(source.path, source.text, source.encoding, tuple(text_lines), title, tuple(front),
-                    tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span)
-    cut = truncation(report)
-    if cut is not None:
-        report = replace(report, truncated_at=cut)
-    problems.extend(_parse_problems(report, source, flat_notes))
+    report = Report(source.path, source.text, source.encoding, text_lines, title, tuple(front),
+                    tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span,
+                    _truncation(sections, text_lines, tables))
+    problems.extend(_parse_problems(report, source, flat_notes, flats))
     for tid, (span, what) in cutoffs.items():
         problems.append(Diagnostic.at(span, path=report.path, code="GK018", name="too-ambiguous-to-check",
                                       severity=Severity.WARNING,
@@ -241,16 +240,17 @@ def build(source: Source) -> Parsed:
 def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
     """Tables 二/三/四 found only as run-together text: recover what the template's sums allow.
 
-    Returns the notes per recovered table and, per table, where and which runs the bounded split search gave
-    up on (GK018)."""
+    Returns the notes per recovered table, per table where and which runs the bounded split search gave up on
+    (GK018), and per table looked for what ``flattened_table`` gave (``_parse_problems`` asks again)."""
     notes: dict[str, list[str]] = {}
     cutoffs: dict[str, tuple[Span, list[str]]] = {}
+    flats: dict[str, Paragraph | None] = {}
     for tid, num in (("t2", 2), ("t3", 3), ("t4", 4)):
         t = tables.get(tid)
         sec = next((s for s in sections if s.number == num), None)
         if t is None or t.found or sec is None:
             continue
-        p = flattened_table(sec)
+        p = flats[tid] = flattened_table(sec)
         if p is None:
             continue
         tdef = load_template(t.template or "2021").tables[tid]
@@ -261,7 +261,7 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
         if new.found:
             tables[tid] = Table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
             notes[tid] = (ns, resolved)
-    return notes, cutoffs
+    return notes, cutoffs, flats
 
 
 _SENTENCE_END = tuple("。！？；;.!?…”）)】")
@@ -274,18 +274,23 @@ def truncation(report: Report) -> Span | None:
     its end and either two or more are missing, or its last table lacks its final rows, or its last line
     stops mid-sentence. A complete report that merely lacks 六 is not cut off: that is GK103's business.
     """
-    if not report.sections:
+    return _truncation(report.sections, report.lines, report.tables)
+
+
+def _truncation(sections, lines, tables: dict[str, Table]) -> Span | None:
+    """``truncation`` of a report from its parts (the builder asks before the Report is made)."""
+    if not sections:
         return None
-    last = max((s.number or 0) for s in report.sections)
+    last = max((s.number or 0) for s in sections)
     if last >= 6:
         return None
-    end = len(report.lines)
-    while end > 1 and not report.lines[end - 1].strip():
+    end = len(lines)
+    while end > 1 and not lines[end - 1].strip():
         end -= 1
-    last_line = report.lines[end - 1].strip() if report.lines else ""
-    tail_rows_missing = any(t.found and not t.rows[-1].present for t in report.tables.values())
+    last_line = lines[end - 1].strip() if lines else ""
+    tail_rows_missing = any(t.found and not t.rows[-1].present for t in tables.values())
     if 6 - last >= 2 or tail_rows_missing or not last_line.endswith(_SENTENCE_END):
-        return Span(end, 1, end, len(report.lines[end - 1]) + 1)
+        return Span(end, 1, end, len(lines[end - 1]) + 1)
     return None
 
 
@@ -294,7 +299,7 @@ def is_legacy(report: Report) -> bool:
     return report.year is not None and report.year <= 2018
 
 
-def _parse_problems(report: Report, source: Source, flat_notes=None) -> list[Diagnostic]:
+def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     path = report.path
     if source.encoding == "gb18030":
@@ -339,10 +344,11 @@ def _parse_problems(report: Report, source: Source, flat_notes=None) -> list[Dia
             continue
         if t is None or t.found or sec is None:
             continue
-        flat = flattened_table(sec)
+        # the section's run-together line as ``_flattened_tables`` found it (the same table and section)
+        flat = flats[tid] if flats is not None and tid in flats else flattened_table(sec)
         digits = [flat] if flat is not None else []
         region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)
-                        and sum(1 for l in b.lines if re.search(r"(^|[\t|])\s*\d+\s*($|[\t|])", l.text)) >= 3]
+                        and sum(1 for l in b.lines if _NUMBER_FIELD.search(l.text)) >= 3]
         if digits:
             out.append(Diagnostic.at(digits[0].span, path=path, code="GK011", name="table-cells-run-together",
                                      severity=Severity.WARNING,

@@ -30,6 +30,9 @@ _TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量"
                 "结果维持", "尚未审结", "未经复议直接起诉", "行政事业性收费", "本年新制作数量")
 
 
+_THREE_DIGITS = re.compile(r"\d{3,}")
+
+
 def flattened_table(section):
     """A long line of a section that is really a table with its cells run together (crawled pages), as a
     one-line Paragraph, or None."""
@@ -40,7 +43,7 @@ def flattened_table(section):
             if len(line.text) < 60 or "\t" in line.text or line.text.count("|") > 2:
                 continue
             f = folded(line.text)
-            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and re.search(r"\d{3,}", f):
+            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and _THREE_DIGITS.search(f):
                 return Paragraph((line,))
     return None
 
@@ -165,7 +168,59 @@ def _splits(s: str, k: int, limit: int = 50, steps: int = MAX_SPLIT_STEPS) -> li
 def split_row(s: str, k: int, groups: int = 1, steps: int = MAX_SPLIT_STEPS) -> list[tuple[int, ...]]:
     """Splits of s into `groups` groups of k values where each group's last value is the sum of the others
     (at most _MAX_SOLUTIONS + 1). Raises TooAmbiguous when the bounded search cannot decide."""
+    if groups == 1 and 2 <= k <= _DIGITS and steps >= _MOST_NODES[k]:
+        return _one_sum_splits(s, k, _MAX_SOLUTIONS)
     return _Search(s, k, groups, True, _MAX_SOLUTIONS, steps).solutions()
+
+
+# per k, the most nodes the search for one group of k values can have (a node per choice of the first 0 … k-1
+# values' lengths, 1-7 digits each): a budget of at least this many is never used up there
+_MOST_NODES = tuple(sum(_DIGITS ** d for d in range(k)) for k in range(_DIGITS + 1))
+
+
+def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
+    """What ``_Search(s, k, 1, True, limit, budget).solutions()`` gives, with a budget it cannot use up (the
+    table-三 row: most rows of a run-together table): its sum first, then the addends that reach exactly it.
+
+    A split is k values of 1-7 digits without leading zeros, written one after another, the last the sum of
+    the others; the search finds them in the order of the addends' lengths, and keeps the first limit + 1."""
+    size, m = len(s), k - 1               # m addends, then their sum
+    if not s.isdigit() or not k <= size <= k * _DIGITS:
+        return []
+    if not s.strip("0"):                  # zeros only: each value a single 0 (no leading zeros), the sum too
+        return [(0,) * k] if size == k else []
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []     # (addend lengths, values)
+
+    def addends(q: int, left: int, acc: int, vals: tuple[int, ...], lens: tuple[int, ...]) -> None:
+        if left == 1:                     # the last addend: the digits up to the sum, 1-7 of them
+            n = end - q
+            if 1 <= n <= _DIGITS and (n == 1 or s[q] != "0"):
+                v = int(s[q:end])
+                if acc + v == total:
+                    found.append((lens + (n,), vals + (v, total)))
+            return
+        lo = end - q - (left - 1) * _DIGITS    # room for the addends after this one
+        if lo < 1:
+            lo = 1
+        hi = end - q - (left - 1)
+        if hi > _DIGITS:
+            hi = _DIGITS
+        if s[q] == "0" and hi > 1:
+            hi = 1                        # a value starting with 0 is 0 itself
+        for n in range(lo, hi + 1):
+            v = int(s[q:q + n])
+            if acc + v > total:           # a longer value is larger still
+                break
+            addends(q + n, left - 1, acc + v, vals + (v,), lens + (n,))
+
+    for width in range(1, _DIGITS + 1):   # the sum: the last 1-7 digits
+        end = size - width
+        if not m <= end <= m * _DIGITS or (width > 1 and s[end] == "0"):
+            continue
+        total = int(s[end:])
+        addends(0, m, 0, (), ())
+    found.sort(key=lambda f: f[0])
+    return [vals for _lens, vals in found[:limit + 1]]
 
 
 class _Text:
@@ -230,13 +285,18 @@ def _find_rows(text: _Text, tdef: TableDef) -> list[tuple[int, int, RowDef]]:
 def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, vals) -> tuple[Cell, ...]:
     cells, pos = [], start
     f, size, span, tid, rid = text.f, len(text.f), text.span, tdef.id, r.id
+    one = len(text.lines) == 1                # the usual one line: ``span`` inlined
+    if one:
+        n, column, m = text.lines[0].line, text.lines[0].column, text.maps[0]
     for cid, v in zip(r.cols, vals):
         raw = str(v)
         # walk the folded text to the digits of this value
         while pos < size and not f[pos].isdigit():
             pos += 1
-        cells.append(new_cell(tid, rid, cid, raw, v, NUMBER, span(pos, pos + len(raw))))
-        pos += len(raw)
+        end = pos + len(raw)
+        sp = _span(Span, (n, column + m[pos], n, column + m[end - 1] + 1)) if one else span(pos, end)
+        cells.append(new_cell(tid, rid, cid, raw, v, NUMBER, sp))
+        pos = end
     return tuple(cells)
 
 
@@ -275,12 +335,12 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
         cut: list[str] = []
         for i, (a, b, r) in enumerate(hits):
             nxt = hits[i + 1][0] if i + 1 < len(hits) else len(text.f)
-            m = _RUN.match(text.f[b:nxt])
+            m = _RUN.match(text.f, b, nxt)
             if not m:
                 continue
             run = m.group(0)
             # an unrecognised numbered label right after ("…00000002.某某…") took the run's last digit
-            if b + m.end() < len(text.f) and text.f[b + m.end()] == "." and "." not in run:
+            if m.end() < len(text.f) and text.f[m.end()] == "." and "." not in run:
                 run = run[:-1]
             if not run:
                 continue
@@ -365,4 +425,4 @@ def _product(ns) -> int:
 
 
 def row_vals(row: Row) -> tuple:
-    return tuple(c.value for c in row.cells)
+    return tuple([c.value for c in row.cells])

@@ -151,7 +151,10 @@ class Table:
     @cached_property
     def found(self) -> bool:
         """Any row of the table present (asked by the builder and many rules; the rows never change)."""
-        return any(r.present for r in self.rows)
+        for r in self.rows:
+            if r.label_match != "absent":     # (``r.present``, without a property call per row)
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +180,8 @@ def _setters(cls: type) -> tuple:
     return tuple(cls.__dict__[name].__set__ for name in cls.__slots__)
 
 
-_LINE_SET = _setters(Line)
-_CELL_SET = _setters(Cell)
+_LINE_SET = LINE_SETTERS = _setters(Line)      # (public: the tokenizer makes a Line per line with them)
+_CELL_SET = CELL_SETTERS = _setters(Cell)     # (public: the row aligner makes cells with them)
 _ROW_SET = _setters(Row)
 
 
@@ -202,6 +205,21 @@ def new_row(table: str, id: str, label: str, template_label: str, label_span: Sp
     a, b, c, d, e, f, g, h, i = _ROW_SET
     a(o, table), b(o, id), c(o, label), d(o, template_label), e(o, label_span), f(o, label_match), g(o, cells)
     h(o, written), i(o, expected)
+    return o
+
+
+# The same for the frozen node types with a __dict__ (for their cached properties) made many per report: their
+# fields are entries of the instance's __dict__, which is where a frozen dataclass's __init__ puts them.
+def new_header(text: str, template_label: str, match: str, span: Span) -> HeaderLabel:
+    o = _new(HeaderLabel)
+    d = o.__dict__
+    d["text"], d["template_label"], d["match"], d["span"] = text, template_label, match, span
+    return o
+
+
+def new_paragraph(lines: tuple[Line, ...]) -> "Paragraph":
+    o = _new(Paragraph)
+    o.__dict__["lines"] = lines
     return o
 
 

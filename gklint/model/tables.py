@@ -12,12 +12,13 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from ..memo import remember
-from .nodes import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table, new_cell, new_row
+from .nodes import (BLANK, CELL_SETTERS, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table,
+                    new_header, new_row)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -74,12 +75,13 @@ class Piece:
 
 _WS = " \u00a0\u3000\t"
 _span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__ (one per piece)
+_new = object.__new__
 
 
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
     """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
-    append = out.append
+    append, kept = out.append, _FIELDS.get
     prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
     for kind, line in lines:
         text = line.text
@@ -120,18 +122,17 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                 layout, only_filled = "line", True
         first = layout != "line" and layout != "cell"
         which = 5 if layout == "line" else 6      # the value flag of a field read as a line or in a row
-        n, column = line.line, line.column
+        n, at = line.line, line.column + off     # at: the column where the field starts
         for part in fields:
-            d = _FIELDS.get(part)
+            d = kept(part)
             if d is None:
                 d = _field(part)
-            off += len(part) + 1
-            stripped = d[0]
-            if only_filled and not stripped:
+            if only_filled and not d[0]:
+                at += len(part) + 1
                 continue
-            col = column + off - len(part) - 1 + d[4]
-            append(Piece(stripped, d[1], _span(Span, (n, col, n, col + (len(stripped) or 1))), first,
-                         layout, d[2], d[3], d[which]))
+            col = at + d[4]
+            at += len(part) + 1
+            append(Piece(d[0], d[1], _span(Span, (n, col, n, col + d[7])), first, layout, d[2], d[3], d[which]))
             first = False
     return out
 
@@ -144,12 +145,13 @@ _FIELDS: dict[str, tuple] = {}
 
 
 def _field(part: str) -> tuple:
-    """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field)"""
+    """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field,
+    width of its span)"""
     stripped = part.strip(_WS)
     lead = len(part) - len(part.lstrip(_WS)) if stripped != part else 0
     ckind, number = parse_value(stripped)
     kept = ckind in _VALUE_KINDS
-    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK)
+    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK, len(stripped) or 1)
     if len(part) <= 200:      # a long field (a run-together row) is seldom seen twice
         remember(_FIELDS, part, d, FIELDS_KEPT)
     return d
@@ -175,6 +177,7 @@ class LabelMatch:
 # How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts
 # of table cells do not, so the memo starts afresh when full: memory stays flat over any number of reports).
 LABELS_KEPT = 8192
+FUZZY = 0.8           # the least similarity ratio (difflib) of a label read as a template label
 _UNSEEN = object()
 
 
@@ -233,10 +236,19 @@ class Labels:
                                    or core.startswith(rc) and len(rc) >= 4):
                 ratio = 0.95
             else:
-                ratio = difflib.SequenceMatcher(None, core, rc).ratio()
+                # only a ratio above the best so far and reaching FUZZY can change the answer: skip the full
+                # comparison where an upper bound of it (by the lengths, then by the characters) cannot
+                bound = 2.0 * min(len(core), len(rc)) / (len(core) + len(rc))     # (real_quick_ratio)
+                if bound < FUZZY or bound <= best_ratio:
+                    continue
+                sm = difflib.SequenceMatcher(None, core, rc)
+                bound = sm.quick_ratio()
+                if bound < FUZZY or bound <= best_ratio:
+                    continue
+                ratio = sm.ratio()
             if ratio > best_ratio:
                 best, best_ratio = r, ratio
-        if best is not None and best_ratio >= 0.8:
+        if best is not None and best_ratio >= FUZZY:
             if num and best.numbering and _num_key(num) != _num_key(best.numbering):
                 return None
             return LabelMatch(best, "fuzzy")
@@ -253,8 +265,12 @@ class Labels:
             return self.header_words[f]
         if len(f) >= 4:
             for word, (cid, _q) in self.header_words.items():
-                if len(word) >= 4 and difflib.SequenceMatcher(None, f, word).ratio() >= 0.8:
-                    return cid, "fuzzy"
+                # (the bounds of ``ratio`` first, as in ``_row``, real_quick_ratio by the lengths: most words are
+                # far off)
+                if len(word) >= 4 and 2.0 * min(len(f), len(word)) / (len(f) + len(word)) >= FUZZY:
+                    sm = difflib.SequenceMatcher(None, f, word)
+                    if sm.quick_ratio() >= FUZZY and sm.ratio() >= FUZZY:
+                        return cid, "fuzzy"
         return None
 
 
@@ -277,14 +293,14 @@ def _num_key(num: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 # Row assembly
 # ----------------------------------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class _RowAcc:
     """A row being gathered: its label piece and the value pieces after it."""
 
     match: LabelMatch
     label: Piece
-    values: list[Piece] = field(default_factory=list)
-    layout: str = "line"
+    values: list[Piece]
+    layout: str
 
 
 def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
@@ -313,7 +329,13 @@ def _mistyped_number(p: Piece) -> bool:
 
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
     tid, rid = table.id, rowdef.id
-    cells = [new_cell(tid, rid, cid, p.text, p.number, p.kind, p.span) for cid, p in zip(rowdef.cols, values)]
+    cells = []
+    set_table, set_row, set_col, set_raw, set_value, set_kind, set_span = CELL_SETTERS   # (``new_cell`` inlined)
+    for cid, p in zip(rowdef.cols, values):
+        c = _new(Cell)
+        set_table(c, tid), set_row(c, rid), set_col(c, cid), set_raw(c, p.text), set_value(c, p.number)
+        set_kind(c, p.kind), set_span(c, p.span)
+        cells.append(c)
     if len(cells) < len(rowdef.cols):
         cells.extend(missing_cells(tid, rowdef)[len(cells):])
     return tuple(cells)
@@ -341,8 +363,8 @@ def absent_row(table_id: str, r: RowDef) -> Row:
     return hit[1]
 
 
-def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
-    """Tables 二 and 三: rows found by label, values after the label."""
+def align_rows(table: TableDef, pieces: list[Piece], section: int | None, version: str = "") -> Table:
+    """Tables 二 and 三: rows found by label, values after the label (``version``: the template's)."""
     labels = Labels.of(table)
     found: dict[str, _RowAcc] = {}
     headers: list[HeaderLabel] = []
@@ -350,18 +372,20 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
     cur: _RowAcc | None = None
     group: tuple[RowDef, Piece] | None = None   # a group label (（六）其他处理) just seen in this tab row
     row_of, header_of = labels.row, labels.header
+    row_cache = labels._row_cache       # (``labels.row``'s memo, its hits looked up here)
     for p in pieces:
         if p.row_start:
             cur = group = None
-        if group is not None and p.f and p.value:
+        f = p.f
+        if group is not None and f and p.value:
             # the 2019 shape in a 2021 table: values straight after the group label, no sub-row labels. They
             # are the group's last sub-row (（六）… → 3. 其他); the other sub-rows are then missing (GK202)
             last = [r for r in table.rows if r.id.startswith(group[0].id + ".") and not r.group][-1:]
             if last and last[0].id not in found:
-                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], layout=group[1].layout)
+                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], [], group[1].layout)
                 found[last[0].id] = cur
             group = None
-        if not p.f:
+        if not f:
             if cur is not None and p.layout != "line" and (
                     p.layout != "cell" or len(cur.values) < len(cur.match.row.cols)):
                 cur.values.append(p)
@@ -370,7 +394,9 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
             if cur is not None:
                 cur.values.append(p)
             continue
-        m = row_of(p.f)
+        m = row_cache.get(f, _UNSEEN)
+        if m is _UNSEEN:
+            m = row_of(f)
         if m is not None:
             if m.row.group:
                 cur = None
@@ -382,14 +408,14 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
                 notes.append(f"duplicate row {m.row.id} at line {p.span.line}")
                 cur = None
                 continue
-            cur = _RowAcc(m, p, layout=p.layout)
+            cur = _RowAcc(m, p, [], p.layout)
             found[m.row.id] = cur
             continue
-        h = header_of(p.f)
+        h = header_of(f)
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
-            headers.append(HeaderLabel(p.text, col.label, quality, p.span))
+            headers.append(new_header(p.text, col.label, quality, p.span))
             continue
         if cur is None:
             continue
@@ -397,26 +423,38 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None) -> Tab
                 any(v.f for v in cur.values) and len(cur.values) < len(cur.match.row.cols)):
             cur.values.append(p)
     rows = []
+    tid = table.id
     for r in table.rows:
         if r.group:
             continue
         acc = found.get(r.id)
         if acc is None:
-            rows.append(absent_row(table.id, r))
+            rows.append(absent_row(tid, r))
             continue
-        values = _trim(acc.values, acc.layout, len(r.cols))
-        written = sum(1 for v in values if v.f or v.layout != "line")
-        label_text = _SPACES.sub(" ", acc.label.text)
-        rows.append(new_row(table.id, r.id, label_text, r.label, acc.label.span, acc.match.quality,
-                        _cells(table, r, values[: len(r.cols)]), min(written, len(values)), len(r.cols)))
-        if len(values) > len(r.cols):
-            notes.append(f"row {r.id}: {len(values)} values for {len(r.cols)} columns")
+        k = len(r.cols)
+        values = _trim(acc.values, acc.layout, k)
+        written = len([v for v in values if v.f or v.layout != "line"])
+        label = acc.label
+        label_text = _LABEL_TEXTS.get(label.text)
+        if label_text is None:
+            label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
+        rows.append(new_row(tid, r.id, label_text, r.label, label.span, acc.match.quality,
+                            _cells(table, r, values[:k] if len(values) > k else values), min(written, len(values)),
+                            k))
+        if len(values) > k:
+            notes.append(f"row {r.id}: {len(values)} values for {k} columns")
     span = pieces[0].span if pieces else None
-    return Table(table.id, "", tuple(rows), span, section, tuple(headers), tuple(notes))
+    return Table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
 
 
-def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) -> Table:
-    """Table 四: one data row of 15 values under three group headers, read in order."""
+# a row label as written → with its runs of whitespace made one space (labels are the template's words, in every
+# report; at most LABELS_KEPT kept)
+_LABEL_TEXTS: dict[str, str] = {}
+
+
+def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, version: str = "") -> Table:
+    """Table 四: one data row of 15 values under three group headers, read in order (``version``: the
+    template's)."""
     labels = Labels.of(table)
     values: list[Piece] = []
     headers: list[HeaderLabel] = []
@@ -440,7 +478,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
                     group_spans[r.id] = p.span
             h = labels.header(p.f)
             if h:
-                headers.append(HeaderLabel(p.text, table.columns[h[0]].label, h[1], p.span))
+                headers.append(new_header(p.text, table.columns[h[0]].label, h[1], p.span))
             continue
         if p.layout in ("line", "cell"):
             if p.value:
@@ -461,7 +499,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None) ->
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
-    return Table(table.id, "", tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
+    return Table(table.id, version, tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
                  tuple(notes))
 
 
@@ -479,9 +517,21 @@ _RE_2019 = re.compile("|".join(re.escape(w) for w in _SIGNS_2019))
 
 
 def template_signals(pieces: list[Piece]) -> dict[str, int]:
-    """How many table pieces carry a 2021-only or a 2019-only label."""
-    text = "\n".join([p.f for p in pieces if len(p.f) > 1])
-    return {"2021": len(_RE_2021.findall(text)), "2019": len(_RE_2019.findall(text))}
+    """How many 2021-only and 2019-only label words the table pieces carry (a value piece, a number or a
+    placeholder, carries none)."""
+    n2021 = n2019 = 0
+    for p in pieces:
+        if not p.value and len(p.f) > 1:
+            hit = _SIGNALS.get(p.f)
+            if hit is None:
+                hit = remember(_SIGNALS, p.f, (len(_RE_2021.findall(p.f)), len(_RE_2019.findall(p.f))), LABELS_KEPT)
+            n2021 += hit[0]
+            n2019 += hit[1]
+    return {"2021": n2021, "2019": n2019}
+
+
+# a piece's folded text → how many 2021-only and 2019-only words it holds (labels and headers: template wording)
+_SIGNALS: dict[str, tuple[int, int]] = {}
 
 
 def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | None]) -> tuple[dict[str, Table], str | None, dict[str, int]]:
@@ -494,8 +544,7 @@ def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | Non
     tables: dict[str, Table] = {}
     for tid, tdef in tpl.tables.items():
         ps = by_table.get(tid, [])
-        t = align_sequence(tdef, ps, sections.get(tid)) if tid == "t4" else align_rows(tdef, ps, sections.get(tid))
-        tables[tid] = Table(t.id, tpl.version, t.rows, t.span, t.section, t.headers, t.notes)
+        tables[tid] = (align_sequence if tid == "t4" else align_rows)(tdef, ps, sections.get(tid), tpl.version)
     return tables, version, signals
 
 

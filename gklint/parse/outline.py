@@ -13,7 +13,7 @@ from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
 from ..memo import remember
-from ..model.nodes import Line, new_line
+from ..model.nodes import LINE_SETTERS, Line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
 
@@ -216,7 +216,8 @@ def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
     title = None                                    # only before the first section (``tokenize``)
     if "信息公开" in f:
         tf = _TITLE_LABEL.sub("", f)
-        if _TITLE.search(tf) and len(tf) <= 80 and "。" not in tf and (
+        # the cheap tests first (the title pattern scans a long line once per 信息公开 in it)
+        if len(tf) <= 80 and "。" not in tf and _TITLE.search(tf) and (
                 tf != f or not (_CHROME_START.match(raw) or _CHROME_ANY.search(raw))) and (
                 _YEAR.search(tf) or "政府信息公开工作年度报告" in tf):
             title = "TITLE"
@@ -249,7 +250,8 @@ _LEAVES_TABLE = frozenset(("SECTION", "TITLE", "SUBHEAD", "TOPHEAD"))    # the k
 
 
 class LineLexer(Lexer):
-    """Custom Lark lexer: the input is the classified line list; a run of table lines becomes one TABLE token.
+    """Custom Lark lexer: the input is the classified line list; a run of table lines becomes one TABLE token, a
+    paragraph's first line and its CONT lines one PARA token, a run of chrome lines one CHROME token.
 
     ``start_pos``/``end_pos`` of a token are indices into that list, so the builder gets the lines back.
     """
@@ -266,6 +268,13 @@ class LineLexer(Lexer):
                 while j < n and data[j][0] in _TABLE_KINDS:
                     j += 1
                 kind = "TABLE"
+            elif kind == "PARA" or kind == "CONT":     # (CONT comes only after PARA from ``tokenize``)
+                while j < n and data[j][0] == "CONT":
+                    j += 1
+                kind = "PARA"
+            elif kind == "CHROME":
+                while j < n and data[j][0] == "CHROME":
+                    j += 1
             last = data[j - 1][1]
             # Token(kind, line.text, start_pos=i, …) with its fields set directly (Token.__new__ sorts out
             # deprecated arguments first, a good part of the cost of a token)
@@ -278,6 +287,7 @@ class LineLexer(Lexer):
 
 
 _str_new = str.__new__
+_new = object.__new__
 
 
 @lru_cache(maxsize=1)
@@ -298,22 +308,49 @@ def _shape(raw: str, f: str) -> tuple[str | None, str, str]:
     return shape
 
 
-def tokenize(text: str) -> list[tuple[str, Line]]:
+def _pipe_shape(raw: str) -> tuple[str | None, str, str] | None:
+    """``line_shape`` of a line with a pipe and no tab when it is a table row, a rule or a lone pipe (decided
+    before the line's folded text is looked at, so such a line is not folded), else None."""
+    if "\t" in raw:
+        return None
+    t = raw.strip()
+    if t == "|":
+        return _BAR
+    # is_sep_row(t) and is_pipe_row(t), written out for a stripped text holding a pipe
+    if t[0] in "|-:" and not t.strip("|-: "):
+        return _TSEP
+    if t.count("|") >= 2 or (t[0] == "|" or t[-1] == "|") and len(t) > 1:
+        return _TROW
+    return None
+
+
+_TSEP, _TROW = _FIXED["TSEP"], _FIXED["TROW"]
+
+
+def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Line]]:
     """Every non-blank logical line with its terminal: the line's shape, decided by a little state (a section
-    seen, inside a table, a text line just above)."""
+    seen, inside a table, a text line just above). ``physical``: ``text.split("\\n")`` when the caller has it."""
     toks: list[tuple[str, Line]] = []
     append = toks.append
     in_table = section_seen = prev_text = False
-    for n, raw in enumerate(text.split("\n"), 1):
+    set_text, set_number, set_column = LINE_SETTERS     # (``new_line``, inlined: a call less per line)
+    for n, raw in enumerate(text.split("\n") if physical is None else physical, 1):
+        if not raw:
+            prev_text = False
+            continue
         # the usual line is one logical line; a very long one is cut (``logical_lines``)
         segments = ((raw, n, 1),) if len(raw) <= LONG_LINE else logical_lines(raw)
         for seg, _n, column in segments:
-            f = folded(seg)
-            if not f:
-                prev_text = False
-                continue
             shape = _SHAPES.get(seg)        # (``_shape``, its kept shapes looked up here: once per line)
-            title, inside, outside = shape if shape is not None else _shape(seg, f)
+            if shape is None:
+                shape = _pipe_shape(seg) if "|" in seg else None
+                if shape is None:
+                    f = folded(seg)
+                    if not f:
+                        prev_text = False
+                        continue
+                    shape = _shape(seg, f)
+            title, inside, outside = shape
             kind = title if title is not None and not section_seen else inside if in_table else outside
             if kind is _TEXT:
                 kind = "CONT" if prev_text else "PARA"
@@ -326,10 +363,13 @@ def tokenize(text: str) -> list[tuple[str, Line]]:
                     in_table = False
                     if kind == "SECTION":
                         section_seen = True
-            append((kind, new_line(seg, n, column)))
+            line = _new(Line)
+            set_text(line, seg), set_number(line, n), set_column(line, column)
+            append((kind, line))
     return toks
 
 
-def parse_outline(text: str) -> tuple[list[tuple[str, Line]], Tree]:
-    toks = tokenize(text)
+def parse_outline(text: str, physical: list[str] | None = None) -> tuple[list[tuple[str, Line]], Tree]:
+    """The classified lines and the outline tree (``physical``: ``text.split("\\n")`` when the caller has it)."""
+    toks = tokenize(text, physical)
     return toks, parser().parse(toks)
