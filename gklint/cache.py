@@ -380,9 +380,15 @@ def read_for_cache(path: str, max_size: int | None) -> bytes | None:
     limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
     try:
         with open(path, "rb") as fh:
-            if limit and os.fstat(fh.fileno()).st_size > limit:
+            if not limit:
+                return fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
                 return None
-            data = fh.read(limit + 1) if limit else fh.read()
+            # read(n) allocates n bytes first: ask for the file's size (and one more, to see it grow), not the limit
+            data = fh.read(size + 1)
+            if len(data) > size:        # grew since the stat (or a device): up to the limit and one more
+                data += fh.read(limit - len(data) + 1)
     except (OSError, RuntimeError, ValueError):
         return None
-    return None if limit and len(data) > limit else data
+    return None if len(data) > limit else data

@@ -89,22 +89,21 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored). The
     facts are packed (``gklint.review.store.Packed``: what travels from a worker and what a run keeps).
     ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
-    data = None
-    if cache is not None:
-        from .cache import read_for_cache
+    from .cache import read_for_cache
 
-        data = read_for_cache(path, max_size)
-    if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
+    data = read_for_cache(path, max_size)
+    if data is None:   # a file too large or unreadable: read_path gives its GK017/GK001 (nothing to cache)
         src = read_path(path, max_size)
         facts: list = []
         return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), _packed(facts[0])
-    hit = cache.get(path, data) if probe else None
-    if hit is not None:
+    if cache is not None and probe and (hit := cache.get(path, data)) is not None:
         return _served(path, hit, ruleset, severities)
-    from .cache import Hit
-
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
     facts = []
+    if cache is None:
+        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), _packed(facts[0])
+    from .cache import Hit
+
     hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts),
               _packed(facts[0]))
     cache.put(path, data, hit, src.encoding)
@@ -207,6 +206,8 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdi
     ``encode``: a module-level function, ``encode(path, diagnostics)`` is yielded instead of the diagnostics
     (and None instead of the text), made where the file was linted: from a worker only that crosses."""
     files = [p for p in paths if p != "-"]
+    if cache is not None and hasattr(facts, "hash_as_appended"):
+        facts.hash_as_appended()        # what corpus_diagnostics keys the run's cross-year findings by
     if "-" in paths and stdin_data is not None:
         src = read_bytes(stdin_data, stdin_name, max_size)
         found = lint_source(src, ruleset, severities, max_findings, facts)

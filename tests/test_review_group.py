@@ -108,3 +108,19 @@ def test_a_blob_from_a_cache_entry_is_unpacked_once_before_the_checks(facts, mon
 
     monkeypatch.setattr(store, "_reread", lambda path: None)     # no facts to be had again: no cross-year part
     assert Packed(*fresh.scalars(), b"[]").sound_one() is None
+
+
+def test_the_store_hashes_as_facts_arrive_what_it_would_read_back(facts):
+    """A run with a result cache keys its cross-year findings by the hash of every report's facts: made as they
+    are appended, it is the hash of reading them all back (and another set of facts gives another)."""
+    later, now = FactStore(), FactStore()
+    now.hash_as_appended()
+    for f in [*facts[:5], None, *facts[5:]]:
+        later.append(f)
+        now.append(f)
+    assert now.digest() == later.digest()
+    other = FactStore()
+    other.hash_as_appended()
+    for f in facts[1:]:
+        other.append(f)
+    assert other.digest() != now.digest()

@@ -183,12 +183,21 @@ class FactStore:
         self._spool = None
         self._end = 0
         self._read_since = False
+        self._hash = None       # ``digest``'s hash, made as the facts arrive (``hash_as_appended``)
+
+    def hash_as_appended(self) -> None:
+        """Make ``digest``'s hash as the facts are appended (called before the first): a run with a result
+        cache asks for it at its end, and reading every blob back then is serial work after the workers."""
+        if not self._items:
+            self._hash = hashlib.sha256()
 
     def append(self, f) -> None:
         if isinstance(f, Facts):
             f = Packed.of(f)
         if f is not None:
             blob = f.blob()
+            if self._hash is not None:
+                _update(self._hash, f, blob)
             if self._spool is None:
                 self._spool = tempfile.TemporaryFile()
             if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
@@ -203,12 +212,12 @@ class FactStore:
     def digest(self) -> str:
         """A hash of every report's facts, in order: what the run's cross-year findings are a function of
         (only asked for with a result cache: the spool is read once more, in order)."""
+        if self._hash is not None:
+            return self._hash.hexdigest()
         h = hashlib.sha256()
         for f in self._items:
             if f is not None:
-                blob = f.blob()
-                h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
-                h.update(b"%d\n" % len(blob) + blob)
+                _update(h, f, f.blob())
         return h.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
@@ -228,6 +237,11 @@ class FactStore:
     def close(self) -> None:
         if self._spool is not None:
             self._spool.close()
+
+
+def _update(h, f: Packed, blob: bytes) -> None:
+    h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
+    h.update(b"%d\n" % len(blob) + blob)
 
 
 def _shared(v):
