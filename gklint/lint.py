@@ -84,30 +84,48 @@ def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, sever
 
 
 def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = None, max_size: int | None = None,
-              max_findings: int | None = None, cache=None, probe: bool = True) -> tuple[str, str, list[Diagnostic], object]:
+              max_findings: int | None = None, cache=None, probe: bool = True,
+              encode=None) -> tuple[str, str, list[Diagnostic], object]:
     """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
     ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored). The
     facts are packed (``gklint.review.store.Packed``: what travels from a worker and what a run keeps).
-    ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
+    ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``).
+    ``encode``: see ``lint_paths`` (the text is then None); the concise lines
+    (``gklint.formatters.spool.encode_concise``) are kept in the cache entry, and served from it as they are
+    when no suppression applies to the file."""
     from .cache import read_for_cache
 
     data = read_for_cache(path, max_size)
     if data is None:   # a file too large or unreadable: read_path gives its GK017/GK001 (nothing to cache)
         src = read_path(path, max_size)
         facts: list = []
-        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), _packed(facts[0])
-    if cache is not None and probe and (hit := cache.get(path, data)) is not None:
-        return _served(path, hit, ruleset, severities)
+        return _encoded((path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts),
+                         _packed(facts[0])), encode)
+    if cache is not None and probe and (got := _cached(path, data, ruleset, severities, cache, encode)) is not None:
+        return got
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
     facts = []
     if cache is None:
-        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), _packed(facts[0])
+        return _encoded((path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts),
+                         _packed(facts[0])), encode)
     from .cache import Hit
 
-    hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts),
-              _packed(facts[0]))
+    found = _findings(src, ruleset, severities, max_findings, facts)
+    lines = encode(path, found) if _keeps_lines(encode) else None
+    hit = Hit(src.excerpt_text, src.format, found, _packed(facts[0]), lines)
     cache.put(path, data, hit, src.encoding)
-    return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+    if lines is not None and suppress.none_apply(src):
+        return path, None, lines, hit.facts
+    return _encoded((path, hit.text, _suppressed(src, found, ruleset, severities), hit.facts), encode)
+
+
+def _keeps_lines(encode) -> bool:
+    """Whether ``encode`` is the one whose output a cache entry keeps (the concise lines)."""
+    if encode is None:
+        return False
+    from .formatters.spool import encode_concise
+
+    return encode is encode_concise
 
 
 def _packed(facts):
@@ -116,18 +134,31 @@ def _packed(facts):
     return Packed.of(facts)
 
 
-def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache):
+def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache, encode=None):
     """``lint_file``'s result when ``cache`` holds it, else None (nothing linted)."""
     from .cache import read_for_cache
 
     data = read_for_cache(path, max_size)
-    hit = cache.get(path, data) if data is not None else None
-    return None if hit is None else _served(path, hit, ruleset, severities)
+    return _cached(path, data, ruleset, severities, cache, encode) if data is not None else None
 
 
-def _served(path: str, hit: Hit, ruleset: RuleSet, severities):
-    src = Source(path, "", "", format=hit.format, original=hit.text)   # what suppressions read of a file
-    return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+def _cached(path: str, data: bytes, ruleset: RuleSet, severities, cache, encode):
+    """The result the cache holds for ``path`` with these bytes, or None: its stored concise lines as they are
+    when no suppression applies (nothing decoded, nothing formatted), else its diagnostics with suppressions."""
+    lines = _keeps_lines(encode)
+    hit = cache.get(path, data, lines)
+    if hit is not None and hit.diagnostics is None:
+        if suppress.none_apply(_source(path, hit)):
+            return path, None, hit.lines, hit.facts
+        hit = cache.get(path, data)
+    if hit is None:
+        return None
+    src = _source(path, hit)
+    return _encoded((path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts), encode)
+
+
+def _source(path: str, hit) -> Source:
+    return Source(path, "", "", format=hit.format, original=hit.text)   # what suppressions read of a file
 
 
 #: Up to this many files are linted in-process: starting a pool costs more than it saves.
@@ -158,9 +189,9 @@ def _lint_chunk(paths: list[str], probe: bool = False, encode=None) -> list:
     """``lint_file`` results for a worker's chunk, their diagnostics as plain tuples (``_rows``): pickled and
     rebuilt at a fraction of a dataclass's cost, in the parent that receives every file's. ``probe``: look the
     files up in the cache (else the parent already did); ``encode``: see ``lint_paths``."""
-    results = (lint_file(p, **_WORKER, probe=probe) for p in paths)
+    results = [lint_file(p, **_WORKER, probe=probe, encode=encode) for p in paths]
     if encode is not None:
-        return [(path, None, encode(path, diags), facts) for path, _text, diags, facts in results]
+        return results
     return [(path, text, _rows(diags), facts) for path, text, diags, facts in results]
 
 
@@ -217,7 +248,7 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdi
         results = _pooled(files, ruleset, jobs, (list(extra_dirs), select, ignore, severities, max_size,
                                                  max_findings, cache), encode)
     else:
-        results = (_encoded(lint_file(p, ruleset, severities, max_size, max_findings, cache), encode) for p in files)
+        results = (lint_file(p, ruleset, severities, max_size, max_findings, cache, encode=encode) for p in files)
     try:
         for path, text, diags, f in results:
             if facts is not None:
@@ -281,9 +312,9 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode
 
     try:
         for p in files:
-            got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None and not probe else None
+            got = cached_file(p, ruleset, severities, max_size, cache, encode) if cache is not None and not probe else None
             if got is not None:
-                pending.append(_encoded(got, encode))
+                pending.append(got)
             else:
                 pending.append((chunk, len(chunk.paths)))
                 chunk.paths.append(p)

@@ -46,6 +46,19 @@ def _line_blob(diags: list[Diagnostic]) -> bytes:
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
+def line_blob_ok(blob: bytes) -> bool:
+    """Whether ``blob`` is one ``_line_blob`` wrote (rows of int, int, str, str, str): what a result cache entry
+    gives back (``gklint.cache``) is checked before the parent spools it."""
+    try:
+        rows = json.loads(blob.decode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError):
+        return False
+    return type(rows) is list and all(type(r) is list and len(r) == 5 and list(map(type, r)) == _ROW for r in rows)
+
+
+_ROW = [int, int, str, str, str]
+
+
 def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
     """(what a ``lines`` spool's ``add_encoded`` takes, whether any is an error) for one file's findings: made in
     the pool worker that linted the file (``gklint.lint.lint_paths``' ``encode``), so the parent only writes
