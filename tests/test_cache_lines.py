@@ -93,9 +93,10 @@ def test_a_suppression_added_later_is_applied_to_stored_lines(tmp_path, reports,
 def test_damaged_lines_give_the_diagnostics_and_entries_without_lines_serve_too(tmp_path, reports, linted):
     cache = tmp_path / "cache"
     first = concise(reports, "--cache-dir", cache)
-    for e in entries(cache):       # the lines section: the entry's last bytes (same length, not rows)
+    for e in entries(cache):       # the lines section ends the entry: its last line no longer ended
         blob = e.read_bytes()
-        e.write_bytes(blob[:-4] + b"]]]]")
+        assert blob.endswith(b"\n")
+        e.write_bytes(blob[:-1] + b"!")
     linted.clear()
     assert concise(reports, "--cache-dir", cache) == first and linted == []
     shutil.rmtree(cache)
