@@ -405,25 +405,3 @@ def _size(n) -> int:
     if type(n) is not int or n < 0:
         raise TypeError("not a size")
     return n
-
-
-def read_for_cache(path: str, max_size: int | None) -> bytes | None:
-    """A file's bytes when it is within the size limit, as ``gklint.readers.read_path`` would read them; None
-    when it is not, or cannot be read (``read_path`` then gives its GK017 or GK001, uncached)."""
-    from .readers import DEFAULT_MAX_FILE_SIZE
-
-    limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
-    try:
-        with open(path, "rb") as fh:
-            if not limit:
-                return fh.read()
-            size = os.fstat(fh.fileno()).st_size
-            if size > limit:
-                return None
-            # read(n) allocates n bytes first: ask for the file's size (and one more, to see it grow), not the limit
-            data = fh.read(size + 1)
-            if len(data) > size:        # grew since the stat (or a device): up to the limit and one more
-                data += fh.read(limit - len(data) + 1)
-    except (OSError, RuntimeError, ValueError):
-        return None
-    return None if len(data) > limit else data
