@@ -120,7 +120,6 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
 def read_within(path: str, max_size: int | None) -> bytes | None:
     """A file's bytes when it is within the size limit, as ``gklint.readers.read_path`` would read them; None
     when it is not, or cannot be read (``read_path`` then gives its GK017 or GK001, uncached)."""
-
     limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
     try:
         with open(path, "rb") as fh:
