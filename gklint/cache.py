@@ -8,10 +8,13 @@ plugin with its version and code, the selected and ignored rules, severities, si
 changed setting therefore starts a fresh folder, as Ruff's ``.ruff_cache/<version>/<settings hash>`` does (the
 ``KEEP_RUNS`` most recently used are kept). One *entry* per file (named by its path) holds the SHA-256 of its
 bytes and what linting them gave before suppressions (which read a sidecar file and are re-applied on every
-run): diagnostics, the cross-year facts, the text the formatters show. An edit overwrites the same entry: the
-cache grows with the files, not the edits. An entry is one JSON line (path, hash, diagnostics, the facts' scalar
-fields and the length of their blob), then the packed facts' blob as it travels (``gklint.review.store``): a hit
-decodes the line only; the blob is unpacked, and checked, only if cross-year rules run.
+run): diagnostics, the cross-year facts, the text the formatters show, and the diagnostics as concise lines
+when a concise run wrote it. An edit overwrites the same entry: the cache grows with the files, not the edits.
+An entry is one JSON line (path, hash, text, format, the facts' scalar fields and the sizes of what follows),
+then the diagnostics (JSON), the packed facts' blob as it travels (``gklint.review.store``) and the concise lines
+(``gklint.formatters.spool``): a hit decodes the line, and then either the diagnostics or, for a concise run
+and a file no suppression applies to, only checks the lines and hands them on as they are; the facts' blob is
+unpacked, and checked, only if cross-year rules run.
 
 ``<run key>/corpus/<key>.json`` keeps a run's cross-year findings under the hash of all its reports' facts (in
 order) and the agency map (``gklint.lint.corpus_diagnostics``): an unchanged run unpacks no facts at all. The
@@ -38,7 +41,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Severity
 from .resources import write_atomic
 
-SCHEMA = 2     # 2: facts packed (gklint.review.store)
+SCHEMA = 3     # 2: facts packed (gklint.review.store); 3: diagnostics after the head line, concise lines kept
 ENV = "GKLINT_CACHE_DIR"
 #: files of one folder fingerprinted at most (a pack or plugin folder is a few dozen)
 MAX_FOLDER_FILES = 2000
@@ -182,12 +185,15 @@ def _facts_types():   # imported once, not per entry (a relative import in a fun
 @dataclass(frozen=True)
 class Hit:
     """What linting a file gave, before suppressions: the text for excerpts, its reader's format, the
-    diagnostics and the facts (``gklint.review.store.Packed``)."""
+    diagnostics and the facts (``gklint.review.store.Packed``). ``lines``: the diagnostics as concise lines
+    (``gklint.formatters.spool.encode_concise``), when the entry has them and they were asked for; the
+    diagnostics are then not decoded (None)."""
 
     text: str
     format: str
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Diagnostic] | None
     facts: object
+    lines: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -221,8 +227,9 @@ class ResultCache:
         name = hashlib.sha256(f"{os.path.abspath(path)}\0{path}".encode("utf-8", "surrogateescape")).hexdigest()
         return os.path.join(self.folder, name[:32] + ".json")
 
-    def get(self, path: str, data: bytes) -> Hit | None:
-        """The stored results of ``path`` if they are for exactly these bytes; None otherwise."""
+    def get(self, path: str, data: bytes, lines: bool = False) -> Hit | None:
+        """The stored results of ``path`` if they are for exactly these bytes; None otherwise. ``lines``: give
+        the concise lines instead of the diagnostics when the entry has them."""
         limit = len(data) * 4 + MAX_ENTRY_SLACK
         try:
             fd = os.open(self._entry(path), os.O_RDONLY)
@@ -236,7 +243,7 @@ class ResultCache:
             os.close(fd)
         if len(blob) > limit:
             return None
-        return _load(blob, path, hashlib.sha256(data).hexdigest(), data)
+        return _load(blob, path, hashlib.sha256(data).hexdigest(), data, lines)
 
     def put(self, path: str, data: bytes, hit: Hit, encoding: str) -> None:
         """Store ``hit`` for ``path`` with these bytes. The text is left out when decoding the bytes gives
@@ -248,13 +255,17 @@ class ResultCache:
         except (LookupError, UnicodeDecodeError):
             decodes = False
         facts = hit.facts.blob() if hit.facts is not None else b""
+        lines, error = hit.lines if hit.lines is not None else ([], False)
         try:
+            diags = json.dumps({"diagnostics": [_diag_out(d, path) for d in hit.diagnostics]}, ensure_ascii=False,
+                               separators=(",", ":")).encode()
             head = json.dumps({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
                                "text": None if decodes else hit.text, "decode": encoding if decodes else None,
-                               "format": hit.format, "diagnostics": [_diag_out(d, path) for d in hit.diagnostics],
-                               "facts": None if hit.facts is None else [*hit.facts.scalars(), len(facts)]},
+                               "format": hit.format, "diagnostics": len(diags),
+                               "facts": None if hit.facts is None else [*hit.facts.scalars(), len(facts)],
+                               "lines": None if hit.lines is None else [[p, len(b)] for p, b in lines] + [error]},
                               ensure_ascii=False, separators=(",", ":")).encode()
-            write_atomic(self._entry(path), head + b"\n" + facts)
+            write_atomic(self._entry(path), b"".join([head, b"\n", diags, facts, *(b for _p, b in lines)]))
         except (OSError, ValueError):   # a full disk; text with lone surrogates …
             pass
 
@@ -348,41 +359,49 @@ def shapes_known() -> bool:
             and Sentence._fields == ("hash", "text", "place"))
 
 
-def _load(blob: bytes, path: str, digest: str, data: bytes) -> Hit | None:
+def _load(blob: bytes, path: str, digest: str, data: bytes, want_lines: bool = False) -> Hit | None:
     """An entry's results if it is one for ``path`` with exactly these bytes (``digest``); None otherwise.
-    An entry is a JSON line, then the packed facts' blob as it was (``gklint.review.store``: not decoded here,
-    only if cross-year rules need it; its length is checked, its content when it is unpacked)."""
+    An entry is a JSON line (path, hash, text, format, the sizes of what follows), then the diagnostics
+    (``{"diagnostics": [...]}``, decoded only when they are needed), the packed facts' blob as it was
+    (``gklint.review.store``: not decoded here, only if cross-year rules need it; its length is checked, its
+    content when it is unpacked) and the concise lines (checked when asked for; the diagnostics are then not
+    decoded: a concise run served from the cache decodes no finding)."""
     try:
         end = blob.index(b"\n")
         x = json.loads(blob[:end])
         if x["path"] != path or x["sha256"] != digest:
             return None
         text = x["text"] if type(x["text"]) is str else data.decode(x["decode"])
+        at = end + 1 + _size(x["diagnostics"])
+        diags = blob[end + 1:at]
         facts = x["facts"]
         if facts is not None:
             *scalars, size = facts
-            if type(size) is not int or len(blob) - end - 1 != size:
+            facts = _facts_types()[3].from_json([*scalars, blob[at:at + _size(size)]])
+            at += size
+        lines = x["lines"]
+        if lines is not None:
+            *sizes, error = lines
+            if type(error) is not bool or not all(type(p) is str for p, _n in sizes):
                 return None
-            facts = _facts_types()[3].from_json([*scalars, blob[end + 1:]])
-        elif len(blob) != end + 1:
-            return None
-        return Hit(text, x["format"], [_diag_in(d, path) for d in x["diagnostics"]], facts)
+            lines = [], error
+            for p, n in sizes:
+                lines[0].append((p, blob[at:at + _size(n)]))
+                at += n
+        if at != len(blob):
+            return None     # truncated, or more than it says
+        if want_lines and lines is not None:
+            from .formatters.spool import line_blob_ok
+
+            if all(line_blob_ok(b) for _p, b in lines[0]):
+                return Hit(text, x["format"], None, facts, lines)
+        return Hit(text, x["format"], [_diag_in(d, path) for d in json.loads(diags)["diagnostics"]], facts)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, LookupError, ArithmeticError,
             RecursionError):
         return None     # truncated, corrupt or foreign: a miss
 
 
-def read_for_cache(path: str, max_size: int | None) -> bytes | None:
-    """A file's bytes when it is within the size limit, as ``gklint.readers.read_path`` would read them; None
-    when it is not, or cannot be read (``read_path`` then gives its GK017 or GK001, uncached)."""
-    from .readers import DEFAULT_MAX_FILE_SIZE
-
-    limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
-    try:
-        with open(path, "rb") as fh:
-            if limit and os.fstat(fh.fileno()).st_size > limit:
-                return None
-            data = fh.read(limit + 1) if limit else fh.read()
-    except (OSError, RuntimeError, ValueError):
-        return None
-    return None if limit and len(data) > limit else data
+def _size(n) -> int:
+    if type(n) is not int or n < 0:
+        raise TypeError("not a size")
+    return n

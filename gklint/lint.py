@@ -10,7 +10,7 @@ from .api import parse_source
 from .diagnostics import Diagnostic
 from . import fixes, suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
-from .readers import Source, read_bytes, read_path, report_suffixes
+from .readers import DEFAULT_MAX_FILE_SIZE, Source, read_bytes, read_path, report_suffixes
 
 
 # A report repository's own documents, which are Markdown or text but no report: skipped in directory walks
@@ -84,31 +84,66 @@ def _suppressed(source: Source, found: list[Diagnostic], ruleset: RuleSet, sever
 
 
 def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = None, max_size: int | None = None,
-              max_findings: int | None = None, cache=None, probe: bool = True) -> tuple[str, str, list[Diagnostic], object]:
+              max_findings: int | None = None, cache=None, probe: bool = True,
+              encode=None) -> tuple[str, str, list[Diagnostic], object]:
     """(path, text for excerpts, diagnostics, facts) of one file, from ``cache`` (a
     ``gklint.cache.ResultCache``) when it holds the results for these bytes, else linted (and stored). The
     facts are packed (``gklint.review.store.Packed``: what travels from a worker and what a run keeps).
-    ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``)."""
-    data = None
-    if cache is not None:
-        from .cache import read_for_cache
-
-        data = read_for_cache(path, max_size)
-    if data is None:   # no cache, or a file too large or unreadable (its GK017/GK001 costs nothing to redo)
+    ``probe=False``: the caller already found no entry (a pool worker after the parent's ``cached_file``).
+    ``encode``: see ``lint_paths`` (the text is then None); the concise lines
+    (``gklint.formatters.spool.encode_concise``) are kept in the cache entry, and served from it as they are
+    when no suppression applies to the file."""
+    data = read_within(path, max_size)
+    if data is None:   # a file too large or unreadable: read_path gives its GK017/GK001 (nothing to cache)
         src = read_path(path, max_size)
         facts: list = []
-        return path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts), _packed(facts[0])
-    hit = cache.get(path, data) if probe else None
-    if hit is not None:
-        return _served(path, hit, ruleset, severities)
-    from .cache import Hit
-
+        return _encoded((path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts),
+                         _packed(facts[0])), encode)
+    if cache is not None and probe and (got := _cached(path, data, ruleset, severities, cache, encode)) is not None:
+        return got
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
     facts = []
-    hit = Hit(src.excerpt_text, src.format, _findings(src, ruleset, severities, max_findings, facts),
-              _packed(facts[0]))
+    if cache is None:
+        return _encoded((path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts),
+                         _packed(facts[0])), encode)
+    from .cache import Hit
+
+    found = _findings(src, ruleset, severities, max_findings, facts)
+    lines = encode(path, found) if _keeps_lines(encode) else None
+    hit = Hit(src.excerpt_text, src.format, found, _packed(facts[0]), lines)
     cache.put(path, data, hit, src.encoding)
-    return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+    if lines is not None and suppress.none_apply(src):
+        return path, None, lines, hit.facts
+    return _encoded((path, hit.text, _suppressed(src, found, ruleset, severities), hit.facts), encode)
+
+
+def read_within(path: str, max_size: int | None) -> bytes | None:
+    """A file's bytes when it is within the size limit, as ``gklint.readers.read_path`` would read them; None
+    when it is not, or cannot be read (``read_path`` then gives its GK017 or GK001, uncached)."""
+    limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
+    try:
+        with open(path, "rb") as fh:
+            if not limit:
+                return fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                return None
+            # read(n) allocates n bytes first: ask for the file's size (and one more, to see it grow), not the limit
+            data = fh.read(size + 1)
+            if len(data) > size:        # grew since the stat (or a device): up to the limit and one more
+                data += fh.read(limit - len(data) + 1)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return None if len(data) > limit else data
+
+
+def _keeps_lines(encode) -> bool:
+    """Whether ``encode`` is the one whose output a cache entry keeps (the concise lines)."""
+    if encode is None:
+        return False
+    from .formatters.spool import encode_concise
+
+    return encode is encode_concise
 
 
 def _packed(facts):
@@ -117,18 +152,29 @@ def _packed(facts):
     return Packed.of(facts)
 
 
-def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache):
+def cached_file(path: str, ruleset: RuleSet, severities, max_size, cache, encode=None):
     """``lint_file``'s result when ``cache`` holds it, else None (nothing linted)."""
-    from .cache import read_for_cache
-
-    data = read_for_cache(path, max_size)
-    hit = cache.get(path, data) if data is not None else None
-    return None if hit is None else _served(path, hit, ruleset, severities)
+    data = read_within(path, max_size)
+    return _cached(path, data, ruleset, severities, cache, encode) if data is not None else None
 
 
-def _served(path: str, hit: Hit, ruleset: RuleSet, severities):
-    src = Source(path, "", "", format=hit.format, original=hit.text)   # what suppressions read of a file
-    return path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts
+def _cached(path: str, data: bytes, ruleset: RuleSet, severities, cache, encode):
+    """The result the cache holds for ``path`` with these bytes, or None: its stored concise lines as they are
+    when no suppression applies (nothing decoded, nothing formatted), else its diagnostics with suppressions."""
+    lines = _keeps_lines(encode)
+    hit = cache.get(path, data, lines)
+    if hit is not None and hit.diagnostics is None:
+        if suppress.none_apply(_source(path, hit)):
+            return path, None, hit.lines, hit.facts
+        hit = cache.get(path, data)
+    if hit is None:
+        return None
+    src = _source(path, hit)
+    return _encoded((path, hit.text, _suppressed(src, hit.diagnostics, ruleset, severities), hit.facts), encode)
+
+
+def _source(path: str, hit) -> Source:
+    return Source(path, "", "", format=hit.format, original=hit.text)   # what suppressions read of a file
 
 
 #: Up to this many files are linted in-process: starting a pool costs more than it saves.
@@ -159,9 +205,9 @@ def _lint_chunk(paths: list[str], probe: bool = False, encode=None) -> list:
     """``lint_file`` results for a worker's chunk, their diagnostics as plain tuples (``_rows``): pickled and
     rebuilt at a fraction of a dataclass's cost, in the parent that receives every file's. ``probe``: look the
     files up in the cache (else the parent already did); ``encode``: see ``lint_paths``."""
-    results = (lint_file(p, **_WORKER, probe=probe) for p in paths)
+    results = [lint_file(p, **_WORKER, probe=probe, encode=encode) for p in paths]
     if encode is not None:
-        return [(path, None, encode(path, diags), facts) for path, _text, diags, facts in results]
+        return results
     return [(path, text, _rows(diags), facts) for path, text, diags, facts in results]
 
 
@@ -207,6 +253,8 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdi
     ``encode``: a module-level function, ``encode(path, diagnostics)`` is yielded instead of the diagnostics
     (and None instead of the text), made where the file was linted: from a worker only that crosses."""
     files = [p for p in paths if p != "-"]
+    if cache is not None and hasattr(facts, "hash_as_appended"):
+        facts.hash_as_appended()        # what corpus_diagnostics keys the run's cross-year findings by
     if "-" in paths and stdin_data is not None:
         src = read_bytes(stdin_data, stdin_name, max_size)
         found = lint_source(src, ruleset, severities, max_findings, facts)
@@ -216,7 +264,7 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdi
         results = _pooled(files, ruleset, jobs, (list(extra_dirs), select, ignore, severities, max_size,
                                                  max_findings, cache), encode)
     else:
-        results = (_encoded(lint_file(p, ruleset, severities, max_size, max_findings, cache), encode) for p in files)
+        results = (lint_file(p, ruleset, severities, max_size, max_findings, cache, encode=encode) for p in files)
     try:
         for path, text, diags, f in results:
             if facts is not None:
@@ -280,9 +328,9 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode
 
     try:
         for p in files:
-            got = cached_file(p, ruleset, severities, max_size, cache) if cache is not None and not probe else None
+            got = cached_file(p, ruleset, severities, max_size, cache, encode) if cache is not None and not probe else None
             if got is not None:
-                pending.append(_encoded(got, encode))
+                pending.append(got)
             else:
                 pending.append((chunk, len(chunk.paths)))
                 chunk.paths.append(p)

@@ -133,13 +133,24 @@ def _diag(path: str, span: Span, message: str) -> Diagnostic:
     return Diagnostic.at(span, path=path, code=CODE, name=NAME, severity=Severity.WARNING, message=message)
 
 
-def apply(source, diags: list[Diagnostic], ruleset) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """(kept diagnostics, GK030 diagnostics about the suppressions) for one file."""
+def _suppressions(source) -> tuple[list[Suppression], list[Diagnostic]]:
     sups: list[Suppression] = []
     if source.format in ("text", "markdown", "html") and "gklint-" in source.excerpt_text:
         sups = comments(source.excerpt_text)
     side, problems = sidecar(source.path)
-    sups += side
+    return sups + side, problems
+
+
+def none_apply(source) -> bool:
+    """Whether ``apply`` gives any diagnostics of ``source`` back as they are, and nothing about suppressions:
+    no suppression comment, no sidecar (what lets a cached file's findings be served as they were stored)."""
+    sups, problems = _suppressions(source)
+    return not sups and not problems
+
+
+def apply(source, diags: list[Diagnostic], ruleset) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(kept diagnostics, GK030 diagnostics about the suppressions) for one file."""
+    sups, problems = _suppressions(source)
     if not sups:
         return diags, problems
     kept = []

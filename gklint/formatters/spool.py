@@ -38,12 +38,51 @@ def _by_path(diags: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
 
 
 def _line_blob(diags: list[Diagnostic]) -> bytes:
-    """One path's findings as rows (line, column, code, message, the concise line), already in the order
-    ``groups`` writes them (a stable sort, as ``groups`` does): a path with nothing to merge needs no sort."""
+    """One path's findings as its concise lines, already in the order ``groups`` writes them (a stable sort, as
+    ``groups`` does): a path with nothing to merge needs no sort, and its lines are written as they are. The
+    blob is the rows (line, column, code, message: the sort key; the line's length) as JSON, a NUL (never in
+    JSON), then the lines' text."""
     from .concise import format_line
 
     rows = sorted(([d.line, d.column, d.code, d.message, format_line(d)] for d in diags), key=lambda r: r[:4])
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return (json.dumps([[*r[:4], len(r[4])] for r in rows], ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass") + b"\0" + "".join(r[4] + "\n" for r in rows).encode("utf-8", "surrogatepass"))
+
+
+def _line_parts(blob: bytes) -> tuple[list, str]:
+    keys, _nul, text = blob.partition(b"\0")
+    return json.loads(keys.decode("utf-8", "surrogatepass")), text.decode("utf-8", "surrogatepass")
+
+
+def _line_rows(blob: bytes) -> list[tuple]:
+    """(line, column, code, message, the concise line) of each finding of a ``_line_blob``."""
+    keys, text = _line_parts(blob)
+    rows, at = [], 0
+    for line, col, code, msg, n in keys:
+        rows.append((line, col, code, msg, text[at:at + n]))
+        at += n + 1
+    return rows
+
+
+def line_blob_ok(blob: bytes) -> bool:
+    """Whether ``blob`` is one ``_line_blob`` wrote (rows of int, int, str, str, length; the lines' text): what a
+    result cache entry gives back (``gklint.cache``) is checked before the parent spools it."""
+    try:
+        keys, text = _line_parts(blob)
+    except (ValueError, RecursionError):
+        return False
+    if not (type(keys) is list and all(type(k) is list and len(k) == 5 and list(map(type, k)) == _ROW for k in keys)):
+        return False
+    at = 0
+    for k in keys:          # each line where its length puts it, and ended
+        at += k[4]
+        if k[4] < 0 or text[at:at + 1] != "\n":
+            return False
+        at += 1
+    return at == len(text)
+
+
+_ROW = [int, int, str, str, int]
 
 
 def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
@@ -89,26 +128,28 @@ class Spool:
         self._where[path] = chunk if had is None else [*(had if type(had) is list else [had]), chunk]
         self._end += len(blob)
 
-    def _chunks(self, path: str):
+    def _blobs(self, path: str):
         chunks = self._where.get(path, [])
         for chunk in chunks if type(chunks) is list else [chunks]:
             self._read_since = True
             self._file.seek(chunk >> 32)
-            yield json.loads(self._file.read(chunk & 0xFFFFFFFF).decode("utf-8", "surrogatepass"))
+            yield self._file.read(chunk & 0xFFFFFFFF)
 
     def _read(self, path: str) -> list:
         if self.lines:      # (line, column, code, message, the concise line): what sorting and writing need
-            return [tuple(x) for rows in self._chunks(path) for x in rows]
+            return [r for blob in self._blobs(path) for r in _line_rows(blob)]
         from ..cache import diagnostic_of
 
         return [diagnostic_of((path, line, col, eline, ecol, sev, code, name, msg, SHOWN_FIX if fix else None, {},
                                page, loc))
-                for rows in self._chunks(path) for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in rows]
+                for blob in self._blobs(path)
+                for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in json.loads(
+                    blob.decode("utf-8", "surrogatepass"))]
 
     def groups(self, before: Iterable[Diagnostic] = (), after: Iterable[Diagnostic] = ()) -> Iterator[list]:
         """Every path's findings sorted as ``sort_diagnostics`` sorts all of them (by path first, ties in the
         order they came): ``before`` (rule-pack errors), the spooled ones, ``after`` (cross-year findings).
-        A ``lines`` spool gives each path's concise lines instead."""
+        A ``lines`` spool gives each path's concise lines instead (a path written in one chunk: one string of them)."""
         head: dict[str, list] = defaultdict(list)
         tail: dict[str, list] = defaultdict(list)
         for d in before:
@@ -124,7 +165,9 @@ class Spool:
         for path in sorted({*head, *self._where, *tail}):
             if self.lines:
                 if path not in head and path not in tail and type(self._where.get(path)) is int:
-                    yield [r[4] for rows in self._chunks(path) for r in rows]    # one chunk, sorted by its writer
+                    # one chunk, sorted by its writer: its lines as they were written (one string, joined)
+                    text = next(self._blobs(path)).partition(b"\0")[2].decode("utf-8", "surrogatepass")
+                    yield [text[:-1]] if text else []
                     continue
                 rows = [*map(row, head.get(path, ())), *self._read(path), *map(row, tail.get(path, ()))]
                 rows.sort(key=lambda r: r[:4])     # sort_key without the path, which the group shares

@@ -5,19 +5,39 @@ from ..model.template import load_template
 from .crossyear import CorpusFinding
 
 
-def _previous(reports, r):
-    """The first report of the year before ``r``'s, or None (a gap is said by GK524)."""
+def _years(reports) -> list:
+    """Each report's year: a ``gklint.review.group.Group`` has them without unpacking a report."""
+    years = getattr(reports, "years", None)
+    return list(years) if years is not None else [r.year for r in reports]
+
+
+def _first(reports, year):
+    """The first report of ``year`` in the group, or None. One index per group (the last one asked about), not a
+    scan per report; each year's first report is kept once asked for (the group unpacks the others as they are
+    walked, ``gklint.review.group``)."""
     key = id(reports)
-    if _FIRST.get(key, (None,))[0] is not reports:     # one index per agency group, not a scan per report
+    if _FIRST.get(key, (None,))[0] is not reports:
         _FIRST.clear()
         first: dict = {}
-        for p in reports:
-            first.setdefault(p.year, p)
-        _FIRST[key] = (reports, first)
-    return _FIRST[key][1].get(r.year - 1) if r.year is not None else None
+        for i, y in enumerate(_years(reports)):
+            first.setdefault(y, i)
+        _FIRST[key] = (reports, first, {})
+    _group, first, kept = _FIRST[key]
+    i = first.get(year)
+    if i is None:
+        return None
+    if i not in kept:
+        kept[i] = reports[i]
+    return kept[i]
 
 
-_FIRST: dict[int, tuple] = {}      # id(group) → (the group, year → its first report): the last group asked about
+def _previous(reports, r):
+    """The first report of the year before ``r``'s, or None (a gap is said by GK524)."""
+    return _first(reports, r.year - 1) if r.year is not None else None
+
+
+#: id(group) → (the group, year → index of its first report, index → that report): the last group asked about
+_FIRST: dict[int, tuple] = {}
 
 
 def _col_label(table: str, col: str, template: str | None) -> str:
@@ -106,25 +126,26 @@ def same_report(a, b) -> bool:
 def duplicate_year(rule, reports, ctx):
     """The same agency reported twice for one year: said on each later file, naming the first. The same
     report in another form (the page and its attachment, alike in cells and sentences) is not a second one."""
-    first: dict[int, object] = {}
+    seen: set = set()
     for r in reports:
-        if r.year in first:
-            f = first[r.year]
+        if r.year in seen:
+            f = _first(reports, r.year)
             if same_report(f, r):
                 continue
             yield CorpusFinding(r, r.title_place, {"agency": ctx.agency, "year": r.year, "first_file": _name(f.path)},
                                 extra={"first_path": f.path})
         else:
-            first[r.year] = r
+            seen.add(r.year)
 
 
 def missing_years(rule, reports, ctx):
     """Years missing between an agency's first and last report: one info for the agency, no errors."""
-    years = sorted({r.year for r in reports})
+    each = _years(reports)
+    years = sorted(set(each))
     missing = [y for y in range(years[0], years[-1] + 1) if y not in years]
     if not missing:
         return
-    after = next(r for r in reports if r.year > missing[0])
+    after = reports[next(i for i, y in enumerate(each) if y > missing[0])]
     yield CorpusFinding(after, after.title_place, {
         "agency": ctx.agency, "missing": "、".join(map(str, missing)),
         "present": "、".join(map(str, years))}, extra={"missing_years": missing})

@@ -4,7 +4,9 @@ linted, on the small ``Facts`` of each report (never the parsed reports).
 A cross-year rule is a rule file of kind ``corpus`` whose ``check`` option names a corpus check; checks are
 plugins (hook ``gklint_corpus_checks``: name → function), so a province adds its own exactly like gklint's
 built-ins (``gklint.builtin``). A check is called once per agency as ``check(rule, reports, ctx)`` with the
-agency's reports sorted by year (then input order) and yields ``CorpusFinding``s. Reports without a resolved
+agency's reports sorted by year (then input order) and yields ``CorpusFinding``s. ``reports`` is a read-only
+sequence of ``Facts`` (``gklint.review.group``) that unpacks each report as it is asked for: a check keeps no
+more of them than it needs, and its ``years`` gives their years without unpacking. Reports without a resolved
 agency or year take no part. Select/ignore/severity overrides apply as to every other code.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..rules.checks import Opt, kind
 from .agency import AgencyMap
 from .facts import Facts, Place
+from .group import Group
 from .store import Packed
 
 
@@ -72,7 +75,7 @@ def group_by_agency(facts: Iterable[Facts], agencies: AgencyMap) -> dict[str, li
 
 def run_corpus_rules(facts: list, ruleset, agencies: AgencyMap | None = None) -> list[Diagnostic]:
     """The cross-year findings of one run (before select/ignore/severity: the caller finishes them per file).
-    ``facts``: ``Facts`` or ``gklint.review.store.Packed`` (unpacked one agency group at a time)."""
+    ``facts``: ``Facts`` or ``gklint.review.store.Packed`` (unpacked as the checks walk each agency group)."""
     from ..rules.loader import render_message
 
     agencies = agencies or AgencyMap()
@@ -84,9 +87,10 @@ def run_corpus_rules(facts: list, ruleset, agencies: AgencyMap | None = None) ->
     for agency, reports in group_by_agency(facts, agencies).items():
         if len(reports) < 2:
             continue
-        reports = [u for u in (f.unpack() if isinstance(f, Packed) else f for f in reports) if u is not None]
+        reports = [u for u in (f.sound_one() if isinstance(f, Packed) else f for f in reports) if u is not None]
         if len(reports) < 2:   # a report whose facts could not be had again
             continue
+        reports = Group(reports)     # unpacked report by report as the checks ask (memory: a few at a time)
         ctx = CorpusContext(agency, agencies)
         for rule in rules:
             check = checks.get(rule.opt("check"))

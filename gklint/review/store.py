@@ -32,13 +32,16 @@ _STR_OR_NONE = (str, type(None))
 class Packed:
     """One report's facts, packed (see the module). ``unpack()`` gives the ``Facts`` back, equal."""
 
-    __slots__ = (*_SCALARS, "_blob", "_store", "_at", "_size")
+    __slots__ = (*_SCALARS, "_blob", "_store", "_at", "_size", "sound")
 
     def __init__(self, path, agency, agency_source, year, year_source, template, format, blob: bytes | None,
-                 store: "FactStore | None" = None, at: int = 0, size: int = 0):
+                 store: "FactStore | None" = None, at: int = 0, size: int = 0, sound: bool = False):
         self.path, self.agency, self.agency_source, self.year = path, agency, agency_source, year
         self.year_source, self.template, self.format = year_source, template, format
         self._blob, self._store, self._at, self._size = blob, store, at, size
+        # the blob is known to unpack: packed by ``of`` (in this run, or a pool worker), or unpacked once; a blob
+        # from a cache entry is not (another user's or a damaged entry) until ``sound_one`` has unpacked it
+        self.sound = sound
 
     @classmethod
     def of(cls, f: Facts | None) -> "Packed | None":
@@ -57,7 +60,7 @@ class Packed:
         # decoding for what is read only when a copied-narrative finding quotes them
         return cls(f.path, f.agency, f.agency_source, f.year, f.year_source, f.template, f.format,
                    "\n".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")), *(s.text for s in f.sentences)]
-                              ).encode("utf-8", "surrogatepass"))
+                              ).encode("utf-8", "surrogatepass"), sound=True)
 
     def blob(self) -> bytes:
         return self._blob if self._blob is not None else self._store.read(self._at, self._size)
@@ -68,10 +71,24 @@ class Packed:
     def unpack(self) -> Facts | None:
         """The ``Facts``; for a blob that does not unpack (damaged or foreign), those of the file read again."""
         try:
-            head, *texts = self.blob().decode("utf-8", "surrogatepass").split("\n")
-            return _unpack(self, json.loads(head), texts)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError):
+            return self._unpacked()
+        except _NOT_PACKED:
             return _reread(self.path)
+
+    def _unpacked(self) -> Facts:
+        head, *texts = self.blob().decode("utf-8", "surrogatepass").split("\n")
+        return _unpack(self, json.loads(head), texts)
+
+    def sound_one(self) -> "Packed | None":
+        """Packed facts whose blob unpacks: these (unpacked once to know, unless known), else those of the file
+        read again, packed anew; None when there are none (the report then takes no cross-year part)."""
+        if not self.sound:
+            try:
+                self._unpacked()
+            except _NOT_PACKED:
+                return Packed.of(_reread(self.path))
+            self.sound = True
+        return self
 
     def __eq__(self, other) -> bool:
         return type(other) is Packed and self.scalars() == other.scalars() and self.blob() == other.blob()
@@ -79,10 +96,13 @@ class Packed:
     __hash__ = None
 
     def __reduce__(self):    # a blob in the spool travels with its bytes
-        return Packed, (*self.scalars(), self.blob())
+        return Packed, (*self.scalars(), self.blob(), None, 0, 0, self.sound)
 
     def __repr__(self) -> str:
         return f"Packed({self.path!r}, {self.agency!r}, {self.year!r})"
+
+
+_NOT_PACKED = (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError)
 
 
 def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new__, Place)) -> Facts:
@@ -163,12 +183,21 @@ class FactStore:
         self._spool = None
         self._end = 0
         self._read_since = False
+        self._hash = None       # ``digest``'s hash, made as the facts arrive (``hash_as_appended``)
+
+    def hash_as_appended(self) -> None:
+        """Make ``digest``'s hash as the facts are appended (called before the first): a run with a result
+        cache asks for it at its end, and reading every blob back then is serial work after the workers."""
+        if not self._items:
+            self._hash = hashlib.sha256()
 
     def append(self, f) -> None:
         if isinstance(f, Facts):
             f = Packed.of(f)
         if f is not None:
             blob = f.blob()
+            if self._hash is not None:
+                _update(self._hash, f, blob)
             if self._spool is None:
                 self._spool = tempfile.TemporaryFile()
             if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
@@ -176,19 +205,19 @@ class FactStore:
                 self._read_since = False
             self._spool.write(blob)
             f = Packed(f.path, _shared(f.agency), _shared(f.agency_source), f.year, _shared(f.year_source),
-                       _shared(f.template), _shared(f.format), None, self, self._end, len(blob))
+                       _shared(f.template), _shared(f.format), None, self, self._end, len(blob), f.sound)
             self._end += len(blob)
         self._items.append(f)
 
     def digest(self) -> str:
         """A hash of every report's facts, in order: what the run's cross-year findings are a function of
         (only asked for with a result cache: the spool is read once more, in order)."""
+        if self._hash is not None:
+            return self._hash.hexdigest()
         h = hashlib.sha256()
         for f in self._items:
             if f is not None:
-                blob = f.blob()
-                h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
-                h.update(b"%d\n" % len(blob) + blob)
+                _update(h, f, f.blob())
         return h.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
@@ -208,6 +237,11 @@ class FactStore:
     def close(self) -> None:
         if self._spool is not None:
             self._spool.close()
+
+
+def _update(h, f: Packed, blob: bytes) -> None:
+    h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
+    h.update(b"%d\n" % len(blob) + blob)
 
 
 def _shared(v):

@@ -1,0 +1,53 @@
+"""The reports of one agency as a corpus check sees them: a read-only sequence of ``Facts`` sorted by year, each
+unpacked from the run's fact store (``gklint.review.store``) when it is asked for.
+
+A run's largest agency group can hold hundreds of reports (a benchmark's copies, a province's history); unpacked
+at once they would make the peak memory grow with the run. So a ``Group`` keeps only the first ``KEEP`` reports
+it unpacked and the last one asked for: a group of a few reports (the usual) is unpacked once for all the checks,
+a larger one again by each check that walks it. ``years`` gives every report's year without unpacking any
+(what the built-in checks index by, ``gklint.review.checks``).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .facts import Facts
+
+#: reports of a group kept unpacked (the first ones): a group up to this size is unpacked once per run
+KEEP = 64
+
+
+class Group(Sequence):
+    """``members``: ``gklint.review.store.Packed`` whose blobs unpack (``Packed.sound_one``), or ``Facts``."""
+
+    __slots__ = ("_members", "_kept", "_last", "years")
+
+    def __init__(self, members: list):
+        self._members = members
+        self._kept: dict[int, Facts] = {}
+        self._last: tuple = (-1, None)
+        self.years: tuple = tuple(m.year for m in members)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._members)))]
+        m = self._members[i]        # IndexError, TypeError as a list gives them
+        if isinstance(m, Facts):
+            return m
+        i %= len(self._members)
+        f = self._kept.get(i)
+        if f is None:
+            f = self._last[1] if self._last[0] == i else m.unpack()
+            if i < KEEP:
+                self._kept[i] = f
+            self._last = (i, f)
+        return f
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._members)))
+
+    def __repr__(self) -> str:
+        return f"Group({len(self._members)} reports)"

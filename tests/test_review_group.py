@@ -1,0 +1,126 @@
+"""The reports of one agency as corpus checks see them (gklint.review.group): a sequence that unpacks each report
+from the run's fact store when asked for and keeps only a few, so the cross-year checks give the findings of
+fully unpacked reports while memory does not grow with the size of an agency group."""
+import pickle
+import weakref
+
+import pytest
+
+from conftest import REPORTS
+from gklint.review import group as group_mod
+from gklint.review.crossyear import run_corpus_rules
+from gklint.review.facts import report_facts
+from gklint.review.group import Group
+from gklint.review.store import FactStore, Packed
+from gklint.rules.engine import load_ruleset
+from gklint.api import parse_text
+
+SEED = (REPORTS / "seeds" / "004_c12fc4cb6f2af7bf.txt").read_text(encoding="utf-8")
+ROW2 = "二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\t"
+ROW4 = "四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0\t"
+
+
+def year_copy(year: int, n: int) -> str:
+    """The seed as ``year``'s report; ``n`` varies the carried-over figures (so some years disagree) and the
+    narrative (so some copies of one year are a second report, others the same one)."""
+    text = SEED.replace("2023 年政府信息公开工作年度报告", f"{year} 年政府信息公开工作年度报告", 1)
+    text = text.replace(ROW2, f"二、上年结转政府信息公开申请数量\t\t{n % 3}\t0\t0\t0\t0\t0\t{n % 3}\t", 1)
+    text = text.replace(ROW4, f"四、结转下年度继续办理\t\t{n % 2}\t0\t0\t0\t0\t0\t{n % 2}\t", 1)
+    return text + (f"\n本年度第{n}次补充说明：我们认真开展了各项政府信息公开工作并取得良好成效。\n" if n % 4 else "")
+
+
+@pytest.fixture(scope="module")
+def facts():
+    years = [2019, 2019, 2020, 2020, 2020, 2022, 2022, 2023, 2023, 2023, 2024, 2024]
+    return [report_facts(p, p.source) for p in (parse_text(year_copy(y, n), path=f"r{n:02d}_{y}.txt")
+                                                for n, y in enumerate(years))]
+
+
+def packed(facts):
+    store = FactStore()
+    for f in facts:
+        store.append(Packed.of(f))
+    return list(store)
+
+
+def test_a_group_is_the_sequence_of_its_reports(facts, monkeypatch):
+    monkeypatch.setattr(group_mod, "KEEP", 3)
+    g = Group(packed(facts))
+    assert len(g) == len(facts) and list(g) == facts
+    assert g[0] == facts[0] and g[-1] == facts[-1] and g[4] == facts[4] and g[2:9:3] == facts[2:9:3]
+    assert g.years == tuple(f.year for f in facts)
+    with pytest.raises(IndexError):
+        g[len(facts)]
+    assert Group(facts)[1] is facts[1]            # Facts given as they are (a plugin's test, gklint.testing)
+
+
+def test_a_group_unpacks_on_access_and_keeps_a_bounded_number(facts, monkeypatch):
+    monkeypatch.setattr(group_mod, "KEEP", 2)
+    unpacked = []
+    real = Packed.unpack
+    monkeypatch.setattr(Packed, "unpack", lambda self: unpacked.append(self.path) or real(self))
+    g = Group(packed(facts))
+    assert g.years and unpacked == []               # the years without unpacking any report
+    for _ in range(2):
+        assert [r.path for r in g] == [f.path for f in facts]
+    # the first KEEP once, every other report once per walk
+    assert len(unpacked) == 2 + 2 * (len(facts) - 2)
+    assert len(g._kept) == 2
+
+
+def test_the_built_in_checks_over_a_group_keep_a_report_per_year_and_find_the_same(facts, monkeypatch):
+    """Each built-in check walks the group keeping at most one report per year (the previous year's first, the
+    first of each year); what it finds is what it finds over the fully unpacked reports."""
+    rules = load_ruleset().select(["GK52"])
+    expected = run_corpus_rules(facts, rules)
+    assert {d.code for d in expected} >= {"GK520", "GK522", "GK523", "GK524"}
+    monkeypatch.setattr(group_mod, "KEEP", 0)
+    alive, most = [0], [0]
+    real = Packed.unpack
+
+    def counted(self):
+        f = real(self)
+        alive[0] += 1
+        most[0] = max(most[0], alive[0])
+        weakref.finalize(f, lambda: alive.__setitem__(0, alive[0] - 1))
+        return f
+
+    monkeypatch.setattr(Packed, "unpack", counted)
+    got = run_corpus_rules(packed(facts), rules)
+    assert got == expected
+    years = len({f.year for f in facts})
+    assert most[0] <= years + 3, most[0]
+
+
+def test_a_blob_from_a_cache_entry_is_unpacked_once_before_the_checks(facts, monkeypatch):
+    """Packed facts from a cache entry are not known to unpack: ``sound_one`` unpacks them once (a damaged
+    blob gives the facts of the file read again), and what a pool worker packs stays known through pickling."""
+    fresh = Packed.of(facts[0])
+    assert fresh.sound and fresh.sound_one() is fresh
+    assert pickle.loads(pickle.dumps(fresh)).sound
+    entry = Packed(*fresh.scalars(), fresh.blob())
+    assert not entry.sound and entry.sound_one() is entry and entry.sound
+    path = REPORTS / "seeds" / "004_c12fc4cb6f2af7bf.txt"
+    damaged = Packed(str(path), *fresh.scalars()[1:], b'[[["t3"]],[1],"zz",[],[1],[]]')
+    again = damaged.sound_one()
+    assert again is not damaged and again.sound and again.unpack().path == str(path) and again.unpack().cells
+    import gklint.review.store as store
+
+    monkeypatch.setattr(store, "_reread", lambda path: None)     # no facts to be had again: no cross-year part
+    assert Packed(*fresh.scalars(), b"[]").sound_one() is None
+
+
+def test_the_store_hashes_as_facts_arrive_what_it_would_read_back(facts):
+    """A run with a result cache keys its cross-year findings by the hash of every report's facts: made as they
+    are appended, it is the hash of reading them all back (and another set of facts gives another)."""
+    later, now = FactStore(), FactStore()
+    now.hash_as_appended()
+    for f in [*facts[:5], None, *facts[5:]]:
+        later.append(f)
+        now.append(f)
+    assert now.digest() == later.digest()
+    other = FactStore()
+    other.hash_as_appended()
+    for f in facts[1:]:
+        other.append(f)
+    assert other.digest() != now.digest()
