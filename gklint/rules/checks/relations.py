@@ -23,17 +23,14 @@ from .table_shape import _cut_row, cell_name, col_label, mostly_empty, row_label
 FOREACH_DOC = "variable → list of ids, or 'rows:<table>' / 'cols:<table>' (the template's data rows/columns)"
 
 
-def _values(spec, report: Report) -> list[str]:
+def _values(spec, ctx) -> tuple[str, ...]:
     if isinstance(spec, list):
-        return [str(x) for x in spec]
+        return tuple([str(x) for x in spec])
     what, _, table = str(spec).partition(":")
-    t = report.tables.get(table)
-    if t is None:
-        return []
-    if what == "rows":
-        return [r.id for r in t.rows]
-    if what == "cols":
-        return t.col_ids
+    if what in ("rows", "cols"):
+        return ctx.resolver.listing(table, what)    # () for a table the report lacks
+    if table not in ctx.report.tables:
+        return ()
     raise ValueError(f"foreach 取值 {spec!r} 应为列表或 rows:<表>/cols:<表>")
 
 
@@ -42,10 +39,10 @@ def _values(spec, report: Report) -> list[str]:
 _BINDINGS: dict = {}
 
 
-def _bindings_and_variables(rule, report: Report) -> tuple[list[dict], list[dict]]:
+def _bindings_and_variables(rule, ctx) -> tuple[list[dict], list[dict]]:
     foreach = rule.opt("foreach") or {}
     names = tuple(foreach)
-    key = (names, tuple(tuple(_values(foreach[n], report)) for n in names))
+    key = (names, tuple([_values(foreach[n], ctx) for n in names]))
     hit = _BINDINGS.get(key)
     if hit is None:
         bindings = [dict(zip(names, combo)) for combo in itertools.product(*key[1])]   # at most MAX_BINDINGS
@@ -53,9 +50,9 @@ def _bindings_and_variables(rule, report: Report) -> tuple[list[dict], list[dict
     return hit
 
 
-def _bindings(rule, report: Report) -> list[dict]:
+def _bindings(rule, ctx) -> list[dict]:
     """Every combination of the rule's ``foreach`` on this report (a list shared across reports: not to change)."""
-    return _bindings_and_variables(rule, report)[0]
+    return _bindings_and_variables(rule, ctx)[0]
 
 
 def _fmt(v) -> str:
@@ -210,7 +207,7 @@ def relation_values(rule, report: Report, ctx) -> tuple:
     hit = ctx.evaluations.get(key)
     if hit is None or hit[0] is not rule:
         expr = compile_expr(rule.opt("expr"))
-        bindings, variables = _bindings_and_variables(rule, report)
+        bindings, variables = _bindings_and_variables(rule, ctx)
         blanks: list = []
         values = expr.values(ctx.resolver, bindings, blanks, variables)
         hit = ctx.evaluations[key] = (rule, expr, bindings, values, blanks)
@@ -258,7 +255,7 @@ def check_conditional(rule, report: Report, ctx):
         return  # a table with rows missing (GK202) cannot show what was done with the applications
     when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
     once = _Uncheckable(rule, report, ctx)
-    for b in _bindings(rule, report):
+    for b in _bindings(rule, ctx):
         # values first (nothing recorded): a condition that does not hold, or a consequence that does, says nothing
         if when.value(ctx.resolver, b) is not True or then.value(ctx.resolver, b) is True:
             continue

@@ -1,0 +1,66 @@
+"""The rules stage's memos across reports (issue 9): what is kept from one report for the next (a batch plan's cell
+keys, a wildcard's ids per template listing) must give, on every report, exactly what working it out afresh gives,
+whatever the previous report's layout was."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from gklint.rules.expr import ExprError, compile_expr
+from test_expr import GOOD_T3, T3_COLS, T3_ROWS, FakeResolver, MemoResolver
+
+
+def _layouts():
+    """Resolvers whose tables list different rows and columns (a report missing rows, another template), with the
+    same cells, some blank, some unknown."""
+    rng = random.Random(9)
+    values = dict(GOOD_T3.values)
+    values[("t3", "3.2", "natural")] = None
+    values[("t3", "4", "legal")] = None
+    del values[("t3", "1", "business")]
+    short_rows = [r for r in T3_ROWS if r not in ("3.2", "3.3.1")]
+    out = []
+    for rows, cols in ((T3_ROWS, T3_COLS), (short_rows, T3_COLS), (T3_ROWS, T3_COLS[2:]), (short_rows, T3_COLS[:4]),
+                       (T3_ROWS + ["3.3.3"], T3_COLS)):
+        for cls in (FakeResolver, MemoResolver):
+            v = {k: (rng.choice([0, 1, 7]) if x is not None and rng.random() < 0.3 else x) for k, x in values.items()}
+            out.append(cls(v, rows={"t3": rows}, cols={"t3": cols}))
+    return out
+
+
+def test_batched_values_follow_each_reports_layout():
+    for text in ("t3[3.7][$c] == sum(t3[3.*][$c]) - t3[3.7][$c]",
+                 "t3[$r][total] == sum(t3[$r][natural..other])",
+                 "t3[1][$c] + t3[2][$c] == t3[3.7][$c] + t3[4][$c]",
+                 "sum(t3[3.1..3.3.2][$c], t3[$r][$c]) >= t3[$r][total] - 1"):
+        expr = compile_expr(text)
+        resolvers = _layouts()
+        for resolver in resolvers + resolvers[::-1] + resolvers:       # the memos see every change of layout
+            rows, cols = resolver.rows("t3"), resolver.cols("t3")
+            for bindings in ([{"c": c} for c in cols], [{"r": r} for r in rows],
+                             [{"r": r, "c": c} for r in rows for c in cols]):
+                if any(v not in b for v in expr.variables for b in bindings):
+                    continue
+                try:
+                    want = [expr.evaluate(resolver, b).value for b in bindings]
+                except ExprError as exc:        # a range end this layout lacks: the batch raises it too
+                    with pytest.raises(ExprError, match=re.escape(exc.message)):
+                        expr.values(resolver, bindings)
+                    continue
+                blanks: list = []
+                assert expr.values(resolver, bindings, blanks) == want, (text, rows, cols)
+                for b, read in zip(bindings, blanks):
+                    assert all(m in read for m in expr.evaluate(resolver, b).missing if not isinstance(m, tuple))
+
+
+def test_wildcard_ids_follow_each_reports_listing():
+    expr = compile_expr("sum(t3[3.*][total]) == 0")
+    a = MemoResolver({("t3", r, "total"): 0 for r in T3_ROWS})
+    b = MemoResolver({("t3", r, "total"): 0 for r in T3_ROWS} | {("t3", "3.9", "total"): 5},
+                     rows={"t3": T3_ROWS + ["3.9"]})
+    for _ in range(2):
+        assert expr.evaluate(a).value is True
+        assert expr.evaluate(b).value is False      # 3.9 is in b's listing only
+        assert expr.values(a, [{}]) == [True] and expr.values(b, [{}]) == [False]
