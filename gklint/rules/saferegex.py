@@ -105,6 +105,55 @@ def compile_pattern(pattern: str):
     return _rx.compile(pattern, _rx.VERSION0)
 
 
+_SPECIAL = frozenset(".^$*+?{}[]()|\\")
+
+
+@lru_cache(maxsize=1024)
+def literal_split(pattern: str) -> tuple[tuple[str, ...], str | None]:
+    """The pattern's top-level alternatives that are plain text (no character the syntax gives a meaning), and
+    the other alternatives joined again (None when there are none): the pattern matches somewhere in a text
+    exactly when one of the literals is in it or the rest matches there. A pattern whose alternatives could
+    depend on one another (flags, back-references, named groups, conditionals) is not split: ``((), pattern)``."""
+    whole = ((), pattern)
+    if "(?" in pattern and any(pattern[i + 2:i + 3] not in (":", "=", "!") and pattern[i + 2:i + 4] not in ("<=", "<!")
+                               for i in range(len(pattern) - 1) if pattern[i:i + 2] == "(?"):
+        return whole
+    alternatives, start, depth, i, n = [], 0, 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if pattern[i + 1:i + 2].isdigit() or pattern[i + 1:i + 2] == "g":
+                return whole                          # a back-reference
+            i += 2
+            continue
+        if c == "[":                                  # a class: to its closing ], which may come first in it
+            j = i + 1
+            if pattern[j:j + 1] == "^":
+                j += 1
+            if pattern[j:j + 1] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return whole
+        elif c == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    if depth or i > n:
+        return whole
+    alternatives.append(pattern[start:])
+    literals = tuple(a for a in alternatives if not _SPECIAL.intersection(a))
+    rest = [a for a in alternatives if _SPECIAL.intersection(a)]
+    return literals, ("|".join(rest) if rest else None)
+
+
 class Budget:
     """One time budget for all the matching one rule does on one report."""
 
@@ -127,6 +176,16 @@ class Budget:
             return rx.search(text, timeout=self._left())
         except TimeoutError:
             self._over()
+
+    def found(self, pattern: str, text: str) -> bool:
+        """Whether ``pattern`` (a string) matches somewhere in ``text``: ``search() is not None``, with the
+        alternatives that are plain text looked for as substrings first (a substring test is far cheaper than
+        a scan for an alternation, and most keyword patterns are lists of words)."""
+        literals, rest = literal_split(pattern)
+        for literal in literals:
+            if literal in text:
+                return True
+        return rest is not None and self.search(rest, text) is not None
 
     def finditer(self, pattern, text: str) -> list:
         rx = compile_pattern(pattern) if isinstance(pattern, str) else pattern

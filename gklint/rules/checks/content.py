@@ -313,7 +313,7 @@ def check_section_keywords(rule, report: Report, ctx):
     f = section_text(sec)
     budget = saferegex.Budget()
     for key, pattern in rule.opt("groups").items():
-        if not budget.search(pattern, f):
+        if not budget.found(pattern, f):
             yield Finding(sec.span, {"heading": sec.heading, "number": numeral(sec.number),
                                      "words": pattern.replace("|", "、")}, message=str(key))
 
@@ -351,7 +351,7 @@ def check_prior_year_followup(rule, report: Report, ctx):
     if sec is None or _too_thin(sec, rule.opt("min_chars")):
         return
     f = section_text(sec)
-    if saferegex.Budget().search(rule.opt("words"), f):
+    if saferegex.Budget().found(rule.opt("words"), f):
         return
     year = report_year(report)
     if year and re.search(rf"{year - 1}年", f):
@@ -408,13 +408,13 @@ def check_overall_aspects(rule, report: Report, ctx):
         return  # an empty 总体情况 is another rule's business
     budget = saferegex.Budget()
     for name, pattern in rule.opt("aspects").items():
-        if not budget.search(pattern, f):
+        if not budget.found(pattern, f):
             yield Finding(sec.span, {"aspect": name, "heading": sec.heading})
     gov = rule.opt("government")
     if gov and is_people_government(report.agency):
         # Art. 50(四) puts these beside the problems of 五, the template under 监督保障 of 一: either will do
         five = whole_section(report, 5)
-        if not budget.search(gov, f) and not (five is not None and budget.search(gov, section_text(five))):
+        if not budget.found(gov, f) and not (five is not None and budget.found(gov, section_text(five))):
             yield Finding(sec.span, {"agency": report.agency, "heading": sec.heading}, message="government")
 
 

@@ -166,8 +166,12 @@ SPAM_LITERALS = ("博彩", "赌场", "赌博网", "百家乐", "娱乐城", "真
                  "在线投注", "首存", "充值", "开户", "注册", "葡京", "威尼斯人", "太阳城", "皇冠", "彩票")
 
 
+# one scan for all of them (~3x faster than a substring test for each: each test scans the whole text)
+_SPAM_LITERAL = lazy_re("|".join(map(re.escape, SPAM_LITERALS)))
+
+
 def _spam_in(text: str, budget: saferegex.Budget) -> bool:
-    return any(lit in text for lit in SPAM_LITERALS) and budget.search(SPAM, text) is not None
+    return _SPAM_LITERAL.search(text) is not None and budget.search(SPAM, text) is not None
 
 
 @kind("page_chrome", options={
@@ -189,7 +193,7 @@ def check_page_chrome(rule, report: Report, ctx):
         if isinstance(b, Paragraph) and len(b.lines) == 1:
             line = b.lines[0]
             t = line.text.strip(" \t\u3000\u00a0#*")
-            if len(t) <= 60 and "。" not in t and any(budget.search(p, t) for p in pats):
+            if len(t) <= 60 and "。" not in t and any(budget.found(p, t) for p in pats):
                 lines.setdefault((line.line, line.column), line)
     spam = rule.opt("spam")
     # the built-in SPAM has no anchor, no look-around and nothing that matches a line break: it matches in some
