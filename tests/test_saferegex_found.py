@@ -12,7 +12,7 @@ from gklint.rules.checks.typography import FRONT_CHROME
 
 PATTERNS = [*ASPECTS.values(), GOVERNMENT_ITEMS, *FRONT_CHROME, r"上一?年度?|去年|往年|前一?年度|上次年报|上一?期|以往年度",
             "a|b|c", "a||b", "a|", "(?i)ab|c", "(ab)|\\1", "(?P<x>a)|(?P=x)b", "a|(b|c)|[|]x", "x[]|]y|z",
-            r"\d+|[一二]件|件数", "(?:a|b)c|d", "(?<=a)b|c", "^ab|cd$", "a.b|a\\.b|ab", "A|b", "\\p{Han}|x"]
+            r"\d+|[一二]件|件数", "(?:a|b)c|d", "(?<=a)b|c", "^ab|cd$", "a.b|a\\.b|ab", "A|b", "\\p{Han}|x", "a?b?c|d?", "a?|b", "上一?年度?", "x?y?z?w?v|q"]
 
 
 def test_found_is_search_on_every_pattern_and_text():
@@ -32,6 +32,8 @@ def test_found_is_search_on_every_pattern_and_text():
     ("(?i)a|b", (), "(?i)a|b"),                 # a flag changes every alternative: not split
     (r"(a)|\1", (), r"(a)|\1"),                # a back-reference: not split
     ("a|(b|c)|[|]x", ("a",), "(b|c)|[|]x"),     # only top-level bars split
+    ("上一?年度?|x", ("上年", "上一年", "上年度", "上一年度", "x"), None),     # what an optional character can make
+    ("a??b|c", ("c",), "a??b"),
 ])
 def test_literal_split(pattern, literals, rest):
     assert saferegex.literal_split(pattern) == (literals, rest)

@@ -110,9 +110,9 @@ _SPECIAL = frozenset(".^$*+?{}[]()|\\")
 
 @lru_cache(maxsize=1024)
 def literal_split(pattern: str) -> tuple[tuple[str, ...], str | None]:
-    """The pattern's top-level alternatives that are plain text (no character the syntax gives a meaning), and
-    the other alternatives joined again (None when there are none): the pattern matches somewhere in a text
-    exactly when one of the literals is in it or the rest matches there. A pattern whose alternatives could
+    """The strings the pattern's top-level alternatives of plain text match (no character the syntax gives a
+    meaning, but ``?`` after a character), and the other alternatives joined again (None when there are none):
+    the pattern matches somewhere in a text exactly when one of the strings is in it or the rest matches there. A pattern whose alternatives could
     depend on one another (flags, back-references, named groups, conditionals) is not split: ``((), pattern)``."""
     whole = ((), pattern)
     if "(?" in pattern and any(pattern[i + 2:i + 3] not in (":", "=", "!") and pattern[i + 2:i + 4] not in ("<=", "<!")
@@ -149,9 +149,41 @@ def literal_split(pattern: str) -> tuple[tuple[str, ...], str | None]:
     if depth or i > n:
         return whole
     alternatives.append(pattern[start:])
-    literals = tuple(a for a in alternatives if not _SPECIAL.intersection(a))
-    rest = [a for a in alternatives if _SPECIAL.intersection(a)]
-    return literals, ("|".join(rest) if rest else None)
+    literals: list[str] = []
+    rest = []
+    for a in alternatives:
+        words = _words(a)
+        if words is None:
+            rest.append(a)
+        else:
+            literals += words
+    return tuple(dict.fromkeys(literals)), ("|".join(rest) if rest else None)
+
+
+def _words(alternative: str, limit: int = 16) -> list[str] | None:
+    """The strings an alternative of plain characters, each optionally followed by ``?``, matches (``上一?年度?``:
+    上年, 上年度, 上一年, 上一年度), or None when it has anything else or more than ``limit`` of them."""
+    words = [""]
+    i, n = 0, len(alternative)
+    while i < n:
+        c = alternative[i]
+        if c in _SPECIAL:
+            return None
+        if alternative[i + 1:i + 2] == "?":
+            if alternative[i + 2:i + 3] == "?" or len(words) * 2 > limit:
+                return None
+            words = words + [w + c for w in words]
+            i += 2
+        else:
+            words = [w + c for w in words]
+            i += 1
+    return words
+
+
+@lru_cache(maxsize=256)
+def _any_of(words: tuple[str, ...]) -> "_re.Pattern":
+    """One ``re`` pattern for any of ``words`` (plain text: escaped)."""
+    return _re.compile("|".join(map(_re.escape, words)))
 
 
 class Budget:
@@ -179,12 +211,12 @@ class Budget:
 
     def found(self, pattern: str, text: str) -> bool:
         """Whether ``pattern`` (a string) matches somewhere in ``text``: ``search() is not None``, with the
-        alternatives that are plain text looked for as substrings first (a substring test is far cheaper than
-        a scan for an alternation, and most keyword patterns are lists of words)."""
+        alternatives that are plain text looked for first, all in one scan (``re`` over escaped words: no
+        backtracking, far cheaper than the `regex` module's scan for an alternation, or a substring test per
+        word; most keyword patterns are lists of words)."""
         literals, rest = literal_split(pattern)
-        for literal in literals:
-            if literal in text:
-                return True
+        if literals and _any_of(literals).search(text) is not None:
+            return True
         return rest is not None and self.search(rest, text) is not None
 
     def finditer(self, pattern, text: str) -> list:
