@@ -10,6 +10,7 @@ report lacks altogether (a cut-off table) are GK202's business and are skipped s
 from __future__ import annotations
 
 import itertools
+from operator import attrgetter
 from decimal import Decimal
 
 from ...memo import remember
@@ -67,6 +68,9 @@ def _is_cell(x) -> bool:
     return isinstance(x, Cell)
 
 
+_TABLE, _ROW = attrgetter("table"), attrgetter("row")
+
+
 class _Uncheckable:
     """One rule on one report: whether "cannot check" was said yet (it is said once), and per table the rows
     whose blank cells make a relation uncheckable (once per report, shared by the relation rules)."""
@@ -77,8 +81,12 @@ class _Uncheckable:
         self._rows: dict[str, frozenset[str]] = ctx.evaluations.setdefault("counting-rows", {})
 
     def any_counts(self, blanks: list) -> bool:
-        """Whether a blank cell among ``blanks`` (those a relation read) counts: only then can its missing cells
-        (a subset) have one that first_blank finds, so only then is the relation worth evaluating in full."""
+        """Whether a blank cell among ``blanks`` (those a relation read: cells, never keys) counts: only then can
+        its missing cells (a subset) have one that first_blank finds, so only then is the relation worth
+        evaluating in full. Blanks of one table (the usual case) are one set test, not a look at each."""
+        tables = set(map(_TABLE, blanks))
+        if len(tables) == 1:
+            return not self._counting(tables.pop()).isdisjoint(map(_ROW, blanks))
         return self.first_blank(blanks) is not None
 
     def first_blank(self, missing: list):
