@@ -64,3 +64,25 @@ def test_wildcard_ids_follow_each_reports_listing():
         assert expr.evaluate(a).value is True
         assert expr.evaluate(b).value is False      # 3.9 is in b's listing only
         assert expr.values(a, [{}]) == [True] and expr.values(b, [{}]) == [False]
+
+
+def test_halfwidth_marks_scan_is_the_neighbour_walk():
+    """GK601's one-scan pattern finds exactly the marks whose nearest non-space neighbours are Chinese text."""
+    from gklint.rules.checks import typography as ty
+    from gklint.rules.checks.content import mask_urls
+
+    def walk(text, marks):
+        masked = mask_urls(text)
+        m = ty._LEADING_ENUM.match(masked)
+        skip = set(range(m.start(), m.end())) if m else set()
+        return [i for i, ch in enumerate(masked) if ch in marks and i not in skip
+                and ty.is_cjk_text(ty._neighbour(masked, i, -1)) and ty.is_cjk_text(ty._neighbour(masked, i, 1))]
+
+    rng = random.Random(601)
+    alphabet = list("中文，。（）“”…—·a1 \t\u3000\u00a0,;:()?!") + ["http://x.cn/a,b", "（一）", "(2)", "㐀"]
+    for marks in (",;:()?!", ",", "()", "，", ",，"):
+        assert ty._between(marks) is not None
+        for _ in range(3000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+            assert ty.halfwidth_marks(text, marks) == walk(text, marks), (text, marks)
+    assert ty._between(", ") is None and ty._between("") is None      # a space mark: the walk itself

@@ -8,6 +8,7 @@ readable, but it should be cleaned before publishing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterator
 
@@ -97,22 +98,53 @@ def _any_of(marks: str) -> tuple[re.Pattern, bool]:
     return rx, any(ch.isspace() for ch in marks)
 
 
+_GAP = "[ \t\u3000\u00a0]*"          # what _neighbour steps over
+_CJK_TEXT = f"[{_CJK_RANGE}{re.escape(_CJK_PUNCT)}]"     # what is_cjk_text says yes to
+
+
+@lru_cache(maxsize=64)
+def _between(marks: str) -> re.Pattern | None:
+    """A pattern whose group 1 is each of ``marks`` whose nearest non-space neighbours are Chinese text, in one
+    scan (a match ends at its mark: the look-ahead takes nothing, so the next mark can start at the text right
+    after it); None when a mark is a space or is empty (a space mark would be stepped over as a gap)."""
+    if not marks or any(ch.isspace() or ch in " \t\u3000\u00a0" for ch in marks):
+        return None
+    return re.compile(f"(?<={_CJK_TEXT}){_GAP}([{re.escape(marks)}])(?={_GAP}{_CJK_TEXT})")
+
+
 def halfwidth_marks(text: str, marks: str) -> list[int]:
     """Indexes of half-width marks whose nearest non-space neighbours on both sides are Chinese text."""
     rx, spaces = _any_of(marks)
     if not spaces and not rx.search(text):
         return []                            # no mark at all: most lines
     masked = mask_urls(text)
-    skip = set()
+    start = end = 0
     m = _LEADING_ENUM.match(masked)
     if m:
-        skip = set(range(m.start(), m.end()))
+        start, end = m.start(), m.end()      # a leading （一）: its parentheses are not reported
+    between = _between(marks)
+    if between is not None:
+        return [i for i in map(_group1_start, between.finditer(masked)) if not start <= i < end]
     out = []
     for hit in rx.finditer(masked):          # the marks only, not every character
         i = hit.start()
-        if i not in skip and is_cjk_text(_neighbour(masked, i, -1)) and is_cjk_text(_neighbour(masked, i, 1)):
+        if not start <= i < end and is_cjk_text(_neighbour(masked, i, -1)) and is_cjk_text(_neighbour(masked, i, 1)):
             out.append(i)
     return out
+
+
+def _group1_start(m) -> int:
+    return m.start(1)
+
+
+@per_object
+def _unit_ends(report: Report) -> tuple[int, ...]:
+    """For each prose unit, the index (into the units' lines, in order) just past its last line."""
+    ends, n = [], 0
+    for unit in prose_units(report):
+        n += len(unit)
+        ends.append(n)
+    return tuple(ends)
 
 
 @kind("halfwidth_punctuation", options={
@@ -122,13 +154,15 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
     """Half-width , ; : ( ) ? ! between Chinese characters; one finding per paragraph, at the first one."""
     marks = rule.opt("marks")
     rx, spaces = _any_of(marks)
-    # a line without a mark has no finding (unless a mark is a space: masking adds spaces)
-    marked = None if spaces else _lines_with(report, rx)
-    n = 0
-    for unit in prose_units(report):
-        first, n = n, n + len(unit)
-        if marked is not None and not any(k in marked for k in range(first, n)):
-            continue
+    units = prose_units(report)
+    if spaces:
+        look = range(len(units))             # a mark is a space: masking adds spaces, every unit is looked at
+    else:
+        # a line without a mark has no finding: only the units of the lines one scan finds a mark in
+        ends = _unit_ends(report)
+        look = sorted({bisect_right(ends, k) for k in _lines_with(report, rx)})
+    for u in look:
+        unit = units[u]
         hits = [(line, i) for line in unit for i in halfwidth_marks(line.text, marks)]
         if not hits:
             continue
