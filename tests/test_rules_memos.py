@@ -86,3 +86,27 @@ def test_halfwidth_marks_scan_is_the_neighbour_walk():
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
             assert ty.halfwidth_marks(text, marks) == walk(text, marks), (text, marks)
     assert ty._between(", ") is None and ty._between("") is None      # a space mark: the walk itself
+
+
+def test_fast_diagnostic_is_the_dataclass():
+    from dataclasses import fields
+
+    from gklint.diagnostics import Diagnostic, Severity, Span
+
+    d = Diagnostic.at(Span(3, 4, 3, 9), path="a.txt", code="GK601", name="x", message="m", severity="info",
+                      fix={"edits": []}, hint=1)
+    want = Diagnostic("a.txt", 3, 4, 3, 9, Severity.INFO, "GK601", "x", "m", {"edits": []}, {"hint": 1})
+    assert type(d) is Diagnostic and d == want and d.extra == want.extra
+    assert [getattr(d, f.name) for f in fields(Diagnostic)] == [getattr(want, f.name) for f in fields(Diagnostic)]
+    assert d.to_dict() == want.to_dict() and hash(d.sort_key) == hash(want.sort_key)
+    with pytest.raises(AttributeError):
+        d.line = 5                           # still frozen
+
+
+def test_render_message_is_the_substitution():
+    from gklint.rules.loader import _PLACEHOLDER, render_message
+
+    params = {"row": "本年新收", "lhs": 3, "x_1": None, "": "no"}
+    for template in ("", "无占位", "{row}", "表三“{row}”为 {lhs}，{missing} 与 {x_1}{row}{", "{{row}}", "{1a} {_}"):
+        want = _PLACEHOLDER.sub(lambda m: str(params[m.group(1)]) if m.group(1) in params else m.group(0), template)
+        assert render_message(template, params) == want
