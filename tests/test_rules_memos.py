@@ -110,3 +110,20 @@ def test_render_message_is_the_substitution():
     for template in ("", "无占位", "{row}", "表三“{row}”为 {lhs}，{missing} 与 {x_1}{row}{", "{{row}}", "{1a} {_}"):
         want = _PLACEHOLDER.sub(lambda m: str(params[m.group(1)]) if m.group(1) in params else m.group(0), template)
         assert render_message(template, params) == want
+
+
+def test_statistical_year_is_the_first_match_of_the_period_pattern():
+    from types import SimpleNamespace
+
+    from gklint.rules.checks.table_shape import statistical_year
+
+    def first(text):
+        m = re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text[:20000])
+        return int(m.group(1)) if m else None
+
+    rng = random.Random(5)
+    pieces = ["2023", "19", "20", "1", " ", "\u3000", "\n", "年", "月", "日", "１", "２０２３", "x", "9"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    texts += ["x" * 19990 + "2023年1月1日", "x" * 19995 + "2023年1月1日", "1999 2024 年 1 月 1 日"]
+    for text in texts:
+        assert statistical_year.__wrapped__(SimpleNamespace(text=text)) == first(text), text

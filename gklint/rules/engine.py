@@ -60,7 +60,8 @@ class Resolver:
         if ids is None:
             t = self.report.tables.get(table)
             ids = self._ids[table, what] = () if t is None else (
-                tuple([r.id for r in t.rows]) if what == "rows" else tuple(t.col_ids))
+                tuple([r.id for r in t.rows]) if what == "rows"
+                else tuple(dict.fromkeys([c.col for r in t.rows for c in r.cells])))    # = t.col_ids, in one pass
         return ids
 
     def _listing(self, table: str, what: str) -> list[str]:

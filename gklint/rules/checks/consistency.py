@@ -312,7 +312,7 @@ def _gip_context(c: Clause, topic: bool = False) -> bool:
     """The clause itself is about information disclosure (not the agency's own 行政复议 business, e.g. a 司法局),
     or it sits in section 四 or under a sub-heading about 复议/诉讼. With ``topic``, a 依申请公开 sub-heading is
     enough (for “无行政复议、行政诉讼”, which no agency writes about its own 复议 business)."""
-    return bool(_GIP.search(c.f) or c.section == 4 or re.search(r"复议|诉讼", c.topic)
+    return bool(_GIP.search(c.f) or c.section == 4 or "复议" in c.topic or "诉讼" in c.topic
                 or (topic and _GIP.search(c.topic)))
 
 

@@ -64,9 +64,12 @@ def first_content_span(report: Report, sec: Section) -> Span:
     return sec.span
 
 
+_SPACES = lazy_re(r"[\s\u3000]+")
+
+
 def quote(text: str, limit: int = 30) -> str:
     """Text for a message: whitespace folded, cut at ``limit`` characters with an ellipsis."""
-    t = re.sub(r"[\s\u3000]+", " ", text).strip(" #*")
+    t = _SPACES.sub(" ", text).strip(" #*")
     return t if len(t) <= limit else t[:limit] + "…"
 
 
@@ -98,6 +101,9 @@ def is_legacy(report: Report) -> bool:
     return y is not None and y <= 2018
 
 
+_TITLE_LABEL = lazy_re(r"\s*标题\s*[:：]\s*")
+
+
 def title_lines(report: Report) -> list[Line]:
     """The line(s) of the title (it may be split over two lines, or sit at the start of a crawled line)."""
     if report.title is None:
@@ -108,7 +114,7 @@ def title_lines(report: Report) -> list[Line]:
         raw = report.lines[n - 1]
         a = t.column - 1 if n == t.line else 0
         b = t.end_column - 1 if n == t.end_line else len(raw)
-        label = re.match(r"\s*标题\s*[:：]\s*", raw[a:b]) if n == t.line else None  # a crawler's "标题:" label
+        label = _TITLE_LABEL.match(raw[a:b]) if n == t.line else None  # a crawler's "标题:" label
         if label:
             a += label.end()
         if raw[a:b].strip():

@@ -180,8 +180,11 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
 # ----------------------------------------------------------------------------------------------------------
 
 
+_COMMAS = lazy_re(r"[，；]")
+
+
 def _is_prose(text: str) -> bool:
-    return "。" in text or len(re.findall(r"[，；]", text)) >= 2
+    return "。" in text or len(_COMMAS.findall(text)) >= 2
 
 
 FRONT_CHROME = [r"当前所在位置|您的位置|当前位置", r"^访问量\s*[:：]", r"^(?:关怀版|无障碍|长者模式|繁体|简体)(?:\s|$)",
