@@ -37,3 +37,19 @@ def test_found_is_search_on_every_pattern_and_text():
 ])
 def test_literal_split(pattern, literals, rest):
     assert saferegex.literal_split(pattern) == (literals, rest)
+
+
+def test_found_any_is_any_found():
+    rng = random.Random(10)
+    alphabet = "abcdABxy|.1一二件数管理平台监督申请上年去年度期首页访问量:： \\n"
+    texts = ["", "首页 > 公开", "访问量：3", "打印", "当前位置", "ab"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20))) for _ in range(200)]
+    budget = saferegex.Budget()
+    sets = [tuple(FRONT_CHROME), (), ("",), ("(?i)ab", "x|y"), tuple(PATTERNS[:6]), ("a?b", "^c|d$", r"(ab)|\\1")]
+    sets += [tuple(rng.sample(PATTERNS, 3)) for _ in range(30)]
+    for patterns in sets:
+        for text in texts:
+            assert budget.found_any(patterns, text) == any(budget.search(p, text) is not None for p in patterns), \
+                (patterns, text)
+    assert saferegex.combined(tuple(FRONT_CHROME)) is not None          # the built-in chrome: two scans a line
+    assert saferegex.combined(("a", "(?i)b")) is None                    # a flag: each pattern on its own

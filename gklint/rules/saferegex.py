@@ -108,13 +108,18 @@ def compile_pattern(pattern: str):
 _SPECIAL = frozenset(".^$*+?{}[]()|\\")
 
 
-@lru_cache(maxsize=1024)
 def literal_split(pattern: str) -> tuple[tuple[str, ...], str | None]:
+    """What :func:`_split` says, or ``((), pattern)`` for a pattern it does not split."""
+    return _split(pattern) or ((), pattern)
+
+
+@lru_cache(maxsize=1024)
+def _split(pattern: str) -> tuple[tuple[str, ...], str | None] | None:
     """The strings the pattern's top-level alternatives of plain text match (no character the syntax gives a
     meaning, but ``?`` after a character), and the other alternatives joined again (None when there are none):
     the pattern matches somewhere in a text exactly when one of the strings is in it or the rest matches there. A pattern whose alternatives could
-    depend on one another (flags, back-references, named groups, conditionals) is not split: ``((), pattern)``."""
-    whole = ((), pattern)
+    depend on one another (flags, back-references, named groups, conditionals) is not split: None."""
+    whole = None
     if "(?" in pattern and any(pattern[i + 2:i + 3] not in (":", "=", "!") and pattern[i + 2:i + 4] not in ("<=", "<!")
                                for i in range(len(pattern) - 1) if pattern[i:i + 2] == "(?"):
         return whole
@@ -181,6 +186,29 @@ def _words(alternative: str, limit: int = 16) -> list[str] | None:
 
 
 @lru_cache(maxsize=256)
+def combined(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], str | None] | None:
+    """The words of all of ``patterns`` and the rest of each as one alternation (``(?:rest1)|(?:rest2)``): one
+    of the patterns matches somewhere exactly when that does. None when a pattern cannot be split (see
+    :func:`literal_split`) or the joined rest would be longer or weigh more than one pattern may."""
+    words: list[str] = []
+    rests = []
+    for p in patterns:
+        if not isinstance(p, str):
+            return None
+        split = _split(p)
+        if split is None:
+            return None                     # not split (flags, back-references …): its alternatives stay together
+        literals, rest = split
+        words += literals
+        if rest is not None:
+            rests.append(f"(?:{rest})")
+    rest = "|".join(rests) if rests else None
+    if rest is not None and (len(rest) > MAX_PATTERN or weight(rest) > MAX_WEIGHT):
+        return None
+    return tuple(dict.fromkeys(words)), rest
+
+
+@lru_cache(maxsize=256)
 def _any_of(words: tuple[str, ...]) -> "_re.Pattern":
     """One ``re`` pattern for any of ``words`` (plain text: escaped)."""
     return _re.compile("|".join(map(_re.escape, words)))
@@ -215,6 +243,17 @@ class Budget:
         backtracking, far cheaper than the `regex` module's scan for an alternation, or a substring test per
         word; most keyword patterns are lists of words)."""
         literals, rest = literal_split(pattern)
+        if literals and _any_of(literals).search(text) is not None:
+            return True
+        return rest is not None and self.search(rest, text) is not None
+
+    def found_any(self, patterns: tuple[str, ...], text: str) -> bool:
+        """``any(self.found(p, text) for p in patterns)``, in at most two scans of ``text`` when the patterns'
+        alternatives can be put together (see :func:`combined`)."""
+        joint = combined(patterns)
+        if joint is None:
+            return any(self.found(p, text) for p in patterns)
+        literals, rest = joint
         if literals and _any_of(literals).search(text) is not None:
             return True
         return rest is not None and self.search(rest, text) is not None

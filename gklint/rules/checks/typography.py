@@ -224,13 +224,13 @@ def check_page_chrome(rule, report: Report, ctx):
     """
     # a sentence that merely mentions 打印 or 扫一扫 is prose the line classifier took for chrome: not reported
     lines = {(l.line, l.column): l for l in report.chrome if not _is_prose(l.text)}
-    pats = list(rule.opt("front") or [])
+    pats = tuple(rule.opt("front") or [])
     budget = saferegex.Budget()
     for b in report.preamble:
         if isinstance(b, Paragraph) and len(b.lines) == 1:
             line = b.lines[0]
             t = line.text.strip(" \t\u3000\u00a0#*")
-            if len(t) <= 60 and "。" not in t and any(budget.found(p, t) for p in pats):
+            if len(t) <= 60 and "。" not in t and budget.found_any(pats, t):
                 lines.setdefault((line.line, line.column), line)
     spam = rule.opt("spam")
     # the built-in SPAM has no anchor, no look-around and nothing that matches a line break: it matches in some
