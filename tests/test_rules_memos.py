@@ -155,3 +155,23 @@ def test_claim_sets_find_the_same_with_the_clause_index():
             assert indexed == [(f.span, f.params, f.message) for f in claims(rules[name], report, list(cls))], name
             found += len(indexed)
     assert found > 20
+
+
+def test_prose_lines_made_from_the_units_are_the_prose_lines():
+    from pathlib import Path
+
+    from gklint.api import parse_source, parse_text
+    from gklint.readers import read_path
+    from gklint.rules.checks import content, typography
+    from gklint.testing import load_cases
+
+    here = Path(__file__).parent
+    reports = [parse_source(read_path(p)).report for p in sorted(here.joinpath("reports").rglob("*"))
+               if p.suffix in (".txt", ".md")]
+    reports += [parse_text(c.text, path="case.txt").report for c in load_cases(here / "rules" / "cases", here / "reports")
+                if c.text]
+    for report in reports:
+        assert content._all_prose_lines(report) == tuple(content._prose_lines(report, None, True))
+        assert content._section_prose_lines(report) == tuple(content._prose_lines(report, None, False))
+        texts = [line.text for unit in content.prose_units(report) for line in unit]
+        assert typography._units_text(report)[0] == "\n".join(texts)

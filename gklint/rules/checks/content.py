@@ -160,13 +160,59 @@ def lines_with(text: str, starts: tuple[int, ...], rx) -> list[int]:
 
 
 @per_object
+def prose_units(report: Report) -> tuple[tuple[Line, ...], ...]:
+    """Paragraphs (several lines) and single heading / title lines, in file order (made once per report)."""
+    return tuple(unit for _sec, unit in _sectioned_units(report))
+
+
+@per_object
+def _sectioned_units(report: Report) -> tuple[tuple[Section | None, tuple[Line, ...]], ...]:
+    """(section or None, unit) for the prose units: the title's lines, the preamble's blocks without the lines
+    the title is on, then per section its heading, paragraphs and sub-headings."""
+    out: list[tuple[Section | None, tuple[Line, ...]]] = []
+    seen: set[int] = set()
+    for line in title_lines(report):
+        seen.add(line.line)
+        out.append((None, (line,)))
+    for b in report.preamble:
+        lines = tuple(l for l in block_lines(report, b) if l.line not in seen)
+        if lines:
+            out.append((None, lines))
+    for sec in report.sections:
+        out.append((sec, (heading_line(report, sec.span),)))
+        for b in sec.blocks:
+            if isinstance(b, Paragraph):
+                if b.lines:                  # a section's paragraph is its own unit: its lines as they are
+                    out.append((sec, tuple(b.lines)))
+            elif isinstance(b, Heading):
+                out.append((sec, (heading_line(report, b.span),)))
+    return tuple(out)
+
+
+@per_object
+def units_are_lines(report: Report) -> bool:
+    """Whether the prose units' lines are the prose lines: they differ only in which preamble lines the title
+    takes (the units: those on a line of the title's text; the lines: those in the title's span), so only when
+    a preamble line is on a line of the span that holds none of the title's text."""
+    t = report.title
+    if t is None:
+        return True
+    seen = {line.line for line in title_lines(report)}
+    first, last = t.span.line, t.span.end_line
+    return all((line.line in seen) == (first <= line.line <= last)
+               for b in report.preamble for line in block_lines(report, b))
+
+
+@per_object
 def _all_prose_lines(report: Report) -> tuple[tuple[Section | None, Line], ...]:
+    if units_are_lines(report):          # (nearly always) the units' lines, made once for both
+        return tuple((sec, line) for sec, unit in _sectioned_units(report) for line in unit)
     return tuple(_prose_lines(report, None, True))
 
 
 @per_object
 def _section_prose_lines(report: Report) -> tuple[tuple[Section | None, Line], ...]:
-    return tuple(_prose_lines(report, None, False))
+    return tuple((sec, line) for sec, unit in _sectioned_units(report) if sec is not None for line in unit)
 
 
 def _prose_lines(report: Report, sections: list[int] | None, front: bool) -> Iterator[tuple[Section | None, Line]]:

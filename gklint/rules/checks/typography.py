@@ -14,11 +14,11 @@ from typing import Iterator
 
 from ... import fixes
 from ...diagnostics import Severity
-from ...model import Heading, Line, Paragraph, Report
+from ...model import Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
-from .content import (block_lines, heading_line, lines_with, mask_urls, prose_lines, prose_text, quote, title_lines,
-                      trimmed_span)
+from .content import (lines_with, mask_urls, prose_lines, prose_text, prose_units, quote, trimmed_span,
+                      units_are_lines)
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -43,33 +43,12 @@ def _neighbour(text: str, i: int, step: int) -> str:
 
 
 @per_object
-def prose_units(report: Report) -> tuple[tuple[Line, ...], ...]:
-    """Paragraphs (several lines) and single heading / title lines, in file order (made once per report)."""
-    out: list[tuple[Line, ...]] = []
-    seen: set[int] = set()
-    for line in title_lines(report):
-        seen.add(line.line)
-        out.append((line,))
-    for b in report.preamble:
-        lines = tuple(l for l in block_lines(report, b) if l.line not in seen)
-        if lines:
-            out.append(lines)
-    for sec in report.sections:
-        out.append((heading_line(report, sec.span),))
-        for b in sec.blocks:
-            if isinstance(b, Paragraph):
-                if b.lines:                  # a section's paragraph is its own unit: its lines as they are
-                    out.append(tuple(b.lines))
-            elif isinstance(b, Heading):
-                out.append((heading_line(report, b.span),))
-    return tuple(out)
-
-
-@per_object
 def _units_text(report: Report) -> tuple[str, tuple[int, ...]]:
     """The prose units' lines joined by "\n", and where each line starts in it (made once per report): one scan of
     this text tells which lines a pattern that cannot match a line break (or across one) finds something in, so
     the per-line work runs only on those lines (most lines have nothing)."""
+    if units_are_lines(report):
+        return prose_text(report)            # the same lines: the same text
     texts = [line.text for unit in prose_units(report) for line in unit]
     starts = [0]
     for t in texts:
