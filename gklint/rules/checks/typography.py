@@ -77,18 +77,20 @@ def _any_of(marks: str) -> tuple[re.Pattern, bool]:
     return rx, any(ch.isspace() for ch in marks)
 
 
-_GAP = "[ \t\u3000\u00a0]*"          # what _neighbour steps over
+_GAPS = " \t\u3000\u00a0"                # what _neighbour steps over
 _CJK_TEXT = f"[{_CJK_RANGE}{re.escape(_CJK_PUNCT)}]"     # what is_cjk_text says yes to
 
 
 @lru_cache(maxsize=64)
 def _between(marks: str) -> re.Pattern | None:
-    """A pattern whose group 1 is each of ``marks`` whose nearest non-space neighbours are Chinese text, in one
-    scan (a match ends at its mark: the look-ahead takes nothing, so the next mark can start at the text right
-    after it); None when a mark is a space or is empty (a space mark would be stepped over as a gap)."""
-    if not marks or any(ch.isspace() or ch in " \t\u3000\u00a0" for ch in marks):
+    """A pattern for each of ``marks`` whose nearest non-space neighbour on the right is Chinese text and whose
+    character on the left is Chinese text or a space (then the caller walks left past the spaces): it starts
+    with the marks, so the scan jumps from mark to mark, and the look-behind (two characters: the one before and
+    the mark) is tried only there. None when a mark is a space or is empty (it would be stepped over as one)."""
+    if not marks or any(ch.isspace() or ch in _GAPS for ch in marks):
         return None
-    return re.compile(f"(?<={_CJK_TEXT}){_GAP}([{re.escape(marks)}])(?={_GAP}{_CJK_TEXT})")
+    m = re.escape(marks)
+    return re.compile(f"[{m}](?<=[{_CJK_RANGE}{re.escape(_CJK_PUNCT + _GAPS)}][{m}])(?=[{_GAPS}]*{_CJK_TEXT})")
 
 
 def halfwidth_marks(text: str, marks: str) -> list[int]:
@@ -103,7 +105,8 @@ def halfwidth_marks(text: str, marks: str) -> list[int]:
         start, end = m.start(), m.end()      # a leading （一）: its parentheses are not reported
     between = _between(marks)
     if between is not None:
-        return [i for i in map(_group1_start, between.finditer(masked)) if not start <= i < end]
+        return [i for i in map(_start, between.finditer(masked)) if not start <= i < end
+                and (masked[i - 1] not in _GAPS or is_cjk_text(_neighbour(masked, i, -1)))]
     out = []
     for hit in rx.finditer(masked):          # the marks only, not every character
         i = hit.start()
@@ -112,8 +115,8 @@ def halfwidth_marks(text: str, marks: str) -> list[int]:
     return out
 
 
-def _group1_start(m) -> int:
-    return m.start(1)
+def _start(m) -> int:
+    return m.start()
 
 
 @per_object
