@@ -10,7 +10,8 @@ report lacks altogether (a cut-off table) are GK202's business and are skipped s
 from __future__ import annotations
 
 import itertools
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, is_
 from decimal import Decimal
 
 from ...memo import remember
@@ -241,6 +242,8 @@ def check_equation(rule, report: Report, ctx):
     # one look at every blank cell read: when none counts (the usual case), no binding's can, and the unknown
     # values need no look one by one
     unknown = once.open and None in values and once.any_counts([c for blank in blanks for c in blank])
+    if not unknown and not any(map(is_, values, repeat(False))):
+        return                  # every relation holds or cannot be said (the usual case): one identity scan
     for b, value, blank in zip(bindings, values, blanks):
         # else there is nothing to say: it holds, or "cannot check" is said already or no blank cell it read counts
         if value is False or (value is None and unknown and once.open and once.any_counts(blank)):
