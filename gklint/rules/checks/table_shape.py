@@ -211,9 +211,9 @@ def _cells_by_kind(t: Table) -> dict[str, list]:
     out: dict[str, list] = {}
     for r in t.rows:
         if r.present:
-            # the plain counts filtered out in one comprehension: the few cells left are sorted by kind
-            for c in [c for c in r.cells if c.kind != NUMBER or not (
-                    type(c.value) is int and c.value >= 0 and c.raw[:1].isdigit())]:
+            for c in r.cells:
+                if c.kind == NUMBER and type(c.value) is int and c.value >= 0 and c.raw[:1].isdigit():
+                    continue                 # a plain count: nearly every cell
                 out.setdefault(_ODD_NUMBER if c.kind == NUMBER else c.kind, []).append((r, c))
     return out
 
