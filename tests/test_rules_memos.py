@@ -129,34 +129,6 @@ def test_statistical_year_is_the_first_match_of_the_period_pattern():
         assert statistical_year.__wrapped__(SimpleNamespace(text=text)) == first(text), text
 
 
-def test_claim_sets_find_the_same_with_the_clause_index():
-    """The claim sets look only at the clauses one scan finds their words in (the report's clause tuple); given
-    the same clauses as a list (no index: every clause tested in turn) they find exactly the same, on the rule
-    cases (planted claims) and the real reports."""
-    from pathlib import Path
-
-    from gklint.api import parse_source, parse_text
-    from gklint.readers import read_path
-    from gklint.rules.checks import consistency
-    from gklint.rules.engine import load_ruleset
-    from gklint.testing import load_cases
-
-    here = Path(__file__).parent
-    rules = {r.opt("claims"): r for r in load_ruleset().rules if r.kind == "text_vs_cell"}
-    reports = [parse_text(c.text, path="case.txt").report for c in load_cases(here / "rules" / "cases", here / "reports")
-               if c.rule.startswith("GK5") and c.text]
-    reports += [parse_source(read_path(p)).report for p in sorted(here.joinpath("reports").rglob("*"))
-                if p.suffix in (".txt", ".md")]
-    found = 0
-    for report in reports:
-        cls = consistency.clauses(report)
-        for name, claims in consistency.CLAIM_SETS.items():
-            indexed = [(f.span, f.params, f.message) for f in claims(rules[name], report, cls)]
-            assert indexed == [(f.span, f.params, f.message) for f in claims(rules[name], report, list(cls))], name
-            found += len(indexed)
-    assert found > 20
-
-
 def test_prose_lines_made_from_the_units_are_the_prose_lines():
     from pathlib import Path
 

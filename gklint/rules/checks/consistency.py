@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -27,7 +26,6 @@ from ...diagnostics import Severity, Span
 from ...model import NUMBER, UNSPLIT, Heading, Line, Paragraph, Report, Table
 from ...textnorm import cn_number, fold, folded, folded_join
 from . import Finding, Opt, kind, lazy_re, per_object
-from .content import lines_with
 from .structure import numeral
 from .table_shape import cell_name, col_label, row_label, statistical_year
 
@@ -144,32 +142,6 @@ def clauses(report: Report) -> tuple[Clause, ...]:
 
 
 _new_clause = tuple.__new__      # Clause(...) without the named tuple's Python-level __new__ (hundreds per report)
-
-
-@per_object
-def _clause_text(cls: tuple[Clause, ...]) -> tuple[str, tuple[int, ...]]:
-    """The clauses' folded texts joined by "\n" (folding drops line breaks: none is in a clause), and where each
-    starts in it (once per report, shared by the claim sets)."""
-    texts = [c.f for c in cls]
-    starts = [0]
-    for t in texts:
-        starts.append(starts[-1] + len(t) + 1)
-    return "\n".join(texts), tuple(starts[:-1])
-
-
-@lru_cache(maxsize=64)
-def _words_rx(words: str) -> re.Pattern:
-    return re.compile(words)
-
-
-def _having(cls: Iterable[Clause], words: str) -> Iterable[Clause]:
-    """The clauses of ``cls`` in which one of ``words`` (plain words joined by |, none with a line break) occurs,
-    in order: one scan of the report's clauses for what a claim set cannot do without, instead of a test per
-    clause. A claim set still tests each clause itself; a list (a ``sections`` selection) is given whole."""
-    if type(cls) is not tuple:
-        return cls
-    text, starts = _clause_text(cls)
-    return [cls[k] for k in lines_with(text, starts, _words_rx(words))]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -376,7 +348,7 @@ def _applications_none(rule, report, cls):
     if (new := cell_sum(report, "t3", ["1"], "total")) is None or new.value <= 0:
         return                               # nothing received: no none-claim can contradict the table
     year = report_year(report)
-    for c in _having(cls, "申请"):
+    for c in cls:
         if "申请" not in c.f or not ("未" in c.f or "没" in c.f or "无" in c.f):
             continue                         # _NONE_APP needs 申请 and a 未/没/无 (cheap tests before the scan)
         for m in _NONE_APP.finditer(c.f):
@@ -411,7 +383,7 @@ def _applications_count(rule, report, cls):
     if cell_sum(report, "t3", ["1"], "total") is None:
         return                               # no count to compare a claim with
     year = report_year(report)
-    for c in _having(cls, "申请"):
+    for c in cls:
         if "申请" not in c.f or not any(v in c.f for v in _RECV_VERBS):
             continue                         # both patterns need one of the verbs and an object saying 申请
         seen = set()
@@ -459,7 +431,7 @@ def _carry_over(rule, report, cls):
     if cell_sum(report, "t3", ["4"], "total") is None:
         return                               # no count to compare a claim with
     year = report_year(report)
-    for c in _having(cls, "结转|顺延|转入"):
+    for c in cls:
         if not _application_context(c) or not ("结转" in c.f or "顺延" in c.f or "转入" in c.f):
             continue                         # every pattern below says one of these verbs
         found = []
@@ -500,7 +472,7 @@ def _all_done(rule, report, cls):
     if (carried := cell_sum(report, "t3", ["4"], "total")) is None or carried.value == 0:
         return                               # nothing carried over: every all-done claim holds
     year = report_year(report)
-    for c in _having(cls, "申请"):
+    for c in cls:
         if "申请" not in c.f:
             continue                         # _ALL_DONE's subject is 申请…
         for m in _ALL_DONE.finditer(c.f):
@@ -547,7 +519,7 @@ def _review_litigation(rule, report, cls):
     t4 = report.tables.get("t4")
     if t4 is None or not t4.found:
         return
-    for c in _having(cls, "行政"):
+    for c in cls:
         if "行政" not in c.f:
             continue                                 # both patterns name 行政复议 or 行政诉讼
         done: set[int] = set()                       # sub-clauses already read for a none-claim
@@ -622,7 +594,7 @@ def _outcomes(rule, report, cls):
     t3 = report.tables.get("t3")
     if t3 is None or not t3.found:
         return
-    for c in _having(cls, "公开|提供|处理"):       # (every outcome label says one of them)
+    for c in cls:
         if not (_application_context(c) or c.section == 3):
             continue
         if ("主动公开" in c.f and "申请" not in c.f) or "提案" in c.f or "建议" in c.f:
@@ -669,7 +641,7 @@ def _normative_documents(rule, report, cls):
     t2 = report.tables.get("t2")
     if t2 is None or not t2.found:
         return
-    for c in _having(cls, "规"):
+    for c in cls:
         if "件" not in c.f or "规" not in c.f:
             continue                                 # every claim is “…规章/规范性文件…N件”
         claims = []
@@ -743,7 +715,7 @@ def check_period_year(rule, report: Report, ctx):
     title_year = report.year
     if title_year is None:
         return
-    for c in _having(clauses(report), "1月1日"):
+    for c in clauses(report):
         if c.section not in (None, 1) or "1月1日" not in c.f:
             continue                         # _PERIOD cannot match without its literal 1月1日
         for m in _PERIOD.finditer(c.f):
