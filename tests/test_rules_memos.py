@@ -147,30 +147,3 @@ def test_prose_lines_made_from_the_units_are_the_prose_lines():
         assert content._section_prose_lines(report) == tuple(content._prose_lines(report, None, False))
         texts = [line.text for unit in content.prose_units(report) for line in unit]
         assert typography._units_text(report)[0] == "\n".join(texts)
-
-
-def test_foreign_place_finds_the_same_on_its_candidate_lines(monkeypatch):
-    """GK517 looks only at the lines one scan finds a channel word or a body of the agency's kind in; looking
-    at every line finds exactly the same."""
-    from pathlib import Path
-
-    from gklint.api import parse_source, parse_text
-    from gklint.readers import read_path
-    from gklint.rules.checks import places
-    from gklint.rules.engine import load_ruleset
-    from gklint.testing import load_cases
-
-    here = Path(__file__).parent
-    rule = next(r for r in load_ruleset().rules if r.kind == "foreign_place")
-    texts = [c.text for c in load_cases(here / "rules" / "cases", here / "reports") if c.text]
-    reports = [parse_text(t, path="case.txt").report for t in texts]
-    reports += [parse_source(read_path(p)).report for p in sorted(here.joinpath("reports").rglob("*"))
-                if p.suffix in (".txt", ".md")]
-
-    def run():
-        return [[(f.span, f.params) for f in places.check_foreign_place(rule, r, None)] for r in reports]
-
-    scanned = run()
-    monkeypatch.setattr(places, "_candidates", lambda report, lines, dept, bodies: lines)
-    assert run() == scanned
-    assert sum(map(len, scanned)) > 3

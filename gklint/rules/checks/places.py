@@ -22,7 +22,7 @@ from functools import lru_cache
 from ...model import Report
 from ...model.divisions import ending, places_in, related
 from . import Finding, kind, lazy_re
-from .content import lines_with, prose_lines, prose_text, quote
+from .content import prose_lines, quote
 
 _ADMIN = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|区|旗|镇|乡)"
 _PLACE = lazy_re(rf"([\u4e00-\u9fff]{{2,6}}?){_ADMIN}")
@@ -105,8 +105,7 @@ def check_foreign_place(rule, report: Report, ctx):
     if not dept or not (stems or own):
         return
     span = report.title.span if report.title else None
-    lines = prose_lines(report)
-    for sec, line in _candidates(report, lines, dept, bool(own)):
+    for sec, line in prose_lines(report):
         if sec is None and span is not None and span.line <= line.line <= span.end_line:
             continue                     # the title is what the rest is compared with
         # every channel word of _CHANNEL has 网 or 公众号: a line with neither names no channel
@@ -133,23 +132,6 @@ def check_foreign_place(rule, report: Report, ctx):
                     or related(places, own) or line.text[a:m.end()] in title:
                 continue
             yield _finding(line, a, m.end(), place, agency, stems, own)
-
-
-_CHANNEL_WORDS = lazy_re("网|公众号")
-
-
-def _candidates(report: Report, lines, dept: str, bodies: bool):
-    """The prose lines that can give a finding, in order: those with a channel word (网 or 公众号) and, when the
-    agency's own places are known, those with a body of ``dept``. One scan of the joined prose for each, instead
-    of every line looked at: neither pattern matches a line break, and _body's look-ahead only refuses words,
-    so a line has a match in the joined text exactly when it has one alone."""
-    if "\n" in dept:
-        return lines
-    text, starts = prose_text(report)
-    keep = set(lines_with(text, starts, _CHANNEL_WORDS))
-    if bodies:
-        keep.update(lines_with(text, starts, _body(dept)))
-    return [lines[k] for k in sorted(keep)]
 
 
 def _finding(line, a: int, b: int, place: str, agency: str, stems, own) -> Finding:
