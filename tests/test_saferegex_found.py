@@ -53,3 +53,11 @@ def test_found_any_is_any_found():
                 (patterns, text)
     assert saferegex.combined(tuple(FRONT_CHROME)) is not None          # the built-in chrome: two scans a line
     assert saferegex.combined(("a", "(?i)b")) is None                    # a flag: each pattern on its own
+
+
+def test_a_long_word_list_is_left_to_the_budgeted_scan():
+    many = "|".join(f"词{i}" for i in range(saferegex.MAX_WORDS + 1))
+    assert saferegex.literal_split(many) == ((), many)
+    assert saferegex.literal_split("|".join(f"词{i}" for i in range(saferegex.MAX_WORDS)))[1] is None
+    budget = saferegex.Budget()
+    assert budget.found(many, "有词64") and not budget.found(many, "无")

@@ -105,6 +105,9 @@ def compile_pattern(pattern: str):
     return _rx.compile(pattern, _rx.VERSION0)
 
 
+# words of a pattern looked for in one `re` scan outside the time budget: an alternation of plain words has no
+# backtracking, and with this many at most its cost per character stays small whatever a pack says
+MAX_WORDS = 64
 _SPECIAL = frozenset(".^$*+?{}[]()|\\")
 
 
@@ -162,7 +165,10 @@ def _split(pattern: str) -> tuple[tuple[str, ...], str | None] | None:
             rest.append(a)
         else:
             literals += words
-    return tuple(dict.fromkeys(literals)), ("|".join(rest) if rest else None)
+    literals = list(dict.fromkeys(literals))
+    if len(literals) > MAX_WORDS:
+        return None                 # a word list this long is scanned by the `regex` module, under the budget
+    return tuple(literals), ("|".join(rest) if rest else None)
 
 
 def _words(alternative: str, limit: int = 16) -> list[str] | None:
@@ -203,9 +209,10 @@ def combined(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], str | None] | 
         if rest is not None:
             rests.append(f"(?:{rest})")
     rest = "|".join(rests) if rests else None
-    if rest is not None and (len(rest) > MAX_PATTERN or weight(rest) > MAX_WEIGHT):
+    words = list(dict.fromkeys(words))
+    if len(words) > MAX_WORDS or (rest is not None and (len(rest) > MAX_PATTERN or weight(rest) > MAX_WEIGHT)):
         return None
-    return tuple(dict.fromkeys(words)), rest
+    return tuple(words), rest
 
 
 @lru_cache(maxsize=256)
