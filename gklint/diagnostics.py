@@ -67,8 +67,12 @@ class Diagnostic:
            severity: Severity | str = Severity.ERROR, fix: dict[str, Any] | None = None,
            **extra: Any) -> "Diagnostic":
         span = span or Span(1, 1, 1, 1)
-        return cls(path, span.line, span.column, span.end_line, span.end_column,
-                   Severity.parse(severity), code, name, message, fix, dict(extra))
+        if cls is not Diagnostic:
+            return cls(path, span.line, span.column, span.end_line, span.end_column,
+                       Severity.parse(severity), code, name, message, fix, dict(extra))
+        return _new_diagnostic(path, span.line, span.column, span.end_line, span.end_column,
+                               severity if severity.__class__ is Severity else Severity.parse(severity), code, name,
+                               message, fix, dict(extra))
 
     @property
     def where(self) -> str | None:
@@ -94,3 +98,18 @@ class Diagnostic:
             if d[k] is None:
                 del d[k]
         return d
+
+
+# The rules make thousands of diagnostics per run: the same object as ``Diagnostic(...)`` without a frozen
+# dataclass's ``object.__setattr__`` per field (about half the cost; tests/test_rules_memos.py checks that both
+# give equal objects, field by field). A slotted dataclass's __slots__ are its fields, in order.
+_DIAGNOSTIC_SET = tuple(Diagnostic.__dict__[name].__set__ for name in Diagnostic.__slots__)
+
+
+def _new_diagnostic(path: str, line: int, column: int, end_line: int, end_column: int, severity: Severity,
+                    code: str, name: str, message: str, fix: dict[str, Any] | None, extra: dict[str, Any]) -> Diagnostic:
+    o = object.__new__(Diagnostic)
+    a, b, c, d, e, f, g, h, i, j, k, l_, m = _DIAGNOSTIC_SET
+    a(o, path), b(o, line), c(o, column), d(o, end_line), e(o, end_column), f(o, severity), g(o, code)
+    h(o, name), i(o, message), j(o, fix), k(o, extra), l_(o, None), m(o, None)
+    return o

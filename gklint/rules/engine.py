@@ -53,13 +53,19 @@ class Resolver:
     def cell(self, table: str, row: str, col: str):
         return self.table_cells(table).get((row, col))
 
-    def _listing(self, table: str, what: str) -> list[str]:
+    def listing(self, table: str, what: str) -> tuple[str, ...]:
+        """The table's row ids (``what`` "rows") or column ids ("cols") in template order, once per report (the
+        expression evaluator and the relation rules' foreach read them)."""
         ids = self._ids.get((table, what))
         if ids is None:
             t = self.report.tables.get(table)
             ids = self._ids[table, what] = () if t is None else (
-                tuple(r.id for r in t.rows) if what == "rows" else tuple(t.col_ids))
-        return list(ids)
+                tuple([r.id for r in t.rows]) if what == "rows"
+                else tuple(dict.fromkeys([c.col for r in t.rows for c in r.cells])))    # = t.col_ids, in one pass
+        return ids
+
+    def _listing(self, table: str, what: str) -> list[str]:
+        return list(self.listing(table, what))
 
     def rows(self, table: str) -> list[str]:
         return self._listing(table, "rows")

@@ -16,6 +16,9 @@ language defines, at the binding and node where it arises.
 """
 from __future__ import annotations
 
+from itertools import repeat
+from operator import attrgetter
+
 from .expr_ast import Arith, Call, Compare, Neg, Not, Num, RefSpec, _Node, _free_multirefs
 
 
@@ -29,8 +32,20 @@ class _TableCells:
     def __init__(self, resolver, table: str) -> None:
         self.resolver, self.table = resolver, table
 
-    def get(self, key: tuple[str, str]):
-        return self.resolver.cell(self.table, *key)
+    def get(self, key: tuple[str, str], default=None):
+        cell = self.resolver.cell(self.table, *key)
+        return default if cell is None else cell
+
+
+class _Absent:
+    """What a key the table does not have reads as in a batch: no value, and not a blank cell (never recorded)."""
+
+    __slots__ = ()
+    value = None
+
+
+ABSENT = _Absent()
+_VALUE = attrgetter("value")
 
 
 class Batch:
@@ -52,13 +67,31 @@ class Batch:
 
     def read(self, table: str, keys: list) -> list:
         """The values of one (row, col) of ``table`` per binding; a blank cell goes into that binding's ``blanks``."""
-        cells = list(map(self.cells_of(table).get, keys))
-        out = [None if cell is None else cell.value for cell in cells]
+        cells = list(map(self.cells_of(table).get, keys, repeat(ABSENT)))
+        out = list(map(_VALUE, cells))
         if None in out:                     # a blank or unknown cell: rare, so looked at only then
-            for i, cell in enumerate(cells):
-                if cell is not None and cell.value is None:
-                    self.blanks[i].append(cell)
+            for blanks, cell in zip(self.blanks, cells):
+                if cell.value is None and cell is not ABSENT:
+                    blanks.append(cell)
         return out
+
+
+class _Keys:
+    """The cell keys one reference reads under every binding, made again only when what they are made of
+    changes: the bindings (the same list for every report whose tables list the same ids, see
+    relations._bindings_and_variables) or the ids a wildcard or range names on the report. One entry: the
+    same rule meets the same layout report after report."""
+
+    __slots__ = ("vars", "parts", "keys")
+
+    def __init__(self) -> None:
+        self.vars, self.parts, self.keys = None, None, None
+
+    def get(self, b: Batch, parts: tuple, make):
+        if self.vars is not b.vars or self.parts != parts:
+            keys = make(b, parts)               # may raise Fallback: nothing kept
+            self.vars, self.parts, self.keys = b.vars, parts, keys
+        return self.keys
 
 
 def batch_plan(root: _Node, compiler):
@@ -113,52 +146,75 @@ class _Plan:
     # --- cells ---------------------------------------------------------------------------------------
 
     def selector(self, ref: RefSpec, patterns, what: str):
-        """``f(batch) -> [ids per binding]`` (each a tuple), for one bracket selector."""
+        """One bracket selector as ``(variable name or None, f(batch) -> ids)``: with a name, binding ``i`` selects
+        ``(vars[i][name],)``; else every binding selects the ids ``f`` gives (a tuple, fixed or per report)."""
         if all(p.kind == "id" for p in patterns) or (len(patterns) == 1 and patterns[0].kind == "var"):
             ids = self.c.ids(ref, patterns, what)
             if isinstance(ids, tuple):
-                return lambda b: [ids] * b.n
-            name = patterns[0].value
-            return lambda b: [(x,) for x in b.bound(name)]
+                return None, lambda b: ids
+            return patterns[0].value, lambda b: None
         if any(p.kind == "var" for p in patterns):
             raise _Unsupported      # a variable among wildcards or ranges: rare, left to the closures
         compute = self.c.ids(ref, patterns, what)     # the same per-report closure (memo) as the closures use
-        return lambda b: [compute(b.run)] * b.n
+        return None, lambda b: compute(b.run)
 
     def ref(self, ref: RefSpec):
         table, (row,), (col,) = ref.table, ref.rows, ref.cols
         if row.kind == "id" and col.kind == "id":
             key = (row.value, col.value)
-            return lambda b: b.read(table, [key] * b.n)
+
+            def one(b: Batch) -> list:
+                cell = b.cells_of(table).get(key)
+                value = None if cell is None else cell.value
+                if value is None and cell is not None:      # a blank cell, read under every binding
+                    for blanks in b.blanks:
+                        blanks.append(cell)
+                return [value] * b.n
+            return one
         if row.kind == "var" and col.kind == "var":
-            return lambda b: b.read(table, list(zip(b.bound(row.value), b.bound(col.value))))
-        if row.kind == "var":
+            def make(b: Batch, _parts) -> list:
+                return list(zip(b.bound(row.value), b.bound(col.value)))
+        elif row.kind == "var":
             c = col.value
-            return lambda b: b.read(table, [(r, c) for r in b.bound(row.value)])
-        r = row.value
-        return lambda b: b.read(table, [(r, c) for c in b.bound(col.value)])
+
+            def make(b: Batch, _parts) -> list:
+                return [(r, c) for r in b.bound(row.value)]
+        else:
+            r = row.value
+
+            def make(b: Batch, _parts) -> list:
+                return [(r, c) for c in b.bound(col.value)]
+        keys = _Keys()
+        return lambda b: b.read(table, keys.get(b, (), make))
 
     def cells(self, ref: RefSpec):
         """``f(batch) -> [[values of the cells named] per binding]``: rows outer, in template order."""
         table = ref.table
-        rows, cols = self.selector(ref, ref.rows, "rows"), self.selector(ref, ref.cols, "cols")
+        (rvar, rows), (cvar, cols) = self.selector(ref, ref.rows, "rows"), self.selector(ref, ref.cols, "cols")
+
+        def make(b: Batch, parts: tuple) -> tuple[list, list]:
+            """Every binding's keys in one list, and where each binding's are in it."""
+            rs, cs = parts
+            per_rows = [(x,) for x in b.bound(rvar)] if rvar else [rs] * b.n
+            per_cols = [(x,) for x in b.bound(cvar)] if cvar else [cs] * b.n
+            flat: list = []
+            spans = []
+            for rs, cs in zip(per_rows, per_cols):
+                start = len(flat)
+                flat += [(r, c) for r in rs for c in cs]
+                spans.append((start, len(flat)))
+            return flat, spans
+
+        keys = _Keys()
 
         def values(b: Batch) -> list[list]:
-            get, blanks, out = b.cells_of(table).get, b.blanks, []
-            for i, (rs, cs) in enumerate(zip(rows(b), cols(b))):
-                if len(cs) == 1:            # one column (sum over rows) or one row: no nested loop
-                    c = cs[0]
-                    cells = [get((r, c)) for r in rs]
-                elif len(rs) == 1:
-                    r = rs[0]
-                    cells = [get((r, c)) for c in cs]
-                else:
-                    cells = [get((r, c)) for r in rs for c in cs]
-                got = [None if cell is None else cell.value for cell in cells]
-                if None in got:             # a blank or unknown cell: rare, so looked at only then
-                    blanks[i] += [cell for cell in cells if cell is not None and cell.value is None]
-                out.append(got)
-            return out
+            flat, spans = keys.get(b, (rows(b), cols(b)), make)
+            cells = list(map(b.cells_of(table).get, flat, repeat(ABSENT)))
+            got = list(map(_VALUE, cells))
+            if None in got:             # a blank or unknown cell: rare, so looked at only then
+                for blanks, (start, end) in zip(b.blanks, spans):
+                    blanks += [cell for cell in cells[start:end] if cell.value is None and cell is not ABSENT]
+            return [got[start:end] for start, end in spans]
         return values
 
     # --- operators and functions ---------------------------------------------------------------------

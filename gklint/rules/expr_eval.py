@@ -7,6 +7,7 @@ import operator
 from decimal import Decimal
 from typing import Any, Iterator, Protocol, Sequence
 
+from ..memo import remember
 from .expr_batch import Batch, Fallback, batch_plan
 from .expr_ast import (BOOL, And, Arith, Call, Compare, ExprError, Implies, Neg, Not, Num, Number, Or, Pattern, RefSpec, Value, _Node, _check, _context, _free_multirefs, _walk)
 
@@ -289,6 +290,12 @@ def _constant(value):
     return lambda run: value
 
 
+def _listing(resolver: Resolver, what: str, table: str) -> tuple[str, ...]:
+    """The template's row or column ids of ``table``: the resolver's own tuple when it keeps one (``listing``)."""
+    listing = getattr(resolver, "listing", None)
+    return listing(table, what) if listing is not None else tuple(getattr(resolver, what)(table))
+
+
 def _per_report(compute):
     """``compute(run)``, kept in the resolver's memo when it has one: for results that depend only on the
     report's template listings (rows()/cols()), not on bindings or cell values."""
@@ -387,7 +394,7 @@ class _Compiler:
                 return (bound,) if bound is not None else (run.bound(name, ref, text),)   # (raises)
             return one
 
-        def compute(run: _Run) -> tuple[str, ...]:
+        def expand(run: _Run, known: Sequence[str] | None = None) -> tuple[str, ...]:
             out: list[str] = []
             for p in patterns:
                 if p.kind == "id":
@@ -395,7 +402,8 @@ class _Compiler:
                 elif p.kind == "var":
                     out.append(run.bound(p.value, ref, text))
                 else:
-                    known = list(getattr(run.resolver, what)(ref.table))
+                    if known is None:
+                        known = _listing(run.resolver, what, ref.table)
                     if p.kind == "prefix":
                         out += [i for i in known if i.startswith(p.value)]
                         continue
@@ -408,7 +416,25 @@ class _Compiler:
                         raise _eval_error(text, ref, f"range {p} runs backwards in template order")
                     out += known[a:b + 1]
             return tuple(dict.fromkeys(out))      # a wildcard overlapping a listed id counts it once
-        return compute if any(p.kind == "var" for p in patterns) else _per_report(compute)
+
+        if any(p.kind == "var" for p in patterns):
+            return expand
+        # no variable: the ids depend on the template listing alone, the same for most reports; kept per listing
+        # (across reports, a few) and in the resolver's memo (per report)
+        across: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+        def compute(run: _Run) -> tuple[str, ...]:
+            memo = run.memo
+            hit = None if memo is None else memo.get(compute)   # the closure is the key: unique, kept alive
+            if hit is None:
+                known = _listing(run.resolver, what, ref.table)
+                hit = across.get(known)
+                if hit is None:
+                    hit = remember(across, known, expand(run, known), 8)     # (an error raises, nothing kept)
+                if memo is not None:
+                    memo[compute] = hit
+            return hit
+        return compute
 
     # --- aggregates --------------------------------------------------------------------------------
 

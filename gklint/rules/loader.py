@@ -12,6 +12,7 @@ than ``MAX_ITEMS``, more than ``MAX_RULES`` rule files, a regular expression tha
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +100,23 @@ _PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 
 def render_message(template: str, params: dict[str, Any]) -> str:
-    """Substitute ``{name}`` from params; nothing else is interpreted (no attribute access, no format specs)."""
-    return _PLACEHOLDER.sub(lambda m: str(params[m.group(1)]) if m.group(1) in params else m.group(0), template)
+    """Substitute ``{name}`` from params; nothing else is interpreted (no attribute access, no format specs). A
+    name params lacks stays as written."""
+    parts = _message_parts(template)
+    if len(parts) == 1:
+        return template
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        name = parts[i]
+        out.append(str(params[name]) if name in params else "{" + name + "}")
+        out.append(parts[i + 1])
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _message_parts(template: str) -> tuple[str, ...]:
+    """The template split at its placeholders: text, name, text, …, text (a rule's few templates, once each)."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:

@@ -105,6 +105,122 @@ def compile_pattern(pattern: str):
     return _rx.compile(pattern, _rx.VERSION0)
 
 
+# words of a pattern looked for in one `re` scan outside the time budget: an alternation of plain words has no
+# backtracking, and with this many at most its cost per character stays small whatever a pack says
+MAX_WORDS = 64
+_SPECIAL = frozenset(".^$*+?{}[]()|\\")
+
+
+def literal_split(pattern: str) -> tuple[tuple[str, ...], str | None]:
+    """What :func:`_split` says, or ``((), pattern)`` for a pattern it does not split."""
+    return _split(pattern) or ((), pattern)
+
+
+@lru_cache(maxsize=1024)
+def _split(pattern: str) -> tuple[tuple[str, ...], str | None] | None:
+    """The strings the pattern's top-level alternatives of plain text match (no character the syntax gives a
+    meaning, but ``?`` after a character), and the other alternatives joined again (None when there are none):
+    the pattern matches somewhere in a text exactly when one of the strings is in it or the rest matches there. A pattern whose alternatives could
+    depend on one another (flags, back-references, named groups, conditionals) is not split: None."""
+    whole = None
+    if "(?" in pattern and any(pattern[i + 2:i + 3] not in (":", "=", "!") and pattern[i + 2:i + 4] not in ("<=", "<!")
+                               for i in range(len(pattern) - 1) if pattern[i:i + 2] == "(?"):
+        return whole
+    alternatives, start, depth, i, n = [], 0, 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if pattern[i + 1:i + 2].isdigit() or pattern[i + 1:i + 2] == "g":
+                return whole                          # a back-reference
+            i += 2
+            continue
+        if c == "[":                                  # a class: to its closing ], which may come first in it
+            j = i + 1
+            if pattern[j:j + 1] == "^":
+                j += 1
+            if pattern[j:j + 1] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return whole
+        elif c == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    if depth or i > n:
+        return whole
+    alternatives.append(pattern[start:])
+    literals: list[str] = []
+    rest = []
+    for a in alternatives:
+        words = _words(a)
+        if words is None:
+            rest.append(a)
+        else:
+            literals += words
+    literals = list(dict.fromkeys(literals))
+    if len(literals) > MAX_WORDS:
+        return None                 # a word list this long is scanned by the `regex` module, under the budget
+    return tuple(literals), ("|".join(rest) if rest else None)
+
+
+def _words(alternative: str, limit: int = 16) -> list[str] | None:
+    """The strings an alternative of plain characters, each optionally followed by ``?``, matches (``上一?年度?``:
+    上年, 上年度, 上一年, 上一年度), or None when it has anything else or more than ``limit`` of them."""
+    words = [""]
+    i, n = 0, len(alternative)
+    while i < n:
+        c = alternative[i]
+        if c in _SPECIAL:
+            return None
+        if alternative[i + 1:i + 2] == "?":
+            if alternative[i + 2:i + 3] == "?" or len(words) * 2 > limit:
+                return None
+            words = words + [w + c for w in words]
+            i += 2
+        else:
+            words = [w + c for w in words]
+            i += 1
+    return words
+
+
+@lru_cache(maxsize=256)
+def combined(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], str | None] | None:
+    """The words of all of ``patterns`` and the rest of each as one alternation (``(?:rest1)|(?:rest2)``): one
+    of the patterns matches somewhere exactly when that does. None when a pattern cannot be split (see
+    :func:`literal_split`) or the joined rest would be longer or weigh more than one pattern may."""
+    words: list[str] = []
+    rests = []
+    for p in patterns:
+        if not isinstance(p, str):
+            return None
+        split = _split(p)
+        if split is None:
+            return None                     # not split (flags, back-references …): its alternatives stay together
+        literals, rest = split
+        words += literals
+        if rest is not None:
+            rests.append(f"(?:{rest})")
+    rest = "|".join(rests) if rests else None
+    words = list(dict.fromkeys(words))
+    if len(words) > MAX_WORDS or (rest is not None and (len(rest) > MAX_PATTERN or weight(rest) > MAX_WEIGHT)):
+        return None
+    return tuple(words), rest
+
+
+@lru_cache(maxsize=256)
+def _any_of(words: tuple[str, ...]) -> "_re.Pattern":
+    """One ``re`` pattern for any of ``words`` (plain text: escaped)."""
+    return _re.compile("|".join(map(_re.escape, words)))
+
+
 class Budget:
     """One time budget for all the matching one rule does on one report."""
 
@@ -127,6 +243,27 @@ class Budget:
             return rx.search(text, timeout=self._left())
         except TimeoutError:
             self._over()
+
+    def found(self, pattern: str, text: str) -> bool:
+        """Whether ``pattern`` (a string) matches somewhere in ``text``: ``search() is not None``, with the
+        alternatives that are plain text looked for first, all in one scan (``re`` over escaped words: no
+        backtracking, far cheaper than the `regex` module's scan for an alternation, or a substring test per
+        word; most keyword patterns are lists of words)."""
+        literals, rest = literal_split(pattern)
+        if literals and _any_of(literals).search(text) is not None:
+            return True
+        return rest is not None and self.search(rest, text) is not None
+
+    def found_any(self, patterns: tuple[str, ...], text: str) -> bool:
+        """``any(self.found(p, text) for p in patterns)``, in at most two scans of ``text`` when the patterns'
+        alternatives can be put together (see :func:`combined`)."""
+        joint = combined(patterns)
+        if joint is None:
+            return any(self.found(p, text) for p in patterns)
+        literals, rest = joint
+        if literals and _any_of(literals).search(text) is not None:
+            return True
+        return rest is not None and self.search(rest, text) is not None
 
     def finditer(self, pattern, text: str) -> list:
         rx = compile_pattern(pattern) if isinstance(pattern, str) else pattern

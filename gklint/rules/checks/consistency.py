@@ -129,9 +129,10 @@ def clauses(report: Report) -> tuple[Clause, ...]:
             continue
         f = _mask_books(folded_join(l.text for l in unit.lines))   # = folded(unit.text); its lines are folded already
         # every clause end is one character, so the pieces between them (one split, no match objects) and their
-        # lengths give each clause's place
+        # lengths give each clause's place; a unit with no clause end but 。 (most) is split at 。 alone
         start = 0
-        for piece in _CLAUSE_END.split(f):
+        odd = "." in f or ";" in f or "!" in f or "?" in f
+        for piece in _CLAUSE_END.split(f) if odd else f.split("。"):
             if piece:
                 if not is_heading and piece[0] == "(" and _INLINE_TOPIC.match(piece):   # it starts with ^\(
                     topic = piece[:30]             # （二）依申请公开方面… written inside a paragraph
@@ -311,7 +312,7 @@ def _gip_context(c: Clause, topic: bool = False) -> bool:
     """The clause itself is about information disclosure (not the agency's own 行政复议 business, e.g. a 司法局),
     or it sits in section 四 or under a sub-heading about 复议/诉讼. With ``topic``, a 依申请公开 sub-heading is
     enough (for “无行政复议、行政诉讼”, which no agency writes about its own 复议 business)."""
-    return bool(_GIP.search(c.f) or c.section == 4 or re.search(r"复议|诉讼", c.topic)
+    return bool(_GIP.search(c.f) or c.section == 4 or "复议" in c.topic or "诉讼" in c.topic
                 or (topic and _GIP.search(c.topic)))
 
 
@@ -344,6 +345,8 @@ _NONE_REST_BAD = lazy_re(r"复议|诉讼|费|投诉|被|纠错|答复|超期|逾
 @claim_set("applications_none")
 def _applications_none(rule, report, cls):
     """“未收到政府信息公开申请” while 表三“本年新收”总计 > 0."""
+    if (new := cell_sum(report, "t3", ["1"], "total")) is None or new.value <= 0:
+        return                               # nothing received: no none-claim can contradict the table
     year = report_year(report)
     for c in cls:
         if "申请" not in c.f or not ("未" in c.f or "没" in c.f or "无" in c.f):
@@ -377,6 +380,8 @@ _RECV_ALL = lazy_re(r"各类|各种|所有|全部")
 @claim_set("applications_count")
 def _applications_count(rule, report, cls):
     """“共收到…申请 N 件” against 表三“本年新收”总计 (or 新收 + 上年结转, when the text or the sum says so)."""
+    if cell_sum(report, "t3", ["1"], "total") is None:
+        return                               # no count to compare a claim with
     year = report_year(report)
     for c in cls:
         if "申请" not in c.f or not any(v in c.f for v in _RECV_VERBS):
@@ -423,6 +428,8 @@ _CARRY_BAD = lazy_re(r"提案|建议|复议|诉讼|资金|项目|经费|预算|�
 @claim_set("carry_over")
 def _carry_over(rule, report, cls):
     """“结转下年度 N 件” against 表三“四、结转下年度继续办理”总计."""
+    if cell_sum(report, "t3", ["4"], "total") is None:
+        return                               # no count to compare a claim with
     year = report_year(report)
     for c in cls:
         if not _application_context(c) or not ("结转" in c.f or "顺延" in c.f or "转入" in c.f):
@@ -462,6 +469,8 @@ _ALL_DONE_BAD = lazy_re(_NOT_APPLICATIONS + r"|其余|其他|其它|除|部分|�
 @claim_set("all_done")
 def _all_done(rule, report, cls):
     """“所有申请均已办结 / 按时答复” while 表三“结转下年度继续办理”总计 > 0."""
+    if (carried := cell_sum(report, "t3", ["4"], "total")) is None or carried.value == 0:
+        return                               # nothing carried over: every all-done claim holds
     year = report_year(report)
     for c in cls:
         if "申请" not in c.f:

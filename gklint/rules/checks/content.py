@@ -64,9 +64,12 @@ def first_content_span(report: Report, sec: Section) -> Span:
     return sec.span
 
 
+_SPACES = lazy_re(r"[\s\u3000]+")
+
+
 def quote(text: str, limit: int = 30) -> str:
     """Text for a message: whitespace folded, cut at ``limit`` characters with an ellipsis."""
-    t = re.sub(r"[\s\u3000]+", " ", text).strip(" #*")
+    t = _SPACES.sub(" ", text).strip(" #*")
     return t if len(t) <= limit else t[:limit] + "…"
 
 
@@ -98,6 +101,9 @@ def is_legacy(report: Report) -> bool:
     return y is not None and y <= 2018
 
 
+_TITLE_LABEL = lazy_re(r"\s*标题\s*[:：]\s*")
+
+
 def title_lines(report: Report) -> list[Line]:
     """The line(s) of the title (it may be split over two lines, or sit at the start of a crawled line)."""
     if report.title is None:
@@ -108,7 +114,7 @@ def title_lines(report: Report) -> list[Line]:
         raw = report.lines[n - 1]
         a = t.column - 1 if n == t.line else 0
         b = t.end_column - 1 if n == t.end_line else len(raw)
-        label = re.match(r"\s*标题\s*[:：]\s*", raw[a:b]) if n == t.line else None  # a crawler's "标题:" label
+        label = _TITLE_LABEL.match(raw[a:b]) if n == t.line else None  # a crawler's "标题:" label
         if label:
             a += label.end()
         if raw[a:b].strip():
@@ -154,13 +160,59 @@ def lines_with(text: str, starts: tuple[int, ...], rx) -> list[int]:
 
 
 @per_object
+def prose_units(report: Report) -> tuple[tuple[Line, ...], ...]:
+    """Paragraphs (several lines) and single heading / title lines, in file order (made once per report)."""
+    return tuple(unit for _sec, unit in _sectioned_units(report))
+
+
+@per_object
+def _sectioned_units(report: Report) -> tuple[tuple[Section | None, tuple[Line, ...]], ...]:
+    """(section or None, unit) for the prose units: the title's lines, the preamble's blocks without the lines
+    the title is on, then per section its heading, paragraphs and sub-headings."""
+    out: list[tuple[Section | None, tuple[Line, ...]]] = []
+    seen: set[int] = set()
+    for line in title_lines(report):
+        seen.add(line.line)
+        out.append((None, (line,)))
+    for b in report.preamble:
+        lines = tuple(l for l in block_lines(report, b) if l.line not in seen)
+        if lines:
+            out.append((None, lines))
+    for sec in report.sections:
+        out.append((sec, (heading_line(report, sec.span),)))
+        for b in sec.blocks:
+            if isinstance(b, Paragraph):
+                if b.lines:                  # a section's paragraph is its own unit: its lines as they are
+                    out.append((sec, tuple(b.lines)))
+            elif isinstance(b, Heading):
+                out.append((sec, (heading_line(report, b.span),)))
+    return tuple(out)
+
+
+@per_object
+def units_are_lines(report: Report) -> bool:
+    """Whether the prose units' lines are the prose lines: they differ only in which preamble lines the title
+    takes (the units: those on a line of the title's text; the lines: those in the title's span), so only when
+    a preamble line is on a line of the span that holds none of the title's text."""
+    t = report.title
+    if t is None:
+        return True
+    seen = {line.line for line in title_lines(report)}
+    first, last = t.span.line, t.span.end_line
+    return all((line.line in seen) == (first <= line.line <= last)
+               for b in report.preamble for line in block_lines(report, b))
+
+
+@per_object
 def _all_prose_lines(report: Report) -> tuple[tuple[Section | None, Line], ...]:
+    if units_are_lines(report):          # (nearly always) the units' lines, made once for both
+        return tuple((sec, line) for sec, unit in _sectioned_units(report) for line in unit)
     return tuple(_prose_lines(report, None, True))
 
 
 @per_object
 def _section_prose_lines(report: Report) -> tuple[tuple[Section | None, Line], ...]:
-    return tuple(_prose_lines(report, None, False))
+    return tuple((sec, line) for sec, unit in _sectioned_units(report) if sec is not None for line in unit)
 
 
 def _prose_lines(report: Report, sections: list[int] | None, front: bool) -> Iterator[tuple[Section | None, Line]]:
@@ -313,7 +365,7 @@ def check_section_keywords(rule, report: Report, ctx):
     f = section_text(sec)
     budget = saferegex.Budget()
     for key, pattern in rule.opt("groups").items():
-        if not budget.search(pattern, f):
+        if not budget.found(pattern, f):
             yield Finding(sec.span, {"heading": sec.heading, "number": numeral(sec.number),
                                      "words": pattern.replace("|", "、")}, message=str(key))
 
@@ -351,7 +403,7 @@ def check_prior_year_followup(rule, report: Report, ctx):
     if sec is None or _too_thin(sec, rule.opt("min_chars")):
         return
     f = section_text(sec)
-    if saferegex.Budget().search(rule.opt("words"), f):
+    if saferegex.Budget().found(rule.opt("words"), f):
         return
     year = report_year(report)
     if year and re.search(rf"{year - 1}年", f):
@@ -408,13 +460,13 @@ def check_overall_aspects(rule, report: Report, ctx):
         return  # an empty 总体情况 is another rule's business
     budget = saferegex.Budget()
     for name, pattern in rule.opt("aspects").items():
-        if not budget.search(pattern, f):
+        if not budget.found(pattern, f):
             yield Finding(sec.span, {"aspect": name, "heading": sec.heading})
     gov = rule.opt("government")
     if gov and is_people_government(report.agency):
         # Art. 50(四) puts these beside the problems of 五, the template under 监督保障 of 一: either will do
         five = whole_section(report, 5)
-        if not budget.search(gov, f) and not (five is not None and budget.search(gov, section_text(five))):
+        if not budget.found(gov, f) and not (five is not None and budget.found(gov, section_text(five))):
             yield Finding(sec.span, {"agency": report.agency, "heading": sec.heading}, message="government")
 
 

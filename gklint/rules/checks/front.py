@@ -10,6 +10,7 @@ report: last year's preamble kept), ``parts`` (it says 六部分 and lists fewer
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...diagnostics import Span
 from ...model import Heading, Paragraph, Report
@@ -61,13 +62,21 @@ PARTS = (  # the six parts as preambles name them (corpus and seeds): one test p
 _CHECK_WORDS = {"period": ("统计", "数据"), "report-year": ("《",), "parts": ("部分",)}
 
 
-def _sentences(text: str):
+_SENTENCE_END = lazy_re(r"[。；;]|$")
+
+
+@lru_cache(maxsize=16)
+def _sentences(text: str) -> tuple[tuple[int, str], ...]:
+    """(start, sentence) of a line, each up to and with its 。；; (made once per line: the three preamble checks
+    read the same few lines; a few kept, so memory stays flat)."""
+    out = []
     start = 0
-    for m in re.finditer(r"[。；;]|$", text):
-        yield start, text[start:m.end()]
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, text[start:m.end()]))
         start = m.end()
         if m.end() >= len(text):
-            return
+            break
+    return tuple(out)
 
 
 @kind("preamble", options={"check": Opt(str, required=True, doc="period | report-year | parts")})

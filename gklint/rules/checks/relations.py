@@ -10,6 +10,8 @@ report lacks altogether (a cut-off table) are GK202's business and are skipped s
 from __future__ import annotations
 
 import itertools
+from itertools import repeat
+from operator import attrgetter, is_
 from decimal import Decimal
 
 from ...memo import remember
@@ -23,17 +25,14 @@ from .table_shape import _cut_row, cell_name, col_label, mostly_empty, row_label
 FOREACH_DOC = "variable → list of ids, or 'rows:<table>' / 'cols:<table>' (the template's data rows/columns)"
 
 
-def _values(spec, report: Report) -> list[str]:
+def _values(spec, ctx) -> tuple[str, ...]:
     if isinstance(spec, list):
-        return [str(x) for x in spec]
+        return tuple([str(x) for x in spec])
     what, _, table = str(spec).partition(":")
-    t = report.tables.get(table)
-    if t is None:
-        return []
-    if what == "rows":
-        return [r.id for r in t.rows]
-    if what == "cols":
-        return t.col_ids
+    if what in ("rows", "cols"):
+        return ctx.resolver.listing(table, what)    # () for a table the report lacks
+    if table not in ctx.report.tables:
+        return ()
     raise ValueError(f"foreach 取值 {spec!r} 应为列表或 rows:<表>/cols:<表>")
 
 
@@ -42,10 +41,10 @@ def _values(spec, report: Report) -> list[str]:
 _BINDINGS: dict = {}
 
 
-def _bindings_and_variables(rule, report: Report) -> tuple[list[dict], list[dict]]:
+def _bindings_and_variables(rule, ctx) -> tuple[list[dict], list[dict]]:
     foreach = rule.opt("foreach") or {}
     names = tuple(foreach)
-    key = (names, tuple(tuple(_values(foreach[n], report)) for n in names))
+    key = (names, tuple([_values(foreach[n], ctx) for n in names]))
     hit = _BINDINGS.get(key)
     if hit is None:
         bindings = [dict(zip(names, combo)) for combo in itertools.product(*key[1])]   # at most MAX_BINDINGS
@@ -53,9 +52,9 @@ def _bindings_and_variables(rule, report: Report) -> tuple[list[dict], list[dict
     return hit
 
 
-def _bindings(rule, report: Report) -> list[dict]:
+def _bindings(rule, ctx) -> list[dict]:
     """Every combination of the rule's ``foreach`` on this report (a list shared across reports: not to change)."""
-    return _bindings_and_variables(rule, report)[0]
+    return _bindings_and_variables(rule, ctx)[0]
 
 
 def _fmt(v) -> str:
@@ -70,6 +69,9 @@ def _is_cell(x) -> bool:
     return isinstance(x, Cell)
 
 
+_TABLE, _ROW = attrgetter("table"), attrgetter("row")
+
+
 class _Uncheckable:
     """One rule on one report: whether "cannot check" was said yet (it is said once), and per table the rows
     whose blank cells make a relation uncheckable (once per report, shared by the relation rules)."""
@@ -80,8 +82,12 @@ class _Uncheckable:
         self._rows: dict[str, frozenset[str]] = ctx.evaluations.setdefault("counting-rows", {})
 
     def any_counts(self, blanks: list) -> bool:
-        """Whether a blank cell among ``blanks`` (those a relation read) counts: only then can its missing cells
-        (a subset) have one that first_blank finds, so only then is the relation worth evaluating in full."""
+        """Whether a blank cell among ``blanks`` (those a relation read: cells, never keys) counts: only then can
+        its missing cells (a subset) have one that first_blank finds, so only then is the relation worth
+        evaluating in full. Blanks of one table (the usual case) are one set test, not a look at each."""
+        tables = set(map(_TABLE, blanks))
+        if len(tables) == 1:
+            return not self._counting(tables.pop()).isdisjoint(map(_ROW, blanks))
         return self.first_blank(blanks) is not None
 
     def first_blank(self, missing: list):
@@ -210,7 +216,7 @@ def relation_values(rule, report: Report, ctx) -> tuple:
     hit = ctx.evaluations.get(key)
     if hit is None or hit[0] is not rule:
         expr = compile_expr(rule.opt("expr"))
-        bindings, variables = _bindings_and_variables(rule, report)
+        bindings, variables = _bindings_and_variables(rule, ctx)
         blanks: list = []
         values = expr.values(ctx.resolver, bindings, blanks, variables)
         hit = ctx.evaluations[key] = (rule, expr, bindings, values, blanks)
@@ -236,6 +242,8 @@ def check_equation(rule, report: Report, ctx):
     # one look at every blank cell read: when none counts (the usual case), no binding's can, and the unknown
     # values need no look one by one
     unknown = once.open and None in values and once.any_counts([c for blank in blanks for c in blank])
+    if not unknown and not any(map(is_, values, repeat(False))):
+        return                  # every relation holds or cannot be said (the usual case): one identity scan
     for b, value, blank in zip(bindings, values, blanks):
         # else there is nothing to say: it holds, or "cannot check" is said already or no blank cell it read counts
         if value is False or (value is None and unknown and once.open and once.any_counts(blank)):
@@ -258,7 +266,7 @@ def check_conditional(rule, report: Report, ctx):
         return  # a table with rows missing (GK202) cannot show what was done with the applications
     when, then = compile_expr(rule.opt("when")), compile_expr(rule.opt("then"))
     once = _Uncheckable(rule, report, ctx)
-    for b in _bindings(rule, report):
+    for b in _bindings(rule, ctx):
         # values first (nothing recorded): a condition that does not hold, or a consequence that does, says nothing
         if when.value(ctx.resolver, b) is not True or then.value(ctx.resolver, b) is True:
             continue

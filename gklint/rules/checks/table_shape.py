@@ -9,7 +9,7 @@ from ...model import BLANK, NUMBER, PLACEHOLDER, TEXT, Report, Table
 from ...model.flattened import flattened_table
 from ...model.template import load_template
 from ...textnorm import folded
-from . import Finding, Opt, kind, per_object
+from . import Finding, Opt, kind, lazy_re, per_object
 
 TABLE_NAMES = {"t2": "表二（主动公开政府信息情况）", "t3": "表三（收到和处理政府信息公开申请情况）",
                "t4": "表四（政府信息公开行政复议、行政诉讼情况）"}
@@ -172,7 +172,7 @@ def check_cell_values(rule, report: Report, ctx):
             for r in t.rows if wan else ():      # only a 万元 column can hold 元 by mistake
                 if r.present:
                     for c in r.cells:
-                        if c.col in wan and c.kind in (TEXT, NUMBER) and re.search(r"\d\s*元", c.raw) \
+                        if c.col in wan and c.kind in (TEXT, NUMBER) and _YUAN.search(c.raw) \
                                 and "万元" not in c.raw:
                             yield Finding(c.span, {"cell": cell_name(t, r.id, c.col), "raw": c.raw})
             continue
@@ -199,6 +199,7 @@ def check_cell_values(rule, report: Report, ctx):
 
 
 _ODD_NUMBER = "number:odd"
+_YUAN = lazy_re(r"\d\s*元")
 
 
 @per_object
@@ -211,13 +212,9 @@ def _cells_by_kind(t: Table) -> dict[str, list]:
     for r in t.rows:
         if r.present:
             for c in r.cells:
-                kind = c.kind
-                if kind == NUMBER:
-                    v = c.value
-                    if type(v) is int and v >= 0 and c.raw[:1].isdigit():
-                        continue
-                    kind = _ODD_NUMBER
-                out.setdefault(kind, []).append((r, c))
+                if c.kind == NUMBER and type(c.value) is int and c.value >= 0 and c.raw[:1].isdigit():
+                    continue                 # a plain count: nearly every cell
+                out.setdefault(_ODD_NUMBER if c.kind == NUMBER else c.kind, []).append((r, c))
     return out
 
 
@@ -249,8 +246,21 @@ check_cell_values.validate = lambda rule: None if rule.opt("check") in ("blank",
 def statistical_year(report: Report) -> int | None:
     """The year of the statistical period (……年1月1日) in the first 20,000 characters (once per report: many
     rules ask)."""
-    m = re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", report.text[:20000])
-    return int(m.group(1)) if m else None
+    # the first match of ((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日 there: its 年…日 part is looked for (年 is a
+    # literal: a fast scan), and the four digits are those just before the spaces before 年 (digits are not
+    # spaces, so a match has no other); matches come in the order of their 年, so the first that has them is it
+    text = report.text
+    for m in _PERIOD_TAIL.finditer(text, 0, 20000):
+        j = m.start()
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j >= 4 and _PERIOD_YEAR.fullmatch(text, j - 4, j):
+            return int(text[j - 4:j])
+    return None
+
+
+_PERIOD_TAIL = lazy_re(r"年\s*1\s*月\s*1\s*日")
+_PERIOD_YEAR = lazy_re(r"(?:19|20)\d{2}")
 
 
 @kind("template_version")

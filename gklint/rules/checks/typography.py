@@ -8,16 +8,17 @@ readable, but it should be cleaned before publishing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterator
 
 from ... import fixes
 from ...diagnostics import Severity
-from ...model import Heading, Line, Paragraph, Report
+from ...model import Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
-from .content import (block_lines, heading_line, lines_with, mask_urls, prose_lines, prose_text, quote, title_lines,
-                      trimmed_span)
+from .content import (lines_with, mask_urls, prose_lines, prose_text, prose_units, quote, trimmed_span,
+                      units_are_lines)
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -42,33 +43,12 @@ def _neighbour(text: str, i: int, step: int) -> str:
 
 
 @per_object
-def prose_units(report: Report) -> tuple[tuple[Line, ...], ...]:
-    """Paragraphs (several lines) and single heading / title lines, in file order (made once per report)."""
-    out: list[tuple[Line, ...]] = []
-    seen: set[int] = set()
-    for line in title_lines(report):
-        seen.add(line.line)
-        out.append((line,))
-    for b in report.preamble:
-        lines = tuple(l for l in block_lines(report, b) if l.line not in seen)
-        if lines:
-            out.append(lines)
-    for sec in report.sections:
-        out.append((heading_line(report, sec.span),))
-        for b in sec.blocks:
-            if isinstance(b, Paragraph):
-                if b.lines:                  # a section's paragraph is its own unit: its lines as they are
-                    out.append(tuple(b.lines))
-            elif isinstance(b, Heading):
-                out.append((heading_line(report, b.span),))
-    return tuple(out)
-
-
-@per_object
 def _units_text(report: Report) -> tuple[str, tuple[int, ...]]:
     """The prose units' lines joined by "\n", and where each line starts in it (made once per report): one scan of
     this text tells which lines a pattern that cannot match a line break (or across one) finds something in, so
     the per-line work runs only on those lines (most lines have nothing)."""
+    if units_are_lines(report):
+        return prose_text(report)            # the same lines: the same text
     texts = [line.text for unit in prose_units(report) for line in unit]
     starts = [0]
     for t in texts:
@@ -97,22 +77,56 @@ def _any_of(marks: str) -> tuple[re.Pattern, bool]:
     return rx, any(ch.isspace() for ch in marks)
 
 
+_GAPS = " \t\u3000\u00a0"                # what _neighbour steps over
+_CJK_TEXT = f"[{_CJK_RANGE}{re.escape(_CJK_PUNCT)}]"     # what is_cjk_text says yes to
+
+
+@lru_cache(maxsize=64)
+def _between(marks: str) -> re.Pattern | None:
+    """A pattern for each of ``marks`` whose nearest non-space neighbour on the right is Chinese text and whose
+    character on the left is Chinese text or a space (then the caller walks left past the spaces): it starts
+    with the marks, so the scan jumps from mark to mark, and the look-behind (two characters: the one before and
+    the mark) is tried only there. None when a mark is a space or is empty (it would be stepped over as one)."""
+    if not marks or any(ch.isspace() or ch in _GAPS for ch in marks):
+        return None
+    m = re.escape(marks)
+    return re.compile(f"[{m}](?<=[{_CJK_RANGE}{re.escape(_CJK_PUNCT + _GAPS)}][{m}])(?=[{_GAPS}]*{_CJK_TEXT})")
+
+
 def halfwidth_marks(text: str, marks: str) -> list[int]:
     """Indexes of half-width marks whose nearest non-space neighbours on both sides are Chinese text."""
     rx, spaces = _any_of(marks)
     if not spaces and not rx.search(text):
         return []                            # no mark at all: most lines
     masked = mask_urls(text)
-    skip = set()
+    start = end = 0
     m = _LEADING_ENUM.match(masked)
     if m:
-        skip = set(range(m.start(), m.end()))
+        start, end = m.start(), m.end()      # a leading （一）: its parentheses are not reported
+    between = _between(marks)
+    if between is not None:
+        return [i for i in map(_start, between.finditer(masked)) if not start <= i < end
+                and (masked[i - 1] not in _GAPS or is_cjk_text(_neighbour(masked, i, -1)))]
     out = []
     for hit in rx.finditer(masked):          # the marks only, not every character
         i = hit.start()
-        if i not in skip and is_cjk_text(_neighbour(masked, i, -1)) and is_cjk_text(_neighbour(masked, i, 1)):
+        if not start <= i < end and is_cjk_text(_neighbour(masked, i, -1)) and is_cjk_text(_neighbour(masked, i, 1)):
             out.append(i)
     return out
+
+
+def _start(m) -> int:
+    return m.start()
+
+
+@per_object
+def _unit_ends(report: Report) -> tuple[int, ...]:
+    """For each prose unit, the index (into the units' lines, in order) just past its last line."""
+    ends, n = [], 0
+    for unit in prose_units(report):
+        n += len(unit)
+        ends.append(n)
+    return tuple(ends)
 
 
 @kind("halfwidth_punctuation", options={
@@ -122,13 +136,15 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
     """Half-width , ; : ( ) ? ! between Chinese characters; one finding per paragraph, at the first one."""
     marks = rule.opt("marks")
     rx, spaces = _any_of(marks)
-    # a line without a mark has no finding (unless a mark is a space: masking adds spaces)
-    marked = None if spaces else _lines_with(report, rx)
-    n = 0
-    for unit in prose_units(report):
-        first, n = n, n + len(unit)
-        if marked is not None and not any(k in marked for k in range(first, n)):
-            continue
+    units = prose_units(report)
+    if spaces:
+        look = range(len(units))             # a mark is a space: masking adds spaces, every unit is looked at
+    else:
+        # a line without a mark has no finding: only the units of the lines one scan finds a mark in
+        ends = _unit_ends(report)
+        look = sorted({bisect_right(ends, k) for k in _lines_with(report, rx)})
+    for u in look:
+        unit = units[u]
         hits = [(line, i) for line in unit for i in halfwidth_marks(line.text, marks)]
         if not hits:
             continue
@@ -146,8 +162,11 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
 # ----------------------------------------------------------------------------------------------------------
 
 
+_COMMAS = lazy_re(r"[，；]")
+
+
 def _is_prose(text: str) -> bool:
-    return "。" in text or len(re.findall(r"[，；]", text)) >= 2
+    return "。" in text or len(_COMMAS.findall(text)) >= 2
 
 
 FRONT_CHROME = [r"当前所在位置|您的位置|当前位置", r"^访问量\s*[:：]", r"^(?:关怀版|无障碍|长者模式|繁体|简体)(?:\s|$)",
@@ -166,8 +185,12 @@ SPAM_LITERALS = ("博彩", "赌场", "赌博网", "百家乐", "娱乐城", "真
                  "在线投注", "首存", "充值", "开户", "注册", "葡京", "威尼斯人", "太阳城", "皇冠", "彩票")
 
 
+# one scan for all of them (~3x faster than a substring test for each: each test scans the whole text)
+_SPAM_LITERAL = lazy_re("|".join(map(re.escape, SPAM_LITERALS)))
+
+
 def _spam_in(text: str, budget: saferegex.Budget) -> bool:
-    return any(lit in text for lit in SPAM_LITERALS) and budget.search(SPAM, text) is not None
+    return _SPAM_LITERAL.search(text) is not None and budget.search(SPAM, text) is not None
 
 
 @kind("page_chrome", options={
@@ -183,13 +206,13 @@ def check_page_chrome(rule, report: Report, ctx):
     """
     # a sentence that merely mentions 打印 or 扫一扫 is prose the line classifier took for chrome: not reported
     lines = {(l.line, l.column): l for l in report.chrome if not _is_prose(l.text)}
-    pats = list(rule.opt("front") or [])
+    pats = tuple(rule.opt("front") or [])
     budget = saferegex.Budget()
     for b in report.preamble:
         if isinstance(b, Paragraph) and len(b.lines) == 1:
             line = b.lines[0]
             t = line.text.strip(" \t\u3000\u00a0#*")
-            if len(t) <= 60 and "。" not in t and any(budget.search(p, t) for p in pats):
+            if len(t) <= 60 and "。" not in t and budget.found_any(pats, t):
                 lines.setdefault((line.line, line.column), line)
     spam = rule.opt("spam")
     # the built-in SPAM has no anchor, no look-around and nothing that matches a line break: it matches in some

@@ -1,0 +1,149 @@
+"""The rules stage's memos across reports (issue 9): what is kept from one report for the next (a batch plan's cell
+keys, a wildcard's ids per template listing) must give, on every report, exactly what working it out afresh gives,
+whatever the previous report's layout was."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from gklint.rules.expr import ExprError, compile_expr
+from test_expr import GOOD_T3, T3_COLS, T3_ROWS, FakeResolver, MemoResolver
+
+
+def _layouts():
+    """Resolvers whose tables list different rows and columns (a report missing rows, another template), with the
+    same cells, some blank, some unknown."""
+    rng = random.Random(9)
+    values = dict(GOOD_T3.values)
+    values[("t3", "3.2", "natural")] = None
+    values[("t3", "4", "legal")] = None
+    del values[("t3", "1", "business")]
+    short_rows = [r for r in T3_ROWS if r not in ("3.2", "3.3.1")]
+    out = []
+    for rows, cols in ((T3_ROWS, T3_COLS), (short_rows, T3_COLS), (T3_ROWS, T3_COLS[2:]), (short_rows, T3_COLS[:4]),
+                       (T3_ROWS + ["3.3.3"], T3_COLS)):
+        for cls in (FakeResolver, MemoResolver):
+            v = {k: (rng.choice([0, 1, 7]) if x is not None and rng.random() < 0.3 else x) for k, x in values.items()}
+            out.append(cls(v, rows={"t3": rows}, cols={"t3": cols}))
+    return out
+
+
+def test_batched_values_follow_each_reports_layout():
+    for text in ("t3[3.7][$c] == sum(t3[3.*][$c]) - t3[3.7][$c]",
+                 "t3[$r][total] == sum(t3[$r][natural..other])",
+                 "t3[1][$c] + t3[2][$c] == t3[3.7][$c] + t3[4][$c]",
+                 "sum(t3[3.1..3.3.2][$c], t3[$r][$c]) >= t3[$r][total] - 1"):
+        expr = compile_expr(text)
+        resolvers = _layouts()
+        for resolver in resolvers + resolvers[::-1] + resolvers:       # the memos see every change of layout
+            rows, cols = resolver.rows("t3"), resolver.cols("t3")
+            for bindings in ([{"c": c} for c in cols], [{"r": r} for r in rows],
+                             [{"r": r, "c": c} for r in rows for c in cols]):
+                if any(v not in b for v in expr.variables for b in bindings):
+                    continue
+                try:
+                    want = [expr.evaluate(resolver, b).value for b in bindings]
+                except ExprError as exc:        # a range end this layout lacks: the batch raises it too
+                    with pytest.raises(ExprError, match=re.escape(exc.message)):
+                        expr.values(resolver, bindings)
+                    continue
+                blanks: list = []
+                assert expr.values(resolver, bindings, blanks) == want, (text, rows, cols)
+                for b, read in zip(bindings, blanks):
+                    assert all(m in read for m in expr.evaluate(resolver, b).missing if not isinstance(m, tuple))
+
+
+def test_wildcard_ids_follow_each_reports_listing():
+    expr = compile_expr("sum(t3[3.*][total]) == 0")
+    a = MemoResolver({("t3", r, "total"): 0 for r in T3_ROWS})
+    b = MemoResolver({("t3", r, "total"): 0 for r in T3_ROWS} | {("t3", "3.9", "total"): 5},
+                     rows={"t3": T3_ROWS + ["3.9"]})
+    for _ in range(2):
+        assert expr.evaluate(a).value is True
+        assert expr.evaluate(b).value is False      # 3.9 is in b's listing only
+        assert expr.values(a, [{}]) == [True] and expr.values(b, [{}]) == [False]
+
+
+def test_halfwidth_marks_scan_is_the_neighbour_walk():
+    """GK601's one-scan pattern finds exactly the marks whose nearest non-space neighbours are Chinese text."""
+    from gklint.rules.checks import typography as ty
+    from gklint.rules.checks.content import mask_urls
+
+    def walk(text, marks):
+        masked = mask_urls(text)
+        m = ty._LEADING_ENUM.match(masked)
+        skip = set(range(m.start(), m.end())) if m else set()
+        return [i for i, ch in enumerate(masked) if ch in marks and i not in skip
+                and ty.is_cjk_text(ty._neighbour(masked, i, -1)) and ty.is_cjk_text(ty._neighbour(masked, i, 1))]
+
+    rng = random.Random(601)
+    alphabet = list("中文，。（）“”…—·a1 \t\u3000\u00a0,;:()?!") + ["http://x.cn/a,b", "（一）", "(2)", "㐀"]
+    for marks in (",;:()?!", ",", "()", "，", ",，"):
+        assert ty._between(marks) is not None
+        for _ in range(3000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+            assert ty.halfwidth_marks(text, marks) == walk(text, marks), (text, marks)
+    assert ty._between(", ") is None and ty._between("") is None      # a space mark: the walk itself
+
+
+def test_fast_diagnostic_is_the_dataclass():
+    from dataclasses import fields
+
+    from gklint.diagnostics import Diagnostic, Severity, Span
+
+    d = Diagnostic.at(Span(3, 4, 3, 9), path="a.txt", code="GK601", name="x", message="m", severity="info",
+                      fix={"edits": []}, hint=1)
+    want = Diagnostic("a.txt", 3, 4, 3, 9, Severity.INFO, "GK601", "x", "m", {"edits": []}, {"hint": 1})
+    assert type(d) is Diagnostic and d == want and d.extra == want.extra
+    assert [getattr(d, f.name) for f in fields(Diagnostic)] == [getattr(want, f.name) for f in fields(Diagnostic)]
+    assert d.to_dict() == want.to_dict() and hash(d.sort_key) == hash(want.sort_key)
+    with pytest.raises(AttributeError):
+        d.line = 5                           # still frozen
+
+
+def test_render_message_is_the_substitution():
+    from gklint.rules.loader import _PLACEHOLDER, render_message
+
+    params = {"row": "本年新收", "lhs": 3, "x_1": None, "": "no"}
+    for template in ("", "无占位", "{row}", "表三“{row}”为 {lhs}，{missing} 与 {x_1}{row}{", "{{row}}", "{1a} {_}"):
+        want = _PLACEHOLDER.sub(lambda m: str(params[m.group(1)]) if m.group(1) in params else m.group(0), template)
+        assert render_message(template, params) == want
+
+
+def test_statistical_year_is_the_first_match_of_the_period_pattern():
+    from types import SimpleNamespace
+
+    from gklint.rules.checks.table_shape import statistical_year
+
+    def first(text):
+        m = re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text[:20000])
+        return int(m.group(1)) if m else None
+
+    rng = random.Random(5)
+    pieces = ["2023", "19", "20", "1", " ", "\u3000", "\n", "年", "月", "日", "１", "２０２３", "x", "9"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    texts += ["x" * 19990 + "2023年1月1日", "x" * 19995 + "2023年1月1日", "1999 2024 年 1 月 1 日"]
+    for text in texts:
+        assert statistical_year.__wrapped__(SimpleNamespace(text=text)) == first(text), text
+
+
+def test_prose_lines_made_from_the_units_are_the_prose_lines():
+    from pathlib import Path
+
+    from gklint.api import parse_source, parse_text
+    from gklint.readers import read_path
+    from gklint.rules.checks import content, typography
+    from gklint.testing import load_cases
+
+    here = Path(__file__).parent
+    reports = [parse_source(read_path(p)).report for p in sorted(here.joinpath("reports").rglob("*"))
+               if p.suffix in (".txt", ".md")]
+    reports += [parse_text(c.text, path="case.txt").report for c in load_cases(here / "rules" / "cases", here / "reports")
+                if c.text]
+    for report in reports:
+        assert content._all_prose_lines(report) == tuple(content._prose_lines(report, None, True))
+        assert content._section_prose_lines(report) == tuple(content._prose_lines(report, None, False))
+        texts = [line.text for unit in content.prose_units(report) for line in unit]
+        assert typography._units_text(report)[0] == "\n".join(texts)
