@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity, Span
-from .base import Origin, PositionMap, Reader, Segment, SimpleReader, Source, failed, problem
+from .base import Reader, SimpleReader, Source, failed, problem
 from .text import decode
 
 __all__ = ["Origin", "PositionMap", "Reader", "Segment", "SimpleReader", "Source", "decode", "failed",
@@ -22,6 +22,15 @@ __all__ = ["Origin", "PositionMap", "Reader", "Segment", "SimpleReader", "Source
            "DEFAULT_MAX_FILE_SIZE"]
 
 SNIFF_BYTES = 8192
+
+
+def __getattr__(name: str):
+    """``Origin``, ``PositionMap`` and ``Segment``, from ``gklint.readers.positions`` when first asked for."""
+    from . import base
+
+    if name in base._POSITIONS:
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
