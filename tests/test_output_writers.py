@@ -1,5 +1,6 @@
-"""gklint.formatters.json_.dumps_indented writes what json.dumps(…, ensure_ascii=False, indent=2) writes: the json
-and sarif formats use it instead (the standard library's indented encoder is pure Python)."""
+"""The output writers' shortcuts write what the plain way writes: gklint.formatters.json_.dumps_indented what
+json.dumps(…, ensure_ascii=False, indent=2) writes (the json and sarif formats use it: the standard library's
+indented encoder is pure Python), and rich_.Block (a file's block as rich segments) what its rich Text prints."""
 from __future__ import annotations
 
 import io
@@ -80,3 +81,31 @@ def test_json_and_sarif_formats_unchanged():
         render(diags, fmt, out, rules={"GK301": {"name": "t", "summary": "s", "severity": "error"}})
         data = json.loads(out.getvalue())
         assert out.getvalue() == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_rich_blocks_print_as_their_text():
+    """gklint.formatters.rich_.Block (segments) prints what the block's rich Text prints, byte for byte."""
+    from gklint.formatters.rich_ import Block, block_parts, file_block, make_console
+
+    class TTY(io.StringIO):
+        def isatty(self):
+            return True
+
+    diags = [
+        Diagnostic.at(Span(1, 3, 1, 5), path="a\x07\x1b[31m\nb.txt", code="GK999", name="x", message="坏\x08\x0c\r\n消息",
+                      severity=Severity.ERROR),
+        Diagnostic.at(Span(2, 1, 2, 2), path="a\x07\x1b[31m\nb.txt", code="GK998", name="y", message="行\n下一行  ",
+                      severity=Severity.WARNING, fix={"edits": []}),
+        Diagnostic.at(Span(1, 200, 1, 260), path="a\x07\x1b[31m\nb.txt", code="GK997", name="z",
+                      message="很长 " * 40 + "   ", severity=Severity.INFO),
+        Diagnostic.at(Span(1, 1, 1, 3), path="t.txt", code="GK996", name="t", message="制表\t符", severity=Severity.ERROR),
+    ]
+    sources = {"a\x07\x1b[31m\nb.txt": "ab\x1bc\x07d\r\ny \x0b\x0c  \n" + "汉字" * 300 + "   ", "t.txt": "x\ty\n"}
+    for path in sources:
+        group = [d for d in diags if d.path == path]
+        for color in (None, True, False):
+            for stream in (io.StringIO(), TTY()):
+                ours, theirs = type(stream)(), type(stream)()
+                make_console(ours, color).print(Block(block_parts(path, group, sources, None)))
+                make_console(theirs, color).print(file_block(path, group, sources, None))
+                assert ours.getvalue() == theirs.getvalue()
