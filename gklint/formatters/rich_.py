@@ -20,7 +20,9 @@ top; :mod:`gklint.formatters` imports it only when the ``rich`` format is used.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, NamedTuple, TextIO
 
@@ -64,8 +66,14 @@ def display_pieces(line: str, position: int = 0) -> list[str]:
     return measured_pieces(line, position)[0]
 
 
+_SHOWN_OTHERWISE = re.compile("[\x00-\x1f\x7f-\x9f]")    # tabs, control characters, DEL, C1: replaced
+_cells = lru_cache(maxsize=4096)(cell_len)    # one code point's (or a tab's spaces') width, looked up once
+
+
 def measured_pieces(line: str, position: int = 0) -> tuple[list[str], list[int]]:
     """:func:`display_pieces` and the width of each piece in display cells."""
+    if not _SHOWN_OTHERWISE.search(line):       # every code point shows as itself: no position to follow
+        return list(line), list(map(_cells, line))
     pieces: list[str] = []
     widths: list[int] = []
     for ch in line:
@@ -79,7 +87,7 @@ def measured_pieces(line: str, position: int = 0) -> tuple[list[str], list[int]]
             piece = "\ufffd"
         else:
             piece = ch
-        width = cell_len(piece)
+        width = _cells(piece)
         pieces.append(piece)
         widths.append(width)
         position += width
