@@ -36,10 +36,12 @@ class _LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """gklint：政府信息公开工作年度报告检查工具。"""
-    if ctx.invoked_subcommand == "check":     # no cyclic collection until its rule set is loaded (gklint.startup)
-        from .startup import pause_gc
+    from .startup import pause_gc, resume_gc
 
+    if ctx.invoked_subcommand == "check":     # no cyclic collection until its rule set is loaded (gklint.startup)
         pause_gc()
+    else:
+        resume_gc(freeze=False)     # python -m gklint pauses it from the start (gklint/__main__.py)
 
 
 @main.command("parse")

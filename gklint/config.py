@@ -165,8 +165,6 @@ def _is_file(p: Path) -> bool:
 def find_config(start: Path) -> Path | None:
     """The closest configuration file upwards from ``start``; None when there is none or ``start`` cannot be
     resolved (a symlink loop, a folder without permission …: never an exception)."""
-    import tomllib
-
     try:
         start = start.resolve()
         d = start if start.is_dir() else start.parent
@@ -181,6 +179,8 @@ def find_config(start: Path) -> Path | None:
                 return folder / name
         py = folder / "pyproject.toml"
         if _is_file(py):
+            import tomllib      # only when there is a pyproject.toml to read (~2 ms to import)
+
             try:
                 if "gklint" in tomllib.loads(py.read_text(encoding="utf-8")).get("tool", {}):
                     return py

@@ -3,7 +3,8 @@
 Importing gklint and loading a rule set make hundreds of thousands of objects (modules, classes, compiled
 patterns, rules) that live until the process ends and form few cycles; the cyclic collector would walk them ~100
 times over for nothing (~10-15 ms of a one-file check). So ``gklint check`` pauses it from the start of the
-command (``pause_gc``, in the CLI's group) until its rule set is loaded (``resume_gc``, at the end of
+command (``pause_gc``, in the CLI's group; with ``python -m gklint`` from before the CLI's modules are imported,
+and the group resumes it at once for the other commands) until its rule set is loaded (``resume_gc``, at the end of
 ``load_ruleset``), and then freezes what exists so far: those objects are never walked again, and a worker
 forked afterwards does not write to their pages (no copy-on-write). Collection then runs as usual.
 
@@ -25,10 +26,12 @@ def pause_gc() -> None:
         _paused = True
 
 
-def resume_gc() -> None:
-    """Freeze what the start-up made and collect again, when ``pause_gc`` stopped the collector."""
+def resume_gc(freeze: bool = True) -> None:
+    """Freeze what the start-up made (unless not ``freeze``: a command other than ``check``) and collect again,
+    when ``pause_gc`` stopped the collector."""
     global _paused
     if _paused:
         _paused = False
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         gc.enable()

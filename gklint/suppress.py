@@ -24,7 +24,6 @@ import errno
 import os
 import re
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +112,8 @@ def sidecar(path: str) -> tuple[list[Suppression], list[Diagnostic]]:
         return [], [_diag(path, Span.point(1, 1), f"无法读取抑制文件 {Path(path + SIDECAR_SUFFIX).name}：{exc}")]
     except ValueError:              # a path Path.is_file() calls absent (an embedded NUL)
         return [], []
+    import tomllib
+
     side = Path(path + SIDECAR_SUFFIX)
     try:
         data = tomllib.loads(side.read_text(encoding="utf-8"))

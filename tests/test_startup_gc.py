@@ -43,6 +43,18 @@ def test_other_commands_and_library_callers_keep_their_collector():
     assert "RULES True 0" in out and "LIBRARY True 0" in out and "OFF False 0" in out, out
 
 
+def test_python_m_gklint_pauses_from_the_start_and_other_commands_collect_as_usual(seed_dir):
+    def main(*args: str) -> str:
+        return run("import gc, runpy, sys\nsys.argv = ['gklint', *sys.argv[1:]]\n"
+                   "try:\n    runpy.run_module('gklint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+                   "print('END', gc.isenabled(), gc.get_freeze_count() > 10000)\n", *args)
+
+    out = main("rules")
+    assert "GK301" in out and "END True False" in out, out
+    out = main("check", "--no-cache", "--format", "concise", str(seed_dir / "000_c9328f5ee1a3fe62.txt"))
+    assert "GK401" in out and "END True True" in out, out
+
+
 def test_a_pause_is_resumed_once_and_only_by_whoever_made_it(monkeypatch):
     calls = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))

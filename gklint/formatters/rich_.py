@@ -20,12 +20,16 @@ top; :mod:`gklint.formatters` imports it only when the ``rich`` format is used.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, NamedTuple, TextIO
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.control import strip_control_codes
+from rich.segment import Segment
 from rich.text import Text
 
 from ..diagnostics import Diagnostic, Severity
@@ -62,8 +66,14 @@ def display_pieces(line: str, position: int = 0) -> list[str]:
     return measured_pieces(line, position)[0]
 
 
+_SHOWN_OTHERWISE = re.compile("[\x00-\x1f\x7f-\x9f]")    # tabs, control characters, DEL, C1: replaced
+_cells = lru_cache(maxsize=4096)(cell_len)    # one code point's (or a tab's spaces') width, looked up once
+
+
 def measured_pieces(line: str, position: int = 0) -> tuple[list[str], list[int]]:
     """:func:`display_pieces` and the width of each piece in display cells."""
+    if not _SHOWN_OTHERWISE.search(line):       # every code point shows as itself: no position to follow
+        return list(line), list(map(_cells, line))
     pieces: list[str] = []
     widths: list[int] = []
     for ch in line:
@@ -77,7 +87,7 @@ def measured_pieces(line: str, position: int = 0) -> tuple[list[str], list[int]]
             piece = "\ufffd"
         else:
             piece = ch
-        width = cell_len(piece)
+        width = _cells(piece)
         pieces.append(piece)
         widths.append(width)
         position += width
@@ -184,29 +194,28 @@ def make_console(stream: TextIO, color: bool | None) -> Console:
     return Console(**options)
 
 
-def header(d: Diagnostic) -> Text:
+Part = tuple[str, "str | None"]     #: a piece of output text and its style (None: plain)
+
+
+def header(d: Diagnostic) -> list[Part]:
     """``  line:col  severity  CODE  message`` for one diagnostic (later message lines indented)."""
     message = "\n    ".join(d.message.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    text = Text.assemble(
-        "  ", (f"{d.line}:{d.column}", "bold"), "  ",
-        (f"{d.severity.value:<7}", SEVERITY_STYLES[d.severity]), "  ",
-        (d.code, "bold"), "  ", message)
+    parts: list[Part] = [("  ", None), (f"{d.line}:{d.column}", "bold"), ("  ", None),
+                         (f"{d.severity.value:<7}", SEVERITY_STYLES[d.severity]), ("  ", None),
+                         (d.code, "bold"), ("  " + message, None)]
     if d.where:
-        text.append(f"  （{d.where}）", style="magenta")
+        parts.append((f"  （{d.where}）", "magenta"))
     if d.fix:
-        text.append("  [可修复]", style="green")
-    return text
+        parts.append(("  [可修复]", "green"))
+    return parts
 
 
-def excerpt_lines(d: Diagnostic, line: str) -> list[Text]:
+def excerpt_lines(d: Diagnostic, line: str) -> list[Part]:
     """The numbered source line and the caret line under it (same gutter width on both)."""
     ex = excerpt(line, d.column, d.end_column if d.end_line <= d.line else None)
     number = str(d.line)
-    return [
-        Text.assemble(("  " + number + " │ ", "dim"), ex.text),
-        Text.assemble(("  " + " " * len(number) + " │ ", "dim"),
-                      (ex.caret_line(), SEVERITY_STYLES[d.severity])),
-    ]
+    return [("  " + number + " │ ", "dim"), (ex.text, None), ("\n", None),
+            ("  " + " " * len(number) + " │ ", "dim"), (ex.caret_line(), SEVERITY_STYLES[d.severity])]
 
 
 def source_line(sources: dict | None, path: str, n: int) -> str | None:
@@ -216,21 +225,59 @@ def source_line(sources: dict | None, path: str, n: int) -> str | None:
     return line[:-1] if line is not None and line.endswith("\r") else line
 
 
-def file_block(path: str, group, sources: dict | None, review: dict | None) -> Text:
-    """One file's part of the output: its path (agency, year), each finding and its excerpt, a blank line.
-    Printed at once: one Console.print per finding is most of the cost of a long batch in a terminal."""
+def block_parts(path: str, group, sources: dict | None, review: dict | None) -> list[Part]:
+    """One file's part of the output: its path (agency, year), each finding and its excerpt, a blank line."""
     from . import who_and_when
 
     agency, year = who_and_when(review, path)
     who = "  ".join(x for x in (agency, f"{year} 年度" if year else None) if x)
-    out = [Text.assemble((path, "bold underline"), (f"  {who}" if who else "", "dim"))]
+    out: list[Part] = [(path, "bold underline"), (f"  {who}" if who else "", "dim")]
     for d in group:
-        out.append(header(d))
+        out.append(("\n", None))
+        out.extend(header(d))
         line = source_line(sources, path, d.line)
         if line is not None:
+            out.append(("\n", None))
             out.extend(excerpt_lines(d, line))
-    out.append(Text())
-    return Text("\n").join(out)
+    out.append(("\n", None))
+    return out
+
+
+def file_block(path: str, group, sources: dict | None, review: dict | None) -> Text:
+    """:func:`block_parts` as one rich ``Text``."""
+    return Text.assemble(*block_parts(path, group, sources, review))
+
+
+class Block:
+    """One file's block, printed at once (one Console.print per finding was most of the cost of a long batch in
+    a terminal), and handed to rich as its segments: what printing the block's ``Text`` gives (the console
+    soft-wraps: nothing is wrapped, cropped or justified), without laying the ``Text`` out line by line (most
+    of the rest). As ``Text`` does, control codes are removed and each styled piece is its own segment, split at
+    line breaks; a block with a tab (which ``Text`` expands by display cells) is printed as ``Text``."""
+
+    def __init__(self, parts: list[Part]):
+        self.parts = [(strip_control_codes(text), style) for text, style in parts]
+
+    def __rich_console__(self, console: Console, options):
+        if any("\t" in text for text, _style in self.parts):
+            yield from console.render(Text.assemble(*self.parts), options)
+            return
+        get_style = console.get_style
+        for text, style in self.parts:
+            if not text:
+                continue
+            if style is None:
+                yield Segment(text)
+                continue
+            style = get_style(style)
+            first = True
+            for piece in text.split("\n"):
+                if not first:
+                    yield Segment("\n")
+                first = False
+                if piece:
+                    yield Segment(piece, style)
+        yield Segment("\n")
 
 
 DEFAULT_MIN_SEVERITY = Severity.WARNING   #: shown in full by default; info notes are counted per rule
@@ -319,7 +366,7 @@ def write_groups(groups, stream: TextIO, *, sources: dict | None = None, color: 
             continue
         shown, hidden = split_by_severity(group, min_severity)
         if shown:
-            console.print(file_block(shown[0].path, shown, sources, review))
+            console.print(Block(block_parts(shown[0].path, shown, sources, review)))
         tally.hide(hidden)
         tally.severities.update(d.severity for d in group)
         tally.paths += 1

@@ -38,6 +38,8 @@ def sniff_html(head: bytes) -> bool:
     elif head.startswith(BOM_UTF16):
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     head = head[:4096]
+    if not head.lstrip().startswith(b"<"):  # both patterns need "<" first after the blanks (\s: the same six bytes)
+        return False
     if _HTML_START.match(head):
         return True
     return bool(_FRAG_START.match(head)) and not _MARKDOWN.search(head)

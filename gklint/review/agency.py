@@ -10,7 +10,6 @@ A report repository may give a mapping file for agencies that cannot be told apa
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 
@@ -78,6 +77,8 @@ class AgencyMap:
         """``canonical: [alias, …]`` (or ``canonical: alias``) from a .yaml/.yml/.toml file; ValueError if bad."""
         p = Path(path)
         text = p.read_text(encoding="utf-8")
+        import tomllib
+
         import yaml
 
         data = tomllib.loads(text) if p.suffix == ".toml" else yaml.safe_load(text)

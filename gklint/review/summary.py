@@ -14,7 +14,6 @@ Score file (``--score FILE``, YAML or TOML)::
 """
 from __future__ import annotations
 
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,8 @@ class Scoring:
     def load(cls, path: str | Path) -> "Scoring":
         p = Path(path)
         text = p.read_text(encoding="utf-8")
+        import tomllib
+
         import yaml
 
         data = tomllib.loads(text) if p.suffix == ".toml" else yaml.safe_load(text)
