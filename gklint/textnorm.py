@@ -101,7 +101,7 @@ def _fold(text: str, out: str | None = None) -> tuple[str, list[int]]:
 # bounded by their total length (then the memo starts afresh), so memory stays flat over any number of files.
 # An entry's map is made only when some caller asks for positions (most only match on the folded text).
 _MEMO: dict[str, tuple[str, array | None]] = {}
-_MEMO_CHARS = 1 << 20
+_MEMO_CHARS = 1 << 18
 _memo_used = 0
 
 
@@ -141,7 +141,7 @@ def fold_positions(text: str) -> tuple[str, Sequence[int]]:
 
 
 class _Folded(dict):
-    """text → folded text for short texts (labels and cells repeat across rows and reports; at most 16384 kept):
+    """text → folded text for short texts (labels and cells repeat across rows and reports; at most 4096 kept):
     a hit is one dictionary look-up, as the parser asks for tens of thousands per report."""
 
     def __missing__(self, text: str) -> str:
@@ -152,7 +152,7 @@ class _Folded(dict):
             out = text.translate(_TABLE)
             _remember(text, out, None)
             return out
-        out = remember(self, text, text.translate(_TABLE), 16384)
+        out = remember(self, text, text.translate(_TABLE), 4096)
         return out
 
 

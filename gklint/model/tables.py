@@ -33,7 +33,7 @@ _UNIT = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|件
 MAX_NUMBER_CHARS = 20
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
     """The kind and value of a cell's text: number, blank, placeholder or text."""
     f = folded(raw)
@@ -140,7 +140,7 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
 # A field's text → what its pieces take from it, the same wherever it stands (fields such as "0", "" and the
 # template's labels recur in every report): one dictionary look-up per piece instead of a strip, a fold and a
 # parse. At most FIELDS_KEPT short fields kept (then the memo starts afresh), so memory stays flat over any number of files.
-FIELDS_KEPT = 16384
+FIELDS_KEPT = 4096
 _FIELDS: dict[str, tuple] = {}
 
 
@@ -176,7 +176,7 @@ class LabelMatch:
 
 # How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts
 # of table cells do not, so the memo starts afresh when full: memory stays flat over any number of reports).
-LABELS_KEPT = 8192
+LABELS_KEPT = 4096
 FUZZY = 0.8           # the least similarity ratio (difflib) of a label read as a template label
 _UNSEEN = object()
 

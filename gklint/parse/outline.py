@@ -240,7 +240,7 @@ def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
 # Shapes of short lines (labels, headings, cells, page furniture: the same words in every report), at most
 # _SHAPES_MAX kept; a line's shape is a pure function of its text.
 _SHAPES: dict[str, tuple[str | None, str, str]] = {}
-_SHAPES_MAX = 8192
+_SHAPES_MAX = 4096
 SHAPE_CACHE_CHARS = 48
 
 
