@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -222,7 +223,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         if (problem := annotate_problem(files, annotate)) is not None:
             click.echo(f"gklint: {problem}", err=True)
             sys.exit(2)
-    missing = [p for p in files if p != "-" and not Path(p).exists()]
+    missing = [p for p in files if p != "-" and not os.path.exists(p)]
     stdin_data = _read_stdin(max_size) if "-" in files else None
     all_diags: list[Diagnostic] = []
     sources: dict = {}   # path → only the lines its findings point at (formatters.lines): memory stays flat

@@ -4,7 +4,8 @@ Positions are 1-based lines and columns (Unicode code points) in the original fi
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+import copy
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -90,14 +91,34 @@ class Diagnostic:
         return (self.path, self.line, self.column, self.code, self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["severity"] = self.severity.value
-        if not d["extra"]:
-            del d["extra"]
-        for k in ("fix", "page", "location"):
-            if d[k] is None:
-                del d[k]
+        """The finding as JSON-ready data (what ``asdict`` gives, without its per-field deep copy of the plain
+        fields: the JSON and SARIF writers call this once per finding)."""
+        d: dict[str, Any] = {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
+                             "end_column": self.end_column, "severity": self.severity.value, "code": self.code,
+                             "name": self.name, "message": self.message}
+        if self.fix is not None:
+            d["fix"] = _copied(self.fix)
+        if self.extra:
+            d["extra"] = _copied(self.extra)
+        if self.page is not None:
+            d["page"] = self.page
+        if self.location is not None:
+            d["location"] = self.location
         return d
+
+
+def _copied(value):
+    """A copy of a finding's nested data as ``dataclasses.asdict`` makes it (dicts, lists and tuples copied)."""
+    t = type(value)
+    if t is dict:
+        return {k: _copied(v) for k, v in value.items()}
+    if t is list or t is tuple:
+        return t(_copied(v) for v in value)
+    if t in (str, int, float, bool) or value is None:
+        return value
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)      # as asdict does for any other value (a namedtuple, a set ...)
 
 
 # The rules make thousands of diagnostics per run: the same object as ``Diagnostic(...)`` without a frozen

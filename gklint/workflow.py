@@ -162,10 +162,11 @@ def write_streamed(spool, before, corpus, run, fmt, output, color, score_file, f
     """``check``'s output for a format written one file at a time (``gklint.formatters.spool``): each path's
     findings read back from the spool as it is written. Exits 2 for a bad score file, as the other formats do."""
     from .formatters import render_groups, rules_meta
-    from .review.summary import Scoring
 
     try:
         if score_file:
+            from .review.summary import Scoring
+
             Scoring.load(score_file)      # only checked: these formats show no ranking
     except (OSError, ValueError) as exc:
         click.echo(f"gklint: 评分文件错误：{exc}", err=True)
