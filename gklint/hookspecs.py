@@ -37,7 +37,9 @@ def gklint_corpus_checks() -> dict:
     """Return cross-year checks over several reports of one agency (name → ``check(rule, reports, ctx)``).
 
     A rule file of kind ``corpus`` names one in its ``check`` option; the check receives the agency's
-    ``gklint.review.facts.Facts`` sorted by year and yields ``gklint.review.crossyear.CorpusFinding``
+    ``gklint.review.facts.Facts`` sorted by year, as a read-only sequence (``gklint.review.group.Group``: each
+    report read back from the run's store when asked for; ``reports.years`` lists their years without reading
+    them; copy it with ``list(reports)`` to sort or change it) and yields ``gklint.review.crossyear.CorpusFinding``
     (see ``gklint/review/checks.py`` for the built-ins: carry-over, 现行有效 continuity, copied narrative …).
     """
 
