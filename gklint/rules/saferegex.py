@@ -42,14 +42,7 @@ def weight(pattern: str) -> int:
                 j = pattern.find("}", i)
                 i = n if j < 0 else j + 1
         elif c == "[":
-            j = i + 1
-            if pattern[j:j + 1] == "^":
-                j += 1
-            if pattern[j:j + 1] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            i = j + 1
+            i = _class_end(pattern, i)
         elif c == "(":
             stack.append([0, 0])
             i += 1
@@ -134,15 +127,8 @@ def _split(pattern: str) -> tuple[tuple[str, ...], str | None] | None:
                 return whole                          # a back-reference
             i += 2
             continue
-        if c == "[":                                  # a class: to its closing ], which may come first in it
-            j = i + 1
-            if pattern[j:j + 1] == "^":
-                j += 1
-            if pattern[j:j + 1] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            i = j + 1
+        if c == "[":
+            i = _class_end(pattern, i)
             continue
         if c == "(":
             depth += 1
@@ -271,3 +257,17 @@ class Budget:
             return list(rx.finditer(text, timeout=self._left()))
         except TimeoutError:
             self._over()
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class that opens at ``pattern[i]`` ("[") — its closing "]" may come first
+    in it (``[]a]``, ``[^]a]``); past the end of the pattern when the class is not closed."""
+    n = len(pattern)
+    j = i + 1
+    if pattern[j:j + 1] == "^":
+        j += 1
+    if pattern[j:j + 1] == "]":
+        j += 1
+    while j < n and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
