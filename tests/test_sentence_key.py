@@ -6,7 +6,7 @@ import re
 
 from gklint.review import facts
 
-_NOISE = re.compile(f"[{facts.NOISE_CLASS}]+")
+_NOISE = re.compile(r"[\s\d０-９.,，、%％·:：“”\"'（）()]+")    # the noise as it was when keys were first cached
 _SAMPLE = "全年共收到政府信息公开申请１２３件，同比增长4.5%（上年 118 件）；办结率：“100%”。\u3000\t\n零一二三" \
           "ABCabc'\"()（）·、，,.:：!?。；٣߁𝟘\u00a0\u2003\u2028"
 
@@ -28,8 +28,7 @@ def test_sentence_key_as_substituting_the_noise_away():
         assert facts.sentence_key(t) == _old_key(t), t
 
 
-def test_the_noise_is_what_it_was():
+def test_a_known_key():
     # the keys sit in cached facts: another noise class would need another cache schema
-    assert facts.NOISE_CLASS == r"\s\d０-９.,，、%％·:：“”\"'（）()"
     assert facts.sentence_key("本机关２０２３年共收到政府信息公开申请12件。") == \
         hashlib.blake2b("本机关年共收到政府信息公开申请件。".encode(), digest_size=8).digest()
