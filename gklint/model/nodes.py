@@ -77,6 +77,12 @@ class Row:
     cells: tuple[Cell, ...]
     written: int                # how many value cells the report gave for the row
     expected: int
+    # the row was found (``label_match`` is not "absent"): set with the row, not a property, as the rules ask it of
+    # every row many times a report; derived, so not an argument, and out of repr, equality and hashing
+    present: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _set_present(self, self.label_match != "absent")
 
     def cell(self, col: str) -> Cell | None:
         for c in self.cells:
@@ -84,9 +90,8 @@ class Row:
                 return c
         return None
 
-    @property
-    def present(self) -> bool:
-        return self.label_match != "absent"
+
+_set_present = Row.__dict__["present"].__set__
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ class Table:
     def found(self) -> bool:
         """Any row of the table present (asked by the builder and many rules; the rows never change)."""
         for r in self.rows:
-            if r.label_match != "absent":     # (``r.present``, without a property call per row)
+            if r.present:
                 return True
         return False
 
@@ -202,9 +207,9 @@ def new_cell(table: str, row: str, col: str, raw: str, value: Number | None, kin
 def new_row(table: str, id: str, label: str, template_label: str, label_span: Span | None, label_match: str,
             cells: tuple[Cell, ...], written: int, expected: int) -> Row:
     o = _new(Row)
-    a, b, c, d, e, f, g, h, i = _ROW_SET
+    a, b, c, d, e, f, g, h, i, j = _ROW_SET
     a(o, table), b(o, id), c(o, label), d(o, template_label), e(o, label_span), f(o, label_match), g(o, cells)
-    h(o, written), i(o, expected)
+    h(o, written), i(o, expected), j(o, label_match != "absent")
     return o
 
 
