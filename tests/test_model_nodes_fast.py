@@ -28,3 +28,35 @@ def test_present_stays_out_of_the_arguments_repr_equality_and_hash():
         "table", "id", "label", "template_label", "label_span", "label_match", "cells", "written", "expected"]
     with pytest.raises(AttributeError):
         a.present = False                                       # frozen like the other fields
+
+
+def test_lines_and_cells_made_from_drafts_are_the_classes_own_frozen_objects():
+    from gklint.model.nodes import Cell, Line, new_line
+    from gklint.model.tables import _cells
+    from gklint.model.template import load_template
+    line = new_line("一、总体情况", 3, 1)
+    assert type(line) is Line and line == Line("一、总体情况", 3, 1) and hash(line) == hash(Line("一、总体情况", 3, 1))
+    cell = new_cell("t3", "1", "natural", "12", 12, "number", SPAN)
+    assert type(cell) is Cell and not hasattr(cell, "__dict__")
+    assert dataclasses.replace(cell, value=13) == Cell("t3", "1", "natural", "12", 13, "number", SPAN)
+    for obj, name in ((line, "text"), (cell, "value")):
+        with pytest.raises(AttributeError):
+            setattr(obj, name, None)                            # frozen, as a Cell(...) or Line(...) is
+    # the aligner's cells (``new_cell`` inlined there)
+    tdef = load_template("2021").tables["t3"]
+    rowdef = next(r for r in tdef.rows if not r.group)
+
+    class P:                                                    # a value piece as the aligner reads one
+        text, number, kind, span = "7", 7, "number", SPAN
+    made = _cells(tdef, rowdef, [P()])
+    assert all(type(c) is Cell for c in made)
+    assert made[0] == Cell("t3", rowdef.id, rowdef.cols[0], "7", 7, "number", SPAN)
+    assert [c.kind for c in made[1:]] == ["missing"] * (len(rowdef.cols) - 1)
+
+
+def test_tokenized_lines_are_lines():
+    from gklint.model.nodes import Line
+    from gklint.parse.outline import tokenize
+    toks = tokenize("一、总体情况\n\n正文一行\n")
+    assert toks and all(type(l) is Line for _k, l in toks)
+    assert [(l.text, l.line, l.column) for _k, l in toks] == [("一、总体情况", 1, 1), ("正文一行", 3, 1)]

@@ -176,8 +176,9 @@ class Line:
 
 
 # Fast constructors for the node types the parser makes in bulk: the same object as ``Cell(...)`` etc., without a
-# frozen dataclass's ``object.__setattr__`` call per field (less than half the cost; tests/test_parse_fast_paths.py
-# checks that each gives what the class gives). A slotted dataclass's __slots__ are its fields, in order.
+# frozen dataclass's ``object.__setattr__`` call per field (tests/test_parse_fast_paths.py and
+# tests/test_model_nodes_fast.py check that each gives what the class gives). A slotted dataclass's __slots__ are its
+# fields, in order.
 _new = object.__new__
 
 
@@ -185,22 +186,33 @@ def _setters(cls: type) -> tuple:
     return tuple(cls.__dict__[name].__set__ for name in cls.__slots__)
 
 
-_LINE_SET = LINE_SETTERS = _setters(Line)      # (public: the tokenizer makes a Line per line with them)
-_CELL_SET = CELL_SETTERS = _setters(Cell)     # (public: the row aligner makes cells with them)
+# Cells and lines, the most made (a line per line, a cell per table value), are filled as a *draft*: an instance of
+# a plain class with the same slots, whose fields are set by ordinary attribute stores (which the interpreter
+# specialises for slots), then made a Cell or Line by setting its ``__class__`` (allowed between classes of the
+# same layout; the object is then a Cell in every way, frozen again). Half the cost of a setter call per field.
+def _draft(cls: type) -> type:
+    draft = type(f"{cls.__name__}Draft", (), {"__slots__": cls.__slots__, "__doc__": f"A {cls.__name__} being made."})
+    SET_CLASS(_new(draft), cls)     # the layouts agree (or this fails here, at import, not in a report)
+    return draft
+
+
+SET_CLASS = object.__dict__["__class__"].__set__
+LINE_DRAFT = _draft(Line)       # (public: the tokenizer makes a Line per line with it)
+CELL_DRAFT = _draft(Cell)       # (public: the row aligner makes cells with it)
 _ROW_SET = _setters(Row)
 
 
 def new_line(text: str, line: int, column: int) -> Line:
-    o = _new(Line)
-    a, b, c = _LINE_SET
-    a(o, text), b(o, line), c(o, column)
+    o = _new(LINE_DRAFT)
+    o.text, o.line, o.column = text, line, column
+    SET_CLASS(o, Line)
     return o
 
 
 def new_cell(table: str, row: str, col: str, raw: str, value: Number | None, kind: str, span: Span | None) -> Cell:
-    o = _new(Cell)
-    a, b, c, d, e, f, g = _CELL_SET
-    a(o, table), b(o, row), c(o, col), d(o, raw), e(o, value), f(o, kind), g(o, span)
+    o = _new(CELL_DRAFT)
+    o.table, o.row, o.col, o.raw, o.value, o.kind, o.span = table, row, col, raw, value, kind, span
+    SET_CLASS(o, Cell)
     return o
 
 
