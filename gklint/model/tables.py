@@ -132,7 +132,12 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                 continue
             col = at + d[4]
             at += len(part) + 1
-            append(Piece(d[0], d[1], _span(Span, (n, col, n, col + d[7])), first, layout, d[2], d[3], d[which]))
+            # Piece(d[0], d[1], span, first, layout, d[2], d[3], d[which]), its stores inlined (no __init__ call:
+            # a few hundred pieces a report)
+            pc = _new(Piece)
+            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, col, n, col + d[7])); pc.row_start = first
+            pc.layout = layout; pc.kind = d[2]; pc.number = d[3]; pc.value = d[which]
+            append(pc)
             first = False
     return out
 
