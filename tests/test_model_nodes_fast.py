@@ -60,3 +60,18 @@ def test_tokenized_lines_are_lines():
     toks = tokenize("一、总体情况\n\n正文一行\n")
     assert toks and all(type(l) is Line for _k, l in toks)
     assert [(l.text, l.line, l.column) for _k, l in toks] == [("一、总体情况", 1, 1), ("正文一行", 3, 1)]
+
+
+def test_pieces_are_made_whole():
+    # (the values are what the aligner gave before its Piece construction was inlined)
+    from gklint.model.tables import Piece, pieces_of
+    from gklint.model.nodes import new_line
+    lines = [("TROW", new_line("本年新收\t12\t \t/", 5, 1)), ("TCELL", new_line(" 3 ", 6, 2))]
+    got = pieces_of(lines)
+    assert all(type(p) is Piece for p in got)
+    assert [(p.text, p.f, p.span, p.row_start, p.layout, p.kind, p.number, p.value) for p in got] == [
+        ("本年新收", "本年新收", Span(5, 1, 5, 5), True, "tab", "text", None, False),
+        ("12", "12", Span(5, 6, 5, 8), False, "tab", "number", 12, True),
+        ("", "", Span(5, 10, 5, 11), False, "tab", "blank", None, True),
+        ("/", "/", Span(5, 11, 5, 12), False, "tab", "placeholder", None, True),
+        ("3", "3", Span(6, 3, 6, 4), False, "line", "number", 3, True)]
