@@ -182,14 +182,11 @@ class Line:
 _new = object.__new__
 
 
-def _setters(cls: type) -> tuple:
-    return tuple(cls.__dict__[name].__set__ for name in cls.__slots__)
-
-
-# Cells and lines, the most made (a line per line, a cell per table value), are filled as a *draft*: an instance of
-# a plain class with the same slots, whose fields are set by ordinary attribute stores (which the interpreter
-# specialises for slots), then made a Cell or Line by setting its ``__class__`` (allowed between classes of the
-# same layout; the object is then a Cell in every way, frozen again). Half the cost of a setter call per field.
+# Lines, cells and rows, the most made (a line per line, a cell per table value), are filled as a *draft*: an
+# instance of a plain class with the same slots, whose fields are set by ordinary attribute stores (which the
+# interpreter specialises for slots), then made a Line, Cell or Row by setting its ``__class__`` (allowed between
+# classes of the same layout; the object is then one of the class's own in every way, frozen again). Half the cost
+# of a setter call per field.
 def _draft(cls: type) -> type:
     draft = type(f"{cls.__name__}Draft", (), {"__slots__": cls.__slots__, "__doc__": f"A {cls.__name__} being made."})
     SET_CLASS(_new(draft), cls)     # the layouts agree (or this fails here, at import, not in a report)
@@ -199,7 +196,7 @@ def _draft(cls: type) -> type:
 SET_CLASS = object.__dict__["__class__"].__set__
 LINE_DRAFT = _draft(Line)       # (public: the tokenizer makes a Line per line with it)
 CELL_DRAFT = _draft(Cell)       # (public: the row aligner makes cells with it)
-_ROW_SET = _setters(Row)
+ROW_DRAFT = _draft(Row)
 
 
 def new_line(text: str, line: int, column: int) -> Line:
@@ -218,10 +215,11 @@ def new_cell(table: str, row: str, col: str, raw: str, value: Number | None, kin
 
 def new_row(table: str, id: str, label: str, template_label: str, label_span: Span | None, label_match: str,
             cells: tuple[Cell, ...], written: int, expected: int) -> Row:
-    o = _new(Row)
-    a, b, c, d, e, f, g, h, i, j = _ROW_SET
-    a(o, table), b(o, id), c(o, label), d(o, template_label), e(o, label_span), f(o, label_match), g(o, cells)
-    h(o, written), i(o, expected), j(o, label_match != "absent")
+    o = _new(ROW_DRAFT)
+    o.table = table; o.id = id; o.label = label; o.template_label = template_label; o.label_span = label_span
+    o.label_match = label_match; o.cells = cells; o.written = written; o.expected = expected
+    o.present = label_match != "absent"
+    SET_CLASS(o, Row)
     return o
 
 
