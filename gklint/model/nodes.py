@@ -77,6 +77,12 @@ class Row:
     cells: tuple[Cell, ...]
     written: int                # how many value cells the report gave for the row
     expected: int
+    # the row was found (``label_match`` is not "absent"): set with the row, not a property, as the rules ask it of
+    # every row many times a report; derived, so not an argument, and out of repr, equality and hashing
+    present: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _set_present(self, self.label_match != "absent")
 
     def cell(self, col: str) -> Cell | None:
         for c in self.cells:
@@ -84,9 +90,8 @@ class Row:
                 return c
         return None
 
-    @property
-    def present(self) -> bool:
-        return self.label_match != "absent"
+
+_set_present = Row.__dict__["present"].__set__
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ class Table:
     def found(self) -> bool:
         """Any row of the table present (asked by the builder and many rules; the rows never change)."""
         for r in self.rows:
-            if r.label_match != "absent":     # (``r.present``, without a property call per row)
+            if r.present:
                 return True
         return False
 
@@ -171,40 +176,50 @@ class Line:
 
 
 # Fast constructors for the node types the parser makes in bulk: the same object as ``Cell(...)`` etc., without a
-# frozen dataclass's ``object.__setattr__`` call per field (less than half the cost; tests/test_parse_fast_paths.py
-# checks that each gives what the class gives). A slotted dataclass's __slots__ are its fields, in order.
+# frozen dataclass's ``object.__setattr__`` call per field (tests/test_parse_fast_paths.py and
+# tests/test_model_nodes_fast.py check that each gives what the class gives). A slotted dataclass's __slots__ are its
+# fields, in order.
 _new = object.__new__
 
 
-def _setters(cls: type) -> tuple:
-    return tuple(cls.__dict__[name].__set__ for name in cls.__slots__)
+# Lines, cells and rows, the most made (a line per line, a cell per table value), are filled as a *draft*: an
+# instance of a plain class with the same slots, whose fields are set by ordinary attribute stores (which the
+# interpreter specialises for slots), then made a Line, Cell or Row by setting its ``__class__`` (allowed between
+# classes of the same layout; the object is then one of the class's own in every way, frozen again). Half the cost
+# of a setter call per field.
+def _draft(cls: type) -> type:
+    draft = type(f"{cls.__name__}Draft", (), {"__slots__": cls.__slots__, "__doc__": f"A {cls.__name__} being made."})
+    SET_CLASS(_new(draft), cls)     # the layouts agree (or this fails here, at import, not in a report)
+    return draft
 
 
-_LINE_SET = LINE_SETTERS = _setters(Line)      # (public: the tokenizer makes a Line per line with them)
-_CELL_SET = CELL_SETTERS = _setters(Cell)     # (public: the row aligner makes cells with them)
-_ROW_SET = _setters(Row)
+SET_CLASS = object.__dict__["__class__"].__set__
+LINE_DRAFT = _draft(Line)       # (public: the tokenizer makes a Line per line with it)
+CELL_DRAFT = _draft(Cell)       # (public: the row aligner makes cells with it)
+ROW_DRAFT = _draft(Row)
 
 
 def new_line(text: str, line: int, column: int) -> Line:
-    o = _new(Line)
-    a, b, c = _LINE_SET
-    a(o, text), b(o, line), c(o, column)
+    o = _new(LINE_DRAFT)
+    o.text, o.line, o.column = text, line, column
+    SET_CLASS(o, Line)
     return o
 
 
 def new_cell(table: str, row: str, col: str, raw: str, value: Number | None, kind: str, span: Span | None) -> Cell:
-    o = _new(Cell)
-    a, b, c, d, e, f, g = _CELL_SET
-    a(o, table), b(o, row), c(o, col), d(o, raw), e(o, value), f(o, kind), g(o, span)
+    o = _new(CELL_DRAFT)
+    o.table, o.row, o.col, o.raw, o.value, o.kind, o.span = table, row, col, raw, value, kind, span
+    SET_CLASS(o, Cell)
     return o
 
 
 def new_row(table: str, id: str, label: str, template_label: str, label_span: Span | None, label_match: str,
             cells: tuple[Cell, ...], written: int, expected: int) -> Row:
-    o = _new(Row)
-    a, b, c, d, e, f, g, h, i = _ROW_SET
-    a(o, table), b(o, id), c(o, label), d(o, template_label), e(o, label_span), f(o, label_match), g(o, cells)
-    h(o, written), i(o, expected)
+    o = _new(ROW_DRAFT)
+    o.table = table; o.id = id; o.label = label; o.template_label = template_label; o.label_span = label_span
+    o.label_match = label_match; o.cells = cells; o.written = written; o.expected = expected
+    o.present = label_match != "absent"
+    SET_CLASS(o, Row)
     return o
 
 

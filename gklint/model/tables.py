@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from ..memo import remember
-from .nodes import (BLANK, CELL_SETTERS, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table,
-                    new_header, new_row)
+from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table,
+                    SET_CLASS, new_header, new_row)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -132,7 +132,12 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                 continue
             col = at + d[4]
             at += len(part) + 1
-            append(Piece(d[0], d[1], _span(Span, (n, col, n, col + d[7])), first, layout, d[2], d[3], d[which]))
+            # Piece(d[0], d[1], span, first, layout, d[2], d[3], d[which]), its stores inlined (no __init__ call:
+            # a few hundred pieces a report)
+            pc = _new(Piece)
+            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, col, n, col + d[7])); pc.row_start = first
+            pc.layout = layout; pc.kind = d[2]; pc.number = d[3]; pc.value = d[which]
+            append(pc)
             first = False
     return out
 
@@ -330,11 +335,10 @@ def _mistyped_number(p: Piece) -> bool:
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
     tid, rid = table.id, rowdef.id
     cells = []
-    set_table, set_row, set_col, set_raw, set_value, set_kind, set_span = CELL_SETTERS   # (``new_cell`` inlined)
     for cid, p in zip(rowdef.cols, values):
-        c = _new(Cell)
-        set_table(c, tid), set_row(c, rid), set_col(c, cid), set_raw(c, p.text), set_value(c, p.number)
-        set_kind(c, p.kind), set_span(c, p.span)
+        c = _new(CELL_DRAFT)                    # (``new_cell`` inlined)
+        c.table = tid; c.row = rid; c.col = cid; c.raw = p.text; c.value = p.number; c.kind = p.kind; c.span = p.span
+        SET_CLASS(c, Cell)
         cells.append(c)
     if len(cells) < len(rowdef.cols):
         cells.extend(missing_cells(tid, rowdef)[len(cells):])

@@ -13,7 +13,7 @@ from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
 from ..memo import remember
-from ..model.nodes import LINE_SETTERS, Line
+from ..model.nodes import LINE_DRAFT, SET_CLASS, Line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
 
@@ -333,7 +333,6 @@ def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Li
     toks: list[tuple[str, Line]] = []
     append = toks.append
     in_table = section_seen = prev_text = False
-    set_text, set_number, set_column = LINE_SETTERS     # (``new_line``, inlined: a call less per line)
     for n, raw in enumerate(text.split("\n") if physical is None else physical, 1):
         if not raw:
             prev_text = False
@@ -363,8 +362,9 @@ def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Li
                     in_table = False
                     if kind == "SECTION":
                         section_seen = True
-            line = _new(Line)
-            set_text(line, seg), set_number(line, n), set_column(line, column)
+            line = _new(LINE_DRAFT)         # (``new_line``, inlined: a call less per line)
+            line.text, line.line, line.column = seg, n, column
+            SET_CLASS(line, Line)
             append((kind, line))
     return toks
 
