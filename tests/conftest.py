@@ -1,5 +1,6 @@
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,16 @@ def _own_cache_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_dir() -> Path:
     return REPORTS / "seeds"
+
+
+@pytest.fixture
+def reports(tmp_path) -> Path:
+    """A folder of three seed reports of the test's own (the result-cache tests change and add files in it)."""
+    d = tmp_path / "reports"
+    d.mkdir()
+    for f in SEEDS[:3]:
+        shutil.copy(f, d / f.name)
+    return d
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -49,15 +49,6 @@ def entries(cache: Path) -> list[Path]:
     return sorted(cache.glob("results/v*/*/*.json"))
 
 
-@pytest.fixture
-def reports(tmp_path):
-    d = tmp_path / "reports"
-    d.mkdir()
-    for f in SEEDS[:3]:
-        shutil.copy(f, d / f.name)
-    return d
-
-
 def test_second_run_is_served_from_the_cache(tmp_path, reports, linted):
     cache = tmp_path / "cache"
     files = [reports, PUBLISHED / "pingtan_2025.html", PUBLISHED / "pingtan_2025.docx"]

@@ -22,15 +22,6 @@ def concise(*args) -> str:
 
 
 @pytest.fixture
-def reports(tmp_path):
-    d = tmp_path / "reports"
-    d.mkdir()
-    for f in SEEDS[:3]:
-        shutil.copy(f, d / f.name)
-    return d
-
-
-@pytest.fixture
 def linted(monkeypatch):
     calls = []
     real = gklint.lint._findings
