@@ -10,7 +10,7 @@ from .api import parse_source
 from .diagnostics import Diagnostic
 from . import fixes, suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
-from .readers import DEFAULT_MAX_FILE_SIZE, Source, read_bytes, read_path, report_suffixes
+from .readers import Source, read_bytes, read_path, read_within, report_suffixes
 
 
 # A report repository's own documents, which are Markdown or text but no report: skipped in directory walks
@@ -115,26 +115,6 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     if lines is not None and suppress.none_apply(src):
         return path, None, lines, hit.facts
     return _encoded((path, hit.text, _suppressed(src, found, ruleset, severities), hit.facts), encode)
-
-
-def read_within(path: str, max_size: int | None) -> bytes | None:
-    """A file's bytes when it is within the size limit, as ``gklint.readers.read_path`` would read them; None
-    when it is not, or cannot be read (``read_path`` then gives its GK017 or GK001, uncached)."""
-    limit = DEFAULT_MAX_FILE_SIZE if max_size is None else max_size
-    try:
-        with open(path, "rb") as fh:
-            if not limit:
-                return fh.read()
-            size = os.fstat(fh.fileno()).st_size
-            if size > limit:
-                return None
-            # read(n) allocates n bytes first: ask for the file's size (and one more, to see it grow), not the limit
-            data = fh.read(size + 1)
-            if len(data) > size:        # grew since the stat (or a device): up to the limit and one more
-                data += fh.read(limit - len(data) + 1)
-    except (OSError, RuntimeError, ValueError):
-        return None
-    return None if len(data) > limit else data
 
 
 def _keeps_lines(encode) -> bool:

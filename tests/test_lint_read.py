@@ -1,9 +1,9 @@
-"""Reading a file for linting (gklint.lint.read_within): its bytes up to the size limit, asked for by the file's
+"""Reading a file for linting (gklint.readers.read_within): its bytes up to the size limit, asked for by the file's
 size (not the limit), and still bounded by the limit when the file grows while it is read."""
 from types import SimpleNamespace
 
 import gklint.lint
-from gklint.lint import read_within
+from gklint.readers import read_within
 
 
 def test_read_within_the_limit(tmp_path):

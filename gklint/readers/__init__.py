@@ -144,6 +144,21 @@ def read_path(path: str | Path, max_size: int | None = None) -> Source:
     return read_bytes(data, p, max_size=0)
 
 
+def read_within(path: str, max_size: int | None) -> bytes | None:
+    """A file's bytes when it is within the size limit, as ``read_path`` reads them (what the result cache is
+    keyed by); None when it is not, or cannot be read: ``read_path`` then gives its GK017 or GK001, uncached."""
+    limit = _limit(max_size)
+    try:
+        with open(path, "rb", buffering=0) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if limit and size > limit:
+                return None
+            data = _read_raw(fh, limit + 1 if limit else None, size + 1)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return None if limit and len(data) > limit else data
+
+
 def _read_raw(fh, most: int | None, first: int) -> bytes:
     """The bytes of an unbuffered file up to its end, or the first ``most`` of them (None: no bound), as a
     buffered ``read(most)`` gives them; ``first`` bytes are asked for first (the file's size + 1, so a regular file
