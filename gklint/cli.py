@@ -263,7 +263,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     for path, text, diags in review.with_progress(stream, len(files), run):
         checked += 1
         if encoded:
-            spool.add_encoded(diags[0])
+            spool.add_encoded(diags[0], path)
             errors = errors or diags[1]
             continue
         ignored = cfg.ignored_for(path) if per_file else None

@@ -299,7 +299,9 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode
         c.left -= 1
         if not c.left:
             flying -= 1
-        return _received(c.future.result()[i], encode)
+        got = _received(c.future.result()[i], encode)
+        # the path as this process holds it (``files``), not the equal string unpickled: a run keeps one
+        return (c.paths[i], *got[1:]) if got[0] == c.paths[i] else got
 
     def ready() -> bool:   # the first result is there, or so much is waiting behind it that we wait for it
         c = pending[0][0]
@@ -359,7 +361,7 @@ def corpus_diagnostics(facts: list, ruleset: RuleSet, severities: dict[str, str]
     if key is not None and (got := cache.get_corpus(key)) is not None:
         return got
     by_path: dict[str, list[Diagnostic]] = {}
-    for d in run_corpus_rules([f for f in facts if f is not None], ruleset, agencies):
+    for d in run_corpus_rules(facts, ruleset, agencies):
         by_path.setdefault(d.path, []).append(d)
     out = {p: finish(ds, ruleset, severities, 0) for p, ds in by_path.items()}
     if key is not None:

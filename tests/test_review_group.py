@@ -124,3 +124,22 @@ def test_the_store_hashes_as_facts_arrive_what_it_would_read_back(facts):
     for f in facts[1:]:
         other.append(f)
     assert other.digest() != now.digest()
+
+
+def test_the_store_gives_back_what_was_appended_and_who_without_reading(facts, monkeypatch):
+    """A run's store keeps each report's scalars and blob in its file and only where it is, its agency and its
+    year in memory: indexing gives the packed facts back equal (None for a report without facts), ``who``
+    gives (agency, year) without reading the file, and a cache entry's odd year is kept, not lost."""
+    store = FactStore()
+    items = [Packed.of(facts[0]), None, Packed.of(facts[3])]
+    odd = Packed(*items[2].scalars()[:3], 1 << 70, *items[2].scalars()[4:], items[2].blob())
+    for p in [*items, odd]:
+        store.append(p)
+    assert len(store) == 4 and store[1] is None and store[0] == items[0] and store[-2] == items[2]
+    assert store[0].sound and not store[3].sound and store[3] == odd and store[3].year == 1 << 70
+    assert [p.unpack() for p in store if p is not None][:2] == [facts[0], facts[3]]
+    monkeypatch.setattr(FactStore, "read", lambda *a: pytest.fail("who() read the file"))
+    assert list(store.who()) == [(facts[0].agency, facts[0].year), (None, None), (facts[3].agency, facts[3].year),
+                                 (facts[3].agency, 1 << 70)]
+    with pytest.raises(IndexError):
+        store[4]

@@ -10,9 +10,12 @@ file: a ``lines`` spool), with what sorting needs; the end of the run then only 
 """
 from __future__ import annotations
 
+import heapq
 import json
 import tempfile
+from array import array
 from collections import defaultdict
+from itertools import islice
 from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Iterable, Iterator
@@ -116,17 +119,21 @@ class Spool:
         self._file = None
         self._end = 0
         self._read_since = False
-        self._where: dict[str, object] = {}   # path → offset << 32 | size of its chunk, or a list of them
+        # per chunk, in the order written: the path its findings are under, and offset << 32 | size (a run keeps
+        # 16 bytes a file; the path is the string the run already holds)
+        self._paths: list[str] = []
+        self._chunks = array("q")
 
     def add(self, path: str, diags: list[Diagnostic]) -> None:
         """One file's findings (each kept under the path it names)."""
         blob = _line_blob if self.lines else _blob
-        self.add_encoded([(p, blob(ds)) for p, ds in _by_path(diags).items()])
+        self.add_encoded([(p, blob(ds)) for p, ds in _by_path(diags).items()], path)
 
-    def add_encoded(self, encoded: list) -> None:
-        """A file's findings as ``encode_concise`` gave them (in a pool worker; a ``lines`` spool)."""
-        for path, blob in encoded:
-            self._write(path, blob)
+    def add_encoded(self, encoded: list, path: str | None = None) -> None:
+        """A file's findings as ``encode_concise`` gave them (in a pool worker; a ``lines`` spool); ``path``: the
+        file's path as the run holds it, kept instead of an equal string that came from the worker."""
+        for p, blob in encoded:
+            self._write(path if p == path else p, blob)
 
     def _write(self, path: str, blob: bytes) -> None:
         if self._file is None:
@@ -135,26 +142,42 @@ class Spool:
             self._file.seek(self._end)
             self._read_since = False
         self._file.write(blob)
-        chunk = self._end << 32 | len(blob)        # one int: a run keeps one per file
-        had = self._where.get(path)
-        self._where[path] = chunk if had is None else [*(had if type(had) is list else [had]), chunk]
+        self._paths.append(path)
+        self._chunks.append(self._end << 32 | len(blob))
         self._end += len(blob)
 
-    def _blobs(self, path: str):
-        chunks = self._where.get(path, [])
-        for chunk in chunks if type(chunks) is list else [chunks]:
+    def _runs(self) -> Iterator[tuple[str, list[int]]]:
+        """(path, its chunks in the order written) in path order. Files are usually linted in path order, one
+        chunk each: then nothing is sorted and nothing made per file."""
+        paths = self._paths
+        if all(map(str.__lt__, paths, islice(paths, 1, None))):
+            order: Iterable[int] = range(len(paths))
+        else:
+            order = sorted(range(len(paths)), key=paths.__getitem__)       # stable: a path's chunks stay in order
+        at = None
+        for i in order:
+            if paths[i] != at:
+                if at is not None:
+                    yield at, chunks
+                at, chunks = paths[i], []
+            chunks.append(self._chunks[i])
+        if at is not None:
+            yield at, chunks
+
+    def _blobs(self, chunks: list[int]):
+        for chunk in chunks:
             self._read_since = True
             self._file.seek(chunk >> 32)
             yield self._file.read(chunk & 0xFFFFFFFF)
 
-    def _read(self, path: str) -> list:
+    def _read(self, path: str, chunks: list[int]) -> list:
         if self.lines:      # (line, column, code, message, the concise line): what sorting and writing need
-            return [r for blob in self._blobs(path) for r in _line_rows(blob)]
+            return [r for blob in self._blobs(chunks) for r in _line_rows(blob)]
         from ..cache import diagnostic_of
 
         return [diagnostic_of((path, line, col, eline, ecol, sev, code, name, msg, SHOWN_FIX if fix else None, {},
                                page, loc))
-                for blob in self._blobs(path)
+                for blob in self._blobs(chunks)
                 for line, col, eline, ecol, sev, code, name, msg, fix, page, loc in json.loads(
                     blob.decode("utf-8", "surrogatepass"))]
 
@@ -174,21 +197,33 @@ class Spool:
             def row(d: Diagnostic) -> tuple:
                 return d.line, d.column, d.code, d.message, format_line(d)
 
-        for path in sorted({*head, *self._where, *tail}):
+        # the spooled paths and those only ``before`` or ``after`` name, merged in path order
+        others = [(p, []) for p in sorted({*head, *tail})]
+        for path, chunks in _merged(self._runs(), others):
             if self.lines:
-                if path not in head and path not in tail and type(self._where.get(path)) is int:
+                if path not in head and path not in tail and len(chunks) == 1:
                     # one chunk, sorted by its writer: its lines as they were written (one string, joined)
-                    text = next(self._blobs(path)).partition(b"\0")[2].decode("utf-8", "surrogatepass")
+                    text = next(self._blobs(chunks)).partition(b"\0")[2].decode("utf-8", "surrogatepass")
                     yield [text[:-1]] if text else []
                     continue
-                rows = [*map(row, head.get(path, ())), *self._read(path), *map(row, tail.get(path, ()))]
+                rows = [*map(row, head.get(path, ())), *self._read(path, chunks), *map(row, tail.get(path, ()))]
                 rows.sort(key=lambda r: r[:4])     # sort_key without the path, which the group shares
                 yield [r[4] for r in rows]
                 continue
-            group = [*head.get(path, ()), *self._read(path), *tail.get(path, ())]
+            group = [*head.get(path, ()), *self._read(path, chunks), *tail.get(path, ())]
             group.sort(key=lambda d: d.sort_key)
             yield group
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
+
+
+def _merged(spooled: Iterator[tuple[str, list]], others: list[tuple[str, list]]) -> Iterator[tuple[str, list]]:
+    """Two path-ordered streams of (path, chunks) as one, each path once (its chunks are the spooled ones)."""
+    seen = None
+    for path, chunks in heapq.merge(spooled, others, key=itemgetter(0)):
+        if path == seen:
+            continue        # a path both spooled and named by ``before``/``after``: the spooled (first) has the chunks
+        seen = path
+        yield path, chunks

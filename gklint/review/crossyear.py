@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from ..rules.checks import Opt, kind
@@ -63,19 +63,28 @@ def corpus_checks() -> dict[str, CorpusCheck]:
     return out
 
 
-def group_by_agency(facts: Iterable[Facts], agencies: AgencyMap) -> dict[str, list[Facts]]:
-    """Normalised agency → its reports (with a year), sorted by year then input order."""
-    groups: dict[str, list[tuple[int, int, Facts]]] = defaultdict(list)
-    for i, f in enumerate(facts):
-        a = agencies(f.agency)
-        if a and f.year:
-            groups[a].append((f.year, i, f))
-    return {a: [f for *_, f in sorted(rs, key=lambda t: t[:2])] for a, rs in groups.items()}
+def group_by_agency(facts: Sequence, agencies: AgencyMap) -> dict[str, list[int]]:
+    """Normalised agency → the positions in ``facts`` of its reports (with a year), sorted by year then input
+    order. ``facts``: ``Facts``, ``Packed`` or None each, or a ``FactStore`` (read from its memory, not its file)."""
+    who = getattr(facts, "who", None)
+    pairs = who() if who is not None else ((None, None) if f is None else (f.agency, f.year) for f in facts)
+    normal: dict = {}          # each agency as written → normalised, once
+    groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, (agency, year) in enumerate(pairs):
+        if agency is None or not year:
+            continue
+        a = normal.get(agency)
+        if a is None:
+            a = normal[agency] = agencies(agency) or ""
+        if a:
+            groups[a].append((year, i))
+    return {a: [i for _y, i in sorted(rs)] for a, rs in groups.items()}
 
 
 def run_corpus_rules(facts: list, ruleset, agencies: AgencyMap | None = None) -> list[Diagnostic]:
     """The cross-year findings of one run (before select/ignore/severity: the caller finishes them per file).
-    ``facts``: ``Facts`` or ``gklint.review.store.Packed`` (unpacked as the checks walk each agency group)."""
+    ``facts``: a sequence of ``Facts``, ``gklint.review.store.Packed`` or None (a report without facts), such as
+    a ``gklint.review.store.FactStore``; packed ones are unpacked as the checks walk each agency group."""
     from ..rules.loader import render_message
 
     agencies = agencies or AgencyMap()
@@ -84,10 +93,11 @@ def run_corpus_rules(facts: list, ruleset, agencies: AgencyMap | None = None) ->
         return []
     checks = corpus_checks()
     out: list[Diagnostic] = []
-    for agency, reports in group_by_agency(facts, agencies).items():
-        if len(reports) < 2:
+    for agency, at in group_by_agency(facts, agencies).items():
+        if len(at) < 2:
             continue
-        reports = [u for u in (f.sound_one() if isinstance(f, Packed) else f for f in reports) if u is not None]
+        reports = [u for u in (f.sound_one() if isinstance(f, Packed) else f for f in map(facts.__getitem__, at))
+                   if u is not None]
         if len(reports) < 2:   # a report whose facts could not be had again
             continue
         reports = Group(reports)     # unpacked report by report as the checks ask (memory: a few at a time)

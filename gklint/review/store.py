@@ -4,10 +4,11 @@ the result cache) *packed*, and a run keeps only who and when of each report in 
 ``Packed``: the scalar fields cross-year rules group reports by (agency, year …) as they are, and the rest
 (title place, table cells, sentence hashes and texts) as one blob (JSON, then the sentences' texts): one bytes
 object to send instead of dozens of tuples, stored as it is after a cache entry's JSON line. ``FactStore``: the
-run's list of them, in input order; blobs go to an unnamed temporary file as they arrive and are read back one
-agency group at a time (``gklint.review.crossyear``), so memory does not grow with each report's sentences
-(~1–2 KB of text). What stays in memory per report is the ``Packed`` shell: path, agency, year and where its
-blob is (a few hundred bytes; the strings that repeat, such as agency names and sources, are shared).
+run's list of them, in input order: the scalars and blobs go to an unnamed temporary file as they arrive and are
+read back one agency group at a time (``gklint.review.crossyear``), so memory does not grow with each report's
+sentences (~1–2 KB of text). What stays in memory per report is where its entry is, its agency (an index into
+the run's distinct agency names) and its year: 32 bytes in arrays, so memory stays flat in the number of
+reports.
 
 A blob is data only (JSON and text); one that cannot be unpacked (a damaged cache entry) gives the facts of the file
 read and parsed again, so a foreign entry never changes what cross-year rules see.
@@ -16,8 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import tempfile
+from array import array
 from decimal import Decimal
 from functools import partial
 from itertools import repeat
@@ -176,10 +177,21 @@ def from_json(x) -> Packed | None:
 
 
 class FactStore:
-    """A run's packed facts in input order (``append``, iteration, ``len``); blobs in a temporary file."""
+    """A run's packed facts in input order (``append``, ``len``, indexing and iteration give ``Packed``): each
+    report's scalars and blob in an unnamed temporary file, and in memory only where it is, its agency as
+    written (an index into the run's distinct names) and its year: a few bytes a report in arrays, so a run's
+    memory does not grow with its number of reports. ``who()`` gives (agency, year) of each report without
+    reading the file: what grouping by agency needs (``gklint.review.crossyear``)."""
 
     def __init__(self):
-        self._items: list = []
+        self._at = array("q")        # per report: where its entry starts in the spool; -1: no facts
+        self._head = array("l")      # the length of its header (the scalars as JSON and a line break)
+        self._size = array("q")      # the length of its blob, after the header
+        self._agency = array("l")    # index into _names; -1: None
+        self._year = array("q")      # its year; _NO_YEAR: None
+        self._names: list = []       # the agencies as written, each once
+        self._name_at: dict = {}
+        self._odd_years: dict = {}   # index → a year beyond 64 bits
         self._spool = None
         self._end = 0
         self._read_since = False
@@ -188,26 +200,55 @@ class FactStore:
     def hash_as_appended(self) -> None:
         """Make ``digest``'s hash as the facts are appended (called before the first): a run with a result
         cache asks for it at its end, and reading every blob back then is serial work after the workers."""
-        if not self._items:
+        if not self._at:
             self._hash = hashlib.sha256()
 
     def append(self, f) -> None:
         if isinstance(f, Facts):
             f = Packed.of(f)
-        if f is not None:
-            blob = f.blob()
-            if self._hash is not None:
-                _update(self._hash, f, blob)
-            if self._spool is None:
-                self._spool = tempfile.TemporaryFile()
-            if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
-                self._spool.seek(self._end)
-                self._read_since = False
-            self._spool.write(blob)
-            f = Packed(f.path, _shared(f.agency), _shared(f.agency_source), f.year, _shared(f.year_source),
-                       _shared(f.template), _shared(f.format), None, self, self._end, len(blob), f.sound)
-            self._end += len(blob)
-        self._items.append(f)
+        if f is None:
+            self._at.append(-1)
+            self._head.append(0)
+            self._size.append(0)
+            self._agency.append(-1)
+            self._year.append(_NO_YEAR)
+            return
+        blob = f.blob()
+        if self._hash is not None:
+            _update(self._hash, f, blob)
+        # the scalars as JSON (ASCII: a path's lone surrogates survive), and whether the blob is known to unpack
+        head = (json.dumps([*f.scalars(), f.sound]) + "\n").encode("ascii")
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()
+        if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
+            self._spool.seek(self._end)
+            self._read_since = False
+        self._spool.write(head)
+        self._spool.write(blob)
+        self._at.append(self._end)
+        self._head.append(len(head))
+        self._size.append(len(blob))
+        self._end += len(head) + len(blob)
+        a = f.agency
+        if a is None:
+            self._agency.append(-1)
+        else:
+            k = self._name_at.get(a)
+            if k is None:
+                k = self._name_at[a] = len(self._names)
+                self._names.append(a)
+            self._agency.append(k)
+        y = f.year
+        if y is not None and not _NO_YEAR < y < 1 << 63:    # (a cache entry's, say): kept aside, never lost
+            self._odd_years[len(self._at) - 1] = y
+            y = None
+        self._year.append(_NO_YEAR if y is None else y)
+
+    def who(self):
+        """(agency as written, year) of each report in order, None for what it has not (read from memory)."""
+        names, odd = self._names, self._odd_years
+        return ((None if a < 0 else names[a], odd.get(i) if y == _NO_YEAR else y)
+                for i, (a, y) in enumerate(zip(self._agency, self._year)))
 
     def digest(self) -> str:
         """A hash of every report's facts, in order: what the run's cross-year findings are a function of
@@ -215,7 +256,7 @@ class FactStore:
         if self._hash is not None:
             return self._hash.hexdigest()
         h = hashlib.sha256()
-        for f in self._items:
+        for f in self:
             if f is not None:
                 _update(h, f, f.blob())
         return h.hexdigest()
@@ -225,25 +266,29 @@ class FactStore:
         self._spool.seek(at)
         return self._spool.read(size)
 
+    def __getitem__(self, i: int) -> Packed | None:
+        at = self._at[i]      # IndexError as a list gives it
+        if at < 0:
+            return None
+        head = self._head[i]
+        *scalars, sound = json.loads(self.read(at, head))
+        return Packed(*scalars, None, self, at + head, self._size[i], sound)
+
     def __iter__(self):
-        return iter(self._items)
+        return (self[i] for i in range(len(self._at)))
 
     def __len__(self) -> int:
-        return len(self._items)
-
-    def __getitem__(self, i):
-        return self._items[i]
+        return len(self._at)
 
     def close(self) -> None:
         if self._spool is not None:
             self._spool.close()
 
 
+#: a report without a year, in ``FactStore._year`` (no year of a report is this)
+_NO_YEAR = -(1 << 63)
+
+
 def _update(h, f: Packed, blob: bytes) -> None:
     h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
     h.update(b"%d\n" % len(blob) + blob)
-
-
-def _shared(v):
-    """Agency names, sources, templates and formats repeat across reports: one string each."""
-    return sys.intern(v) if type(v) is str and len(v) < 64 else v
