@@ -143,3 +143,23 @@ def test_the_store_gives_back_what_was_appended_and_who_without_reading(facts, m
                                  (facts[3].agency, 1 << 70)]
     with pytest.raises(IndexError):
         store[4]
+
+
+def test_the_built_in_checks_unpack_only_the_reports_they_compare_or_report(facts, monkeypatch):
+    """Years with no year before them are not compared with one (nothing unpacked for that), and the same report
+    in a year twice is told from the packed values and hashes: over such a group only the report a finding is on
+    is unpacked (here the gap's, GK524), and what is found is what is found over the unpacked reports."""
+    rules = load_ruleset().select(["GK52"])
+    same_twice = [facts[0], facts[0], facts[5], facts[5]]       # 2019 twice, 2022 twice: one report each
+    expected = run_corpus_rules(same_twice, rules)
+    assert [d.code for d in expected] == ["GK524"]
+    unpacked = []
+    real = Packed.unpack
+    monkeypatch.setattr(Packed, "unpack", lambda self: unpacked.append(self.path) or real(self))
+    assert run_corpus_rules(packed(same_twice), rules) == expected and unpacked == [expected[0].path]
+    unpacked.clear()
+    other = [facts[0], facts[1], facts[5]]       # 2019: two reports that differ, the second reported
+    expected = run_corpus_rules(other, rules)
+    assert [d.path for d in expected if d.code == "GK523"] == [facts[1].path]
+    assert run_corpus_rules(packed(other), rules) == expected
+    assert set(unpacked) == {facts[0].path, facts[1].path, facts[5].path}    # named, reported, the gap's

@@ -11,10 +11,9 @@ def _years(reports) -> list:
     return list(years) if years is not None else [r.year for r in reports]
 
 
-def _first(reports, year):
-    """The first report of ``year`` in the group, or None. One index per group (the last one asked about), not a
-    scan per report; each year's first report is kept once asked for (the group unpacks the others as they are
-    walked, ``gklint.review.group``)."""
+def _index(reports) -> tuple[dict, dict]:
+    """(year → index of its first report, index → that report once asked for) of the group: one index per group
+    (the last one asked about), not a scan per report."""
     key = id(reports)
     if _FIRST.get(key, (None,))[0] is not reports:
         _FIRST.clear()
@@ -22,7 +21,13 @@ def _first(reports, year):
         for i, y in enumerate(_years(reports)):
             first.setdefault(y, i)
         _FIRST[key] = (reports, first, {})
-    _group, first, kept = _FIRST[key]
+    return _FIRST[key][1:]
+
+
+def _first(reports, year):
+    """The first report of ``year`` in the group, or None; each year's first report is kept once asked for (the
+    group unpacks the others as they are walked, ``gklint.review.group``)."""
+    first, kept = _index(reports)
     i = first.get(year)
     if i is None:
         return None
@@ -31,9 +36,14 @@ def _first(reports, year):
     return kept[i]
 
 
-def _previous(reports, r):
-    """The first report of the year before ``r``'s, or None (a gap is said by GK524)."""
-    return _first(reports, r.year - 1) if r.year is not None else None
+def _with_previous(reports):
+    """(report, the first report of the year before) for each report whose year before the group has (a gap is
+    said by GK524), in order. The years are looked at first: a report without a year before is not unpacked."""
+    years = _years(reports)
+    have = set(years)
+    for i, y in enumerate(years):
+        if y is not None and y - 1 in have:
+            yield reports[i], _first(reports, y - 1)
 
 
 #: id(group) → (the group, year → index of its first report, index → that report): the last group asked about
@@ -52,10 +62,7 @@ def _name(path: str) -> str:
 
 def carryover(rule, reports, ctx):
     """表三 二、上年结转 this year = 四、结转下年度 last year, per column."""
-    for r in reports:
-        prev = _previous(reports, r)
-        if prev is None:
-            continue
+    for r, prev in _with_previous(reports):
         for (tid, rid, col), (value, place) in r.cells.items():
             if (tid, rid) != ("t3", "2") or ("t3", "4", col) not in prev.cells:
                 continue
@@ -72,10 +79,7 @@ _T2_LABEL = {"rules": "规章", "normative": "行政规范性文件"}
 
 def valid_continuity(rule, reports, ctx):
     """表二 现行有效 this year = last year's 现行有效 + 本年新制发 − 本年废止 (规章, 行政规范性文件)."""
-    for r in reports:
-        prev = _previous(reports, r)
-        if prev is None:
-            continue
+    for r, prev in _with_previous(reports):
         for rid, label in _T2_LABEL.items():
             got = {c: r.cells.get(("t2", rid, c)) for c in ("issued", "repealed", "valid")}
             last = prev.cells.get(("t2", rid, "valid"))
@@ -93,9 +97,8 @@ def valid_continuity(rule, reports, ctx):
 def copied_narrative(rule, reports, ctx):
     """A large share of this year's narrative sentences identical to last year's (figures aside)."""
     threshold, minimum, show = rule.opt("threshold"), rule.opt("min_sentences"), rule.opt("show")
-    for r in reports:
-        prev = _previous(reports, r)
-        if prev is None or len(r.sentences) < minimum:
+    for r, prev in _with_previous(reports):
+        if len(r.sentences) < minimum:
             continue
         before = {s.hash for s in prev.sentences}
         copied = [s for s in r.sentences if s.hash in before]
@@ -113,11 +116,18 @@ def copied_narrative(rule, reports, ctx):
 def same_report(a, b) -> bool:
     """Two files that are one report in two forms (a web page and its PDF or Word attachment): the table cells
     both have agree, and most of the narrative's sentences are the same."""
-    shared = [k for k in a.cells if k in b.cells and a.cells[k][0] is not None and b.cells[k][0] is not None]
-    if any(a.cells[k][0] != b.cells[k][0] for k in shared):
+    return _same(*_values_and_hashes(a), *_values_and_hashes(b))
+
+
+def _values_and_hashes(f) -> tuple[dict, set]:
+    return {k: v for k, (v, _p) in f.cells.items()}, {s.hash for s in f.sentences}
+
+
+def _same(va: dict, sa: set, vb: dict, sb: set) -> bool:
+    """``same_report`` of two reports' cell values and sentence hashes."""
+    shared = [k for k in va if k in vb and va[k] is not None and vb[k] is not None]
+    if any(va[k] != vb[k] for k in shared):
         return False
-    sa = {s.hash for s in a.sentences}
-    sb = {s.hash for s in b.sentences}
     if not sa or not sb:
         return bool(shared)
     return len(sa & sb) >= 0.8 * min(len(sa), len(sb))
@@ -125,17 +135,26 @@ def same_report(a, b) -> bool:
 
 def duplicate_year(rule, reports, ctx):
     """The same agency reported twice for one year: said on each later file, naming the first. The same
-    report in another form (the page and its attachment, alike in cells and sentences) is not a second one."""
-    seen: set = set()
-    for r in reports:
-        if r.year in seen:
-            f = _first(reports, r.year)
-            if same_report(f, r):
+    report in another form (the page and its attachment, alike in cells and sentences) is not a second one.
+    A group of packed reports is compared by their values and hashes, without unpacking them whole."""
+    light = getattr(reports, "values_and_hashes", None)
+    first, _kept = _index(reports)
+    firsts: dict = {}       # year → its first report's values and hashes (one year's, at a time)
+    for i, y in enumerate(_years(reports)):
+        j = first[y]
+        if j == i:
+            continue
+        if light is not None:
+            if y not in firsts:
+                firsts.clear()
+                firsts[y] = light(j)
+            if _same(*firsts[y], *light(i)):
                 continue
-            yield CorpusFinding(r, r.title_place, {"agency": ctx.agency, "year": r.year, "first_file": _name(f.path)},
-                                extra={"first_path": f.path})
-        else:
-            seen.add(r.year)
+        elif same_report(reports[j], reports[i]):
+            continue
+        r, f = reports[i], _first(reports, y)
+        yield CorpusFinding(r, r.title_place, {"agency": ctx.agency, "year": r.year, "first_file": _name(f.path)},
+                            extra={"first_path": f.path})
 
 
 def missing_years(rule, reports, ctx):

@@ -46,6 +46,17 @@ class Group(Sequence):
             self._last = (i, f)
         return f
 
+    def values_and_hashes(self, i: int) -> tuple[dict, set]:
+        """(cell key → value, set of sentence hashes) of report ``i``, without unpacking it whole when it is
+        packed: what ``gklint.review.checks.same_report`` compares."""
+        m = self._members[i]
+        f = m if isinstance(m, Facts) else self._kept.get(i % len(self._members))
+        if f is None and self._last[0] == i % len(self._members):
+            f = self._last[1]
+        if f is not None:
+            return {k: v for k, (v, _p) in f.cells.items()}, {s.hash for s in f.sentences}
+        return m.values_and_hashes()
+
     def __iter__(self):
         return (self[i] for i in range(len(self._members)))
 

@@ -80,6 +80,19 @@ class Packed:
         head, *texts = self.blob().decode("utf-8", "surrogatepass").split("\n")
         return _unpack(self, json.loads(head), texts)
 
+    def values_and_hashes(self) -> tuple[dict, set]:
+        """(cell key → value, the set of its sentences' hashes): what telling two reports apart needs
+        (``gklint.review.checks.same_report``), from the blob's JSON head only, without the places and texts a
+        whole unpack builds. For a blob known to unpack (``sound``); else from ``unpack``."""
+        if not self.sound:
+            f = self.unpack()
+            return ({k: v for k, (v, _p) in f.cells.items()}, {s.hash for s in f.sentences}) if f else ({}, set())
+        head = self.blob().split(b"\n", 1)[0].decode("utf-8", "surrogatepass")
+        keys, values, hashes = json.loads(head)[:3]
+        values = [v if type(v) is int else Decimal(str(v[1])) for v in values]
+        raw = bytes.fromhex(hashes)
+        return dict(zip(_keys(keys), values)), {raw[i:i + 8] for i in range(0, len(raw), 8)}
+
     def sound_one(self) -> "Packed | None":
         """Packed facts whose blob unpacks: these (unpacked once to know, unless known), else those of the file
         read again, packed anew; None when there are none (the report then takes no cross-year part)."""
