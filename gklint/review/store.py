@@ -21,7 +21,8 @@ import tempfile
 from array import array
 from decimal import Decimal
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
+from operator import itemgetter
 
 from ..memo import remember
 from .facts import Facts, Place, Sentence
@@ -48,19 +49,22 @@ class Packed:
     def of(cls, f: Facts | None) -> "Packed | None":
         if f is None:
             return None
-        cells = f.cells
-        ints: list = []                 # line, column, end line, end column of each cell, then of each sentence
-        wheres: list = []               # [index, page, location] of the places that have them (Word, PDF)
-        for i, p in enumerate([f.title_place, *(p for _v, p in cells.values()), *(s.place for s in f.sentences)]):
-            ints += p[:4]
-            if p[4] is not None or p[5] is not None:
-                wheres.append([i, p[4], p[5]])
-        head = ["\x1f".join("\x1e".join(k) for k in cells), [v if type(v) is int else ["D", str(v)] for v, _p in cells.values()],
-                b"".join(s.hash for s in f.sentences).hex(), ints, wheres]
+        cells, sentences = f.cells, f.sentences
+        cell_places = list(map(_second, cells.values()))
+        places = [f.title_place, *cell_places, *map(_third, sentences)]
+        # line, column, end line, end column of the title, each cell, then each sentence (C-level: tens a report)
+        ints = list(chain.from_iterable(map(_four, places)))
+        # [index, page, location] of the places that have them (Word, PDF); text reports have none
+        wheres = [] if set(map(_where, places)) <= _NOWHERE else [
+            [i, p[4], p[5]] for i, p in enumerate(places) if p[4] is not None or p[5] is not None]
+        values = list(map(_first, cells.values()))
+        head = [_key_text(tuple(cells)), values if all(type(v) is int for v in values) else
+                [v if type(v) is int else ["D", str(v)] for v in values],
+                b"".join(map(_first, sentences)).hex(), ints, wheres]
         # the sentences' texts after the JSON, one a line (a sentence never holds a line break): no JSON string
         # decoding for what is read only when a copied-narrative finding quotes them
         return cls(f.path, f.agency, f.agency_source, f.year, f.year_source, f.template, f.format,
-                   "\n".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")), *(s.text for s in f.sentences)]
+                   "\n".join([_dumps(head), *map(_second, sentences)]
                               ).encode("utf-8", "surrogatepass"), sound=True)
 
     def blob(self) -> bytes:
@@ -114,6 +118,21 @@ class Packed:
 
     def __repr__(self) -> str:
         return f"Packed({self.path!r}, {self.agency!r}, {self.year!r})"
+
+
+_first, _second, _third, _four = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(0, 1, 2, 3)
+_where = itemgetter(4, 5)       # (page, location)
+_NOWHERE = {(None, None)}
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_KEY_TEXTS: dict[tuple, str] = {}
+
+
+def _key_text(keys: tuple) -> str:
+    """The cells' keys as ``_keys`` reads them back; reports of one template have the same (kept, bounded)."""
+    got = _KEY_TEXTS.get(keys)
+    if got is None:
+        got = remember(_KEY_TEXTS, keys, "\x1f".join("\x1e".join(k) for k in keys), 256)
+    return got
 
 
 _NOT_PACKED = (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError)
