@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ...diagnostics import Severity, Span
-from ...model import NUMBER, UNSPLIT, Heading, Line, Paragraph, Report, Table
+from ...model import NUMBER, UNSPLIT, Heading, Paragraph, Report, Table
 from ...model.nodes import new_line, new_paragraph
 from ...textnorm import cn_number, fold, folded, folded_join
 from . import Finding, Opt, kind, lazy_re, per_object
