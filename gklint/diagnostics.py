@@ -71,7 +71,7 @@ class Diagnostic:
         if cls is not Diagnostic:
             return cls(path, span.line, span.column, span.end_line, span.end_column,
                        Severity.parse(severity), code, name, message, fix, dict(extra))
-        return _new_diagnostic(path, span.line, span.column, span.end_line, span.end_column,
+        return new_diagnostic(path, span.line, span.column, span.end_line, span.end_column,
                                severity if severity.__class__ is Severity else Severity.parse(severity), code, name,
                                message, fix, dict(extra))
 
@@ -122,15 +122,23 @@ def _copied(value):
 
 
 # The rules make thousands of diagnostics per run: the same object as ``Diagnostic(...)`` without a frozen
-# dataclass's ``object.__setattr__`` per field (about half the cost; tests/test_rules_memos.py checks that both
-# give equal objects, field by field). A slotted dataclass's __slots__ are its fields, in order.
-_DIAGNOSTIC_SET = tuple(Diagnostic.__dict__[name].__set__ for name in Diagnostic.__slots__)
+# dataclass's ``object.__setattr__`` per field (tests/test_rules_memos.py checks that both give equal objects, field
+# by field). It is filled as a *draft*: an instance of a plain class with the same slots (a slotted dataclass's
+# __slots__ are its fields, in order), whose fields are set by ordinary attribute stores, which the interpreter
+# specialises for slots (a setter call per field cost twice as much), then made a Diagnostic by setting its
+# ``__class__`` (allowed between classes of the same layout: from then on it is a Diagnostic in every way, frozen).
+_DiagnosticDraft = type("DiagnosticDraft", (), {"__slots__": Diagnostic.__slots__, "__doc__": "A Diagnostic being made."})
+_SET_CLASS = object.__dict__["__class__"].__set__
+_SET_CLASS(object.__new__(_DiagnosticDraft), Diagnostic)    # the layouts agree (or this fails here, at import)
 
 
-def _new_diagnostic(path: str, line: int, column: int, end_line: int, end_column: int, severity: Severity,
-                    code: str, name: str, message: str, fix: dict[str, Any] | None, extra: dict[str, Any]) -> Diagnostic:
-    o = object.__new__(Diagnostic)
-    a, b, c, d, e, f, g, h, i, j, k, l_, m = _DIAGNOSTIC_SET
-    a(o, path), b(o, line), c(o, column), d(o, end_line), e(o, end_column), f(o, severity), g(o, code)
-    h(o, name), i(o, message), j(o, fix), k(o, extra), l_(o, None), m(o, None)
+def new_diagnostic(path: str, line: int, column: int, end_line: int, end_column: int, severity: Severity,
+                   code: str, name: str, message: str, fix: dict[str, Any] | None, extra: dict[str, Any]) -> Diagnostic:
+    """``Diagnostic(...)`` of these fields (``page`` and ``location`` None), made faster: for the engine, which
+    makes one per finding (``Diagnostic.at`` is the general way)."""
+    o = object.__new__(_DiagnosticDraft)
+    o.path, o.line, o.column, o.end_line, o.end_column = path, line, column, end_line, end_column
+    o.severity, o.code, o.name, o.message, o.fix, o.extra = severity, code, name, message, fix, extra
+    o.page = o.location = None
+    _SET_CLASS(o, Diagnostic)
     return o

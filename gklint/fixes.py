@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -42,15 +43,28 @@ def edit(lines: tuple[str, ...] | list[str], span: Span, new: str, expect: str |
     """One edit replacing ``span`` (on one line of ``lines``, the report's text) by ``new``; None if the
     span is not on one line, its text is not ``expect`` (when given: what the rule read there), or the edit
     would change a number (a digit or a Chinese numeral)."""
-    if span.line != span.end_line or not 1 <= span.line <= len(lines):
+    if span.line != span.end_line:
         return None
-    line = lines[span.line - 1]
-    old = line[span.column - 1:span.end_column - 1]
-    if not old or old == new or (expect is not None and old != expect) \
-            or _DIGIT.findall(old) != _DIGIT.findall(new):
+    return edit_at(lines, span.line, span.column, span.end_column, new, expect)
+
+
+def edit_at(lines: tuple[str, ...] | list[str], line: int, column: int, end_column: int, new: str,
+            expect: str | None = None) -> dict[str, Any] | None:
+    """:func:`edit` of the span from ``column`` to ``end_column`` of ``line``, without making the span (for a rule
+    that makes many edits, one per mark: GK601)."""
+    if not 1 <= line <= len(lines):
         return None
-    return {"line": span.line, "column": span.column, "end_line": span.line, "end_column": span.end_column,
-            "old": old, "text": new}
+    old = lines[line - 1][column - 1:end_column - 1]
+    if not old or old == new or (expect is not None and old != expect) or _digits(old) != _digits(new):
+        return None
+    return {"line": line, "column": column, "end_line": line, "end_column": end_column, "old": old, "text": new}
+
+
+@lru_cache(maxsize=256)
+def _digits(text: str) -> list[str]:
+    """The digits and Chinese numerals of ``text``, in order (what an edit must keep): the same few short texts
+    (a punctuation mark, a label) come again and again. The list is shared: not to change."""
+    return _DIGIT.findall(text)
 
 
 def make(edits: Iterable[dict | None], message: str, applicability: str = SAFE) -> dict[str, Any] | None:

@@ -20,7 +20,7 @@ from typing import Iterable
 
 from ..model.build import Parsed
 from .checks import Finding, Kind
-from ..diagnostics import Diagnostic, Severity, Span
+from ..diagnostics import Diagnostic, Severity, Span, new_diagnostic
 from ..model import Report
 from .loader import Pack, Rule, RuleError, render_message
 from .pack_cache import load_pack_cached
@@ -218,11 +218,17 @@ def load_ruleset(extra_dirs: Iterable[Path] = (), extra_plugins: Iterable[object
     return ruleset
 
 
+_NOWHERE = Span.point(1, 1)     # where a finding without a span is reported
+
+
 def _diagnostic(rule: Rule, f: Finding, path: str) -> Diagnostic:
+    """The finding as ``Diagnostic.at`` makes it, built directly (one per finding)."""
     template = rule.messages.get(f.message, rule.message) if f.message else rule.message
-    return Diagnostic.at(f.span or Span.point(1, 1), path=path, code=rule.code, name=rule.name,
-                         message=render_message(template, f.params), severity=f.severity or rule.severity,
-                         fix=f.fix)
+    span = f.span or _NOWHERE
+    severity = f.severity or rule.severity
+    return new_diagnostic(path, span.line, span.column, span.end_line, span.end_column,
+                          severity if severity.__class__ is Severity else Severity.parse(severity), rule.code,
+                          rule.name, render_message(template, f.params), f.fix, {})
 
 
 def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,

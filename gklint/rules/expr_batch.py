@@ -211,10 +211,12 @@ class _Plan:
             flat, spans = keys.get(b, (rows(b), cols(b)), make)
             cells = list(map(b.cells_of(table).get, flat, repeat(ABSENT)))
             got = list(map(_VALUE, cells))
-            if None in got:             # a blank or unknown cell: rare, so looked at only then
-                for blanks, (start, end) in zip(b.blanks, spans):
-                    blanks += [cell for cell in cells[start:end] if cell.value is None and cell is not ABSENT]
-            return [got[start:end] for start, end in spans]
+            out = [got[start:end] for start, end in spans]
+            if None in got:             # a blank or unknown cell: looked at only then, in the bindings that read one
+                for blanks, values, (start, end) in zip(b.blanks, out, spans):
+                    if None in values:
+                        blanks += [cell for cell in cells[start:end] if cell.value is None and cell is not ABSENT]
+            return out
         return values
 
     # --- operators and functions ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ report lacks altogether (a cut-off table) are GK202's business and are skipped s
 from __future__ import annotations
 
 import itertools
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter, is_
 from decimal import Decimal
 
@@ -241,7 +241,7 @@ def check_equation(rule, report: Report, ctx):
     once = _Uncheckable(rule, report, ctx)
     # one look at every blank cell read: when none counts (the usual case), no binding's can, and the unknown
     # values need no look one by one
-    unknown = once.open and None in values and once.any_counts([c for blank in blanks for c in blank])
+    unknown = once.open and None in values and once.any_counts(list(chain.from_iterable(blanks)))
     if not unknown and not any(map(is_, values, repeat(False))):
         return                  # every relation holds or cannot be said (the usual case): one identity scan
     for b, value, blank in zip(bindings, values, blanks):

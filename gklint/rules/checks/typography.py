@@ -150,8 +150,8 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
             continue
         line, i = hits[0]
         chars = "".join(dict.fromkeys(l.text[j] for l, j in hits))
-        fix = fixes.make((fixes.edit(report.lines, l.span(j, j + 1), FULLWIDTH[l.text[j]], l.text[j])
-                          for l, j in hits if l.text[j] in FULLWIDTH), "改为全角标点")
+        fix = fixes.make((fixes.edit_at(report.lines, l.line, l.column + j, l.column + j + 1, FULLWIDTH[l.text[j]],
+                                        l.text[j]) for l, j in hits if l.text[j] in FULLWIDTH), "改为全角标点")
         yield Finding(line.span(i, i + 1), {
             "count": len(hits), "chars": "、".join(f"“{c}”" for c in chars),
             "context": quote(line.text[max(0, i - 8):i + 8], 20)}, fix=fix)
