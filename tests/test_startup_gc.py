@@ -23,13 +23,14 @@ def test_check_collects_again_once_the_rules_are_loaded_with_the_start_up_frozen
     code = ("import gc, sys\nfrom gklint.rules import engine\nfrom gklint.cli import main\n"
             "real = engine.load_ruleset\n"
             "def load(*a, **k):\n    print('DURING', gc.isenabled(), gc.get_freeze_count() == 0)\n"
-            "    rs = real(*a, **k)\n    print('AFTER', gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+            "    rs = real(*a, **k)\n    print('AFTER', gc.isenabled(), gc.get_freeze_count() > 10000, gc.get_threshold())\n"
             "    return rs\n"
             "engine.load_ruleset = load\n"
             "try:\n    main(['check', '--no-cache', '--format', 'concise', sys.argv[1]])\n"
             "except SystemExit:\n    pass\n")
     out = run(code, str(seed_dir / "000_c9328f5ee1a3fe62.txt"))
-    assert "DURING False True" in out and "AFTER True True" in out and "GK401" in out, out
+    # and the youngest generation collected every YOUNG allocations (a report's model walked about once)
+    assert "DURING False True" in out and f"AFTER True True ({startup.YOUNG}, 10, 10)" in out and "GK401" in out, out
 
 
 def test_other_commands_and_library_callers_keep_their_collector():
@@ -41,6 +42,7 @@ def test_other_commands_and_library_callers_keep_their_collector():
             "gc.disable()\nload_ruleset()\nprint('OFF', gc.isenabled(), gc.get_freeze_count())\n")
     out = run(code)
     assert "RULES True 0" in out and "LIBRARY True 0" in out and "OFF False 0" in out, out
+    assert "(700, 10, 10)" in run(code + "print(gc.get_threshold())\n")     # their thresholds as they were
 
 
 def test_python_m_gklint_pauses_from_the_start_and_other_commands_collect_as_usual(seed_dir):
