@@ -309,14 +309,16 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode
                 or (c.future is not None and c.future.done()))
 
     try:
-        for p in files:
+        for left, p in zip(range(len(files), 0, -1), files):
             got = cached_file(p, ruleset, severities, max_size, cache, encode) if cache is not None and not probe else None
             if got is not None:
                 pending.append(got)
             else:
                 pending.append((chunk, len(chunk.paths)))
                 chunk.paths.append(p)
-                if len(chunk.paths) >= size:
+                # chunks get smaller towards the end (at most a 2 * jobs-th of what is left), so the workers
+                # finish together instead of one waiting for another's last full chunk
+                if len(chunk.paths) >= min(size, max(1, left // (2 * jobs))):
                     submit()
             while pending and ready():
                 yield take()
