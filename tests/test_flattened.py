@@ -44,3 +44,24 @@ def test_pingtan_2025_table_four_and_balance():
     assert r.cell("t3", "1", "total").value == 154 and r.cell("t3", "3.7", "total").value == 148
     assert r.cell("t3", "4", "total").value == 6
     assert [r.cell("t4", g, "total").value for g in ("review", "litigation_direct", "litigation_after_review")] == [36, 6, 3]
+
+
+def test_a_run_of_one_digit_a_value_is_split_as_the_search_splits_it():
+    # the shortcut for a run as long as its row has values gives what the bounded search gives, and a budget too
+    # small for the search still runs out
+    import itertools
+
+    import pytest
+
+    from gklint.model import flattened
+
+    for k in range(1, 6):
+        for digits in itertools.islice(itertools.product("0129", repeat=k), 300):
+            s = "".join(digits)
+            assert flattened._splits(s, k) == flattened._Search(s, k, 1, False, 50, 10_000).solutions()
+            if k >= 2:
+                want = flattened._Search(s, k, 1, True, flattened._MAX_SOLUTIONS, 10_000).solutions()
+                assert split_row(s, k) == want
+    assert split_row("1236", 4) == [(1, 2, 3, 6)] and split_row("1237", 4) == []
+    with pytest.raises(flattened.TooAmbiguous):
+        flattened._splits("123", 3, steps=3)

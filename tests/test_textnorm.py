@@ -56,3 +56,24 @@ def test_per_object_memo_is_made_once_and_lets_the_object_go():
     del report, calls[:]
     gc.collect()
     assert gone() is None                              # the memo kept no report alive (memory stays flat)
+
+
+def test_the_fast_fold_is_translate():
+    # ``_translate`` keeps a text whose characters all fold to themselves by checks in C (printable, NFKC, none
+    # of a few listed characters) instead of looking each up: the same as str.translate for every character of
+    # the BMP and for texts mixing the common ones with others; and the positions of a text whose dropped
+    # characters only ever took the fast path are still right (run apart: the fold tables only grow)
+    texts = ["", "规章", "（一）规章，0 | 5 ；“本年”：\t#*\u3000\xa0'\"\n", "全角ＡＢ１２ ㈠", "〔2024〕—．", MIXED,
+             "e\u0301 \u1100\u1161 \U0001d400 \u200b\ufeff", "‘引号’ `代码` 【标题】·"]
+    code = ("from gklint.textnorm import fold, _TABLE, _translate\n"
+            "t = ' \\u3000a“b”#c*\\xa0d，e'; f, idx = fold(t)\n"
+            "assert f == 'abcd,e', f; assert [t[i] for i in idx] == list('abcd，e'), idx\n"
+            f"for text in {texts!r}: assert _translate(text) == text.translate(_TABLE), text\n"
+            "for o in range(0x10000):\n"
+            "    if not 0xD800 <= o <= 0xDFFF: assert _translate(chr(o)) == chr(o).translate(_TABLE), hex(o)\n"
+            "print('ok')")
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent)
+    assert out.stdout.strip() == "ok", out.stderr

@@ -162,6 +162,9 @@ class _Search:
 
 def _splits(s: str, k: int, limit: int = 50, steps: int = MAX_SPLIT_STEPS) -> list[tuple[int, ...]]:
     """Ways (at most limit + 1) to cut digit string s into k non-negative integers without leading zeros."""
+    if len(s) == k and steps > k and s.isdigit():
+        # a digit a value, the only way (a search of k + 1 nodes, within any budget that size): most short runs
+        return [tuple(map(int, s))]
     return _Search(s, k, 1, False, limit, steps).solutions()
 
 
@@ -189,6 +192,9 @@ def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
         return []
     if not s.strip("0"):                  # zeros only: each value a single 0 (no leading zeros), the sum too
         return [(0,) * k] if size == k else []
+    if size == k:                         # a digit a value, the only way: a split if the last is the others' sum
+        vals = tuple(map(int, s))         # (most rows of a small table; the search costs ~60k instructions)
+        return [vals] if sum(vals[:-1]) == vals[-1] else []
     found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []     # (addend lengths, values)
 
     def addends(q: int, left: int, acc: int, vals: tuple[int, ...], lens: tuple[int, ...]) -> None:
