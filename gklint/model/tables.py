@@ -424,7 +424,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         if cur is None:
             continue
         if p.layout != "line" or _mistyped_number(p) or (
-                any(v.f for v in cur.values) and len(cur.values) < len(cur.match.row.cols)):
+                len(cur.values) < len(cur.match.row.cols) and any(v.f for v in cur.values)):
             cur.values.append(p)
     rows = []
     tid = table.id
@@ -437,14 +437,13 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
             continue
         k = len(r.cols)
         values = _trim(acc.values, acc.layout, k)
-        written = len([v for v in values if v.f or v.layout != "line"])
+        written = len(values)   # (a row's values hold no blank piece of a line: the loop above takes none)
         label = acc.label
         label_text = _LABEL_TEXTS.get(label.text)
         if label_text is None:
             label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
         rows.append(new_row(tid, r.id, label_text, r.label, label.span, acc.match.quality,
-                            _cells(table, r, values[:k] if len(values) > k else values), min(written, len(values)),
-                            k))
+                            _cells(table, r, values[:k] if len(values) > k else values), written, k))
         if len(values) > k:
             notes.append(f"row {r.id}: {len(values)} values for {k} columns")
     span = pieces[0].span if pieces else None
