@@ -128,16 +128,15 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             if d is None:
                 d = _field(part)
             if only_filled and not d[0]:
-                at += len(part) + 1
+                at += d[8]
                 continue
-            col = at + d[4]
-            at += len(part) + 1
             # Piece(d[0], d[1], span, first, layout, d[2], d[3], d[which]), its stores inlined (no __init__ call:
             # a few hundred pieces a report)
             pc = _new(Piece)
-            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, col, n, col + d[7])); pc.row_start = first
+            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, at + d[4], n, at + d[7])); pc.row_start = first
             pc.layout = layout; pc.kind = d[2]; pc.number = d[3]; pc.value = d[which]
             append(pc)
+            at += d[8]
             first = False
     return out
 
@@ -151,12 +150,13 @@ _FIELDS: dict[str, tuple] = {}
 
 def _field(part: str) -> tuple:
     """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field,
-    width of its span)"""
+    end of its span, start of the next field): the offsets from the field's start"""
     stripped = part.strip(_WS)
     lead = len(part) - len(part.lstrip(_WS)) if stripped != part else 0
     ckind, number = parse_value(stripped)
     kept = ckind in _VALUE_KINDS
-    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK, len(stripped) or 1)
+    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK, lead + (len(stripped) or 1),
+         len(part) + 1)
     if len(part) <= 200:      # a long field (a run-together row) is seldom seen twice
         remember(_FIELDS, part, d, FIELDS_KEPT)
     return d
