@@ -308,8 +308,8 @@ class _RowAcc:
     layout: str
 
 
-def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
-    v = list(values)
+def _trim(v: list[Piece], layout: str, expected: int) -> list[Piece]:
+    """``v`` without its blank ends where the layout makes them no cells (in place: the callers' own lists)."""
     if layout == "tab":
         while v and not v[-1].f:
             v.pop()
@@ -364,6 +364,19 @@ def absent_row(table_id: str, r: RowDef) -> Row:
     if hit is None or hit[0] is not r:
         hit = _ABSENT[(table_id, id(r))] = (r, Row(table_id, r.id, "", r.label, None, "absent",
                                                    missing_cells(table_id, r), 0, len(r.cols)))
+    return hit[1]
+
+
+_DATA_ROWS: dict[int, tuple[TableDef, tuple]] = {}
+
+
+def _data_rows(table: TableDef) -> tuple[tuple[RowDef, str, int, Row], ...]:
+    """The table's data rows, each with its id, number of cells and absent row: the same in every report, made
+    once (kept by the table definition's identity, as ``_ABSENT``; a table definition does not hash)."""
+    hit = _DATA_ROWS.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = _DATA_ROWS[id(table)] = (table, tuple((r, r.id, len(r.cols), absent_row(table.id, r))
+                                                    for r in table.rows if not r.group))
     return hit[1]
 
 
@@ -428,21 +441,18 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
             cur.values.append(p)
     rows = []
     tid = table.id
-    for r in table.rows:
-        if r.group:
-            continue
-        acc = found.get(r.id)
+    for r, rid, k, absent in _data_rows(table):
+        acc = found.get(rid)
         if acc is None:
-            rows.append(absent_row(tid, r))
+            rows.append(absent)
             continue
-        k = len(r.cols)
         values = _trim(acc.values, acc.layout, k)
         written = len(values)   # (a row's values hold no blank piece of a line: the loop above takes none)
         label = acc.label
         label_text = _LABEL_TEXTS.get(label.text)
         if label_text is None:
             label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
-        rows.append(new_row(tid, r.id, label_text, r.label, label.span, acc.match.quality,
+        rows.append(new_row(tid, rid, label_text, r.label, label.span, acc.match.quality,
                             _cells(table, r, values[:k] if len(values) > k else values), written, k))
         if len(values) > k:
             notes.append(f"row {r.id}: {len(values)} values for {k} columns")
@@ -524,17 +534,26 @@ def template_signals(pieces: list[Piece]) -> dict[str, int]:
     placeholder, carries none)."""
     n2021 = n2019 = 0
     for p in pieces:
-        if not p.value and len(p.f) > 1:
-            hit = _SIGNALS.get(p.f)
-            if hit is None:
-                hit = remember(_SIGNALS, p.f, (len(_RE_2021.findall(p.f)), len(_RE_2019.findall(p.f))), LABELS_KEPT)
+        if p.value:
+            continue
+        hit = _SIGNALS.get(p.f)
+        if hit is None:
+            hit = remember(_SIGNALS, p.f, _signals_in(p.f), LABELS_KEPT)
+        if hit is not _NO_SIGNALS:
             n2021 += hit[0]
             n2019 += hit[1]
     return {"2021": n2021, "2019": n2019}
 
 
-# a piece's folded text → how many 2021-only and 2019-only words it holds (labels and headers: template wording)
+# a piece's folded text → how many 2021-only and 2019-only words it holds (labels and headers: template wording);
+# most hold none: one shared pair, skipped by identity
 _SIGNALS: dict[str, tuple[int, int]] = {}
+_NO_SIGNALS = (0, 0)
+
+
+def _signals_in(f: str) -> tuple[int, int]:
+    counts = (len(_RE_2021.findall(f)), len(_RE_2019.findall(f)))
+    return _NO_SIGNALS if counts == _NO_SIGNALS else counts
 
 
 def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | None]) -> tuple[dict[str, Table], str | None, dict[str, int]]:
