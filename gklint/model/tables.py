@@ -532,16 +532,22 @@ _RE_2019 = re.compile("|".join(re.escape(w) for w in _SIGNS_2019))
 def template_signals(pieces: list[Piece]) -> dict[str, int]:
     """How many 2021-only and 2019-only label words the table pieces carry (a value piece, a number or a
     placeholder, carries none)."""
+    return _signal_counts((pieces,))
+
+
+def _signal_counts(groups) -> dict[str, int]:
+    """``template_signals`` of some lists of pieces taken together (each read in place, not joined first)."""
     n2021 = n2019 = 0
-    for p in pieces:
-        if p.value:
-            continue
-        hit = _SIGNALS.get(p.f)
-        if hit is None:
-            hit = remember(_SIGNALS, p.f, _signals_in(p.f), LABELS_KEPT)
-        if hit is not _NO_SIGNALS:
-            n2021 += hit[0]
-            n2019 += hit[1]
+    for pieces in groups:
+        for p in pieces:
+            if p.value:
+                continue
+            hit = _SIGNALS.get(p.f)
+            if hit is None:
+                hit = remember(_SIGNALS, p.f, _signals_in(p.f), LABELS_KEPT)
+            if hit is not _NO_SIGNALS:
+                n2021 += hit[0]
+                n2019 += hit[1]
     return {"2021": n2021, "2019": n2019}
 
 
@@ -557,8 +563,7 @@ def _signals_in(f: str) -> tuple[int, int]:
 
 
 def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | None]) -> tuple[dict[str, Table], str | None, dict[str, int]]:
-    all_pieces = [p for ps in by_table.values() for p in ps]
-    signals = template_signals(all_pieces)
+    signals = _signal_counts(by_table.values())
     version = None
     if signals["2021"] or signals["2019"]:
         version = "2019" if signals["2019"] > signals["2021"] else "2021"
