@@ -128,16 +128,15 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             if d is None:
                 d = _field(part)
             if only_filled and not d[0]:
-                at += len(part) + 1
+                at += d[8]
                 continue
-            col = at + d[4]
-            at += len(part) + 1
             # Piece(d[0], d[1], span, first, layout, d[2], d[3], d[which]), its stores inlined (no __init__ call:
             # a few hundred pieces a report)
             pc = _new(Piece)
-            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, col, n, col + d[7])); pc.row_start = first
+            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, at + d[4], n, at + d[7])); pc.row_start = first
             pc.layout = layout; pc.kind = d[2]; pc.number = d[3]; pc.value = d[which]
             append(pc)
+            at += d[8]
             first = False
     return out
 
@@ -151,12 +150,13 @@ _FIELDS: dict[str, tuple] = {}
 
 def _field(part: str) -> tuple:
     """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field,
-    width of its span)"""
+    end of its span, start of the next field): the offsets from the field's start"""
     stripped = part.strip(_WS)
     lead = len(part) - len(part.lstrip(_WS)) if stripped != part else 0
     ckind, number = parse_value(stripped)
     kept = ckind in _VALUE_KINDS
-    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK, len(stripped) or 1)
+    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK, lead + (len(stripped) or 1),
+         len(part) + 1)
     if len(part) <= 200:      # a long field (a run-together row) is seldom seen twice
         remember(_FIELDS, part, d, FIELDS_KEPT)
     return d
@@ -308,8 +308,8 @@ class _RowAcc:
     layout: str
 
 
-def _trim(values: list[Piece], layout: str, expected: int) -> list[Piece]:
-    v = list(values)
+def _trim(v: list[Piece], layout: str, expected: int) -> list[Piece]:
+    """``v`` without its blank ends where the layout makes them no cells (in place: the callers' own lists)."""
     if layout == "tab":
         while v and not v[-1].f:
             v.pop()
@@ -364,6 +364,19 @@ def absent_row(table_id: str, r: RowDef) -> Row:
     if hit is None or hit[0] is not r:
         hit = _ABSENT[(table_id, id(r))] = (r, Row(table_id, r.id, "", r.label, None, "absent",
                                                    missing_cells(table_id, r), 0, len(r.cols)))
+    return hit[1]
+
+
+_DATA_ROWS: dict[int, tuple[TableDef, tuple]] = {}
+
+
+def _data_rows(table: TableDef) -> tuple[tuple[RowDef, str, int, Row], ...]:
+    """The table's data rows, each with its id, number of cells and absent row: the same in every report, made
+    once (kept by the table definition's identity, as ``_ABSENT``; a table definition does not hash)."""
+    hit = _DATA_ROWS.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = _DATA_ROWS[id(table)] = (table, tuple((r, r.id, len(r.cols), absent_row(table.id, r))
+                                                    for r in table.rows if not r.group))
     return hit[1]
 
 
@@ -424,27 +437,23 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         if cur is None:
             continue
         if p.layout != "line" or _mistyped_number(p) or (
-                any(v.f for v in cur.values) and len(cur.values) < len(cur.match.row.cols)):
+                len(cur.values) < len(cur.match.row.cols) and any(v.f for v in cur.values)):
             cur.values.append(p)
     rows = []
     tid = table.id
-    for r in table.rows:
-        if r.group:
-            continue
-        acc = found.get(r.id)
+    for r, rid, k, absent in _data_rows(table):
+        acc = found.get(rid)
         if acc is None:
-            rows.append(absent_row(tid, r))
+            rows.append(absent)
             continue
-        k = len(r.cols)
         values = _trim(acc.values, acc.layout, k)
-        written = len([v for v in values if v.f or v.layout != "line"])
+        written = len(values)   # (a row's values hold no blank piece of a line: the loop above takes none)
         label = acc.label
         label_text = _LABEL_TEXTS.get(label.text)
         if label_text is None:
             label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
-        rows.append(new_row(tid, r.id, label_text, r.label, label.span, acc.match.quality,
-                            _cells(table, r, values[:k] if len(values) > k else values), min(written, len(values)),
-                            k))
+        rows.append(new_row(tid, rid, label_text, r.label, label.span, acc.match.quality,
+                            _cells(table, r, values[:k] if len(values) > k else values), written, k))
         if len(values) > k:
             notes.append(f"row {r.id}: {len(values)} values for {k} columns")
     span = pieces[0].span if pieces else None
@@ -523,24 +532,38 @@ _RE_2019 = re.compile("|".join(re.escape(w) for w in _SIGNS_2019))
 def template_signals(pieces: list[Piece]) -> dict[str, int]:
     """How many 2021-only and 2019-only label words the table pieces carry (a value piece, a number or a
     placeholder, carries none)."""
+    return _signal_counts((pieces,))
+
+
+def _signal_counts(groups) -> dict[str, int]:
+    """``template_signals`` of some lists of pieces taken together (each read in place, not joined first)."""
     n2021 = n2019 = 0
-    for p in pieces:
-        if not p.value and len(p.f) > 1:
+    for pieces in groups:
+        for p in pieces:
+            if p.value:
+                continue
             hit = _SIGNALS.get(p.f)
             if hit is None:
-                hit = remember(_SIGNALS, p.f, (len(_RE_2021.findall(p.f)), len(_RE_2019.findall(p.f))), LABELS_KEPT)
-            n2021 += hit[0]
-            n2019 += hit[1]
+                hit = remember(_SIGNALS, p.f, _signals_in(p.f), LABELS_KEPT)
+            if hit is not _NO_SIGNALS:
+                n2021 += hit[0]
+                n2019 += hit[1]
     return {"2021": n2021, "2019": n2019}
 
 
-# a piece's folded text → how many 2021-only and 2019-only words it holds (labels and headers: template wording)
+# a piece's folded text → how many 2021-only and 2019-only words it holds (labels and headers: template wording);
+# most hold none: one shared pair, skipped by identity
 _SIGNALS: dict[str, tuple[int, int]] = {}
+_NO_SIGNALS = (0, 0)
+
+
+def _signals_in(f: str) -> tuple[int, int]:
+    counts = (len(_RE_2021.findall(f)), len(_RE_2019.findall(f)))
+    return _NO_SIGNALS if counts == _NO_SIGNALS else counts
 
 
 def align_tables(by_table: dict[str, list[Piece]], sections: dict[str, int | None]) -> tuple[dict[str, Table], str | None, dict[str, int]]:
-    all_pieces = [p for ps in by_table.values() for p in ps]
-    signals = template_signals(all_pieces)
+    signals = _signal_counts(by_table.values())
     version = None
     if signals["2021"] or signals["2019"]:
         version = "2019" if signals["2019"] > signals["2021"] else "2021"
