@@ -163,3 +163,22 @@ def test_the_built_in_checks_unpack_only_the_reports_they_compare_or_report(fact
     assert [d.path for d in expected if d.code == "GK523"] == [facts[1].path]
     assert run_corpus_rules(packed(other), rules) == expected
     assert set(unpacked) == {facts[0].path, facts[1].path, facts[5].path}    # named, reported, the gap's
+
+
+def test_packed_facts_are_the_same_bytes_in_every_process():
+    """The result cache keys a run's cross-year findings by the hash of its packed facts: a report packs to the
+    same bytes whatever the process's hash seed (no set order leaks into them)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys\nfrom gklint.api import parse_source\nfrom gklint.readers import read_path\n"
+            "from gklint.review.facts import report_facts\nfrom gklint.review.store import Packed\n"
+            "s = read_path(sys.argv[1])\nsys.stdout.write(Packed.of(report_facts(parse_source(s), s)).blob().hex())\n")
+    root = Path(__file__).resolve().parent.parent
+    path = str(REPORTS / "seeds" / "004_c12fc4cb6f2af7bf.txt")
+    blobs = {subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": seed}).stdout
+             for seed in ("1", "2", "3")}
+    assert len(blobs) == 1 and len(next(iter(blobs))) > 100
