@@ -22,13 +22,14 @@ from array import array
 from decimal import Decimal
 from functools import partial
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from ..memo import remember
 from .facts import Facts, Place, Sentence
 
 _SCALARS = ("path", "agency", "agency_source", "year", "year_source", "template", "format")
 _STR_OR_NONE = (str, type(None))
+_get_scalars = attrgetter(*_SCALARS)
 
 
 class Packed:
@@ -71,7 +72,7 @@ class Packed:
         return self._blob if self._blob is not None else self._store.read(self._at, self._size)
 
     def scalars(self) -> list:
-        return [getattr(self, k) for k in _SCALARS]
+        return list(_get_scalars(self))
 
     def unpack(self) -> Facts | None:
         """The ``Facts``; for a blob that does not unpack (damaged or foreign), those of the file read again."""
@@ -245,18 +246,17 @@ class FactStore:
             self._agency.append(-1)
             self._year.append(_NO_YEAR)
             return
-        blob = f.blob()
+        blob, scalars = f.blob(), f.scalars()
         if self._hash is not None:
-            _update(self._hash, f, blob)
+            self._hash.update(_hashed(scalars, blob))
         # the scalars as JSON (ASCII: a path's lone surrogates survive), and whether the blob is known to unpack
-        head = (json.dumps([*f.scalars(), f.sound]) + "\n").encode("ascii")
+        head = (json.dumps([*scalars, f.sound]) + "\n").encode("ascii")
         if self._spool is None:
             self._spool = tempfile.TemporaryFile()
         if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
             self._spool.seek(self._end)
             self._read_since = False
-        self._spool.write(head)
-        self._spool.write(blob)
+        self._spool.write(head + blob)
         self._at.append(self._end)
         self._head.append(len(head))
         self._size.append(len(blob))
@@ -322,5 +322,9 @@ _NO_YEAR = -(1 << 63)
 
 
 def _update(h, f: Packed, blob: bytes) -> None:
-    h.update(repr(f.scalars()).encode("utf-8", "surrogatepass"))   # str, int, None: exact
-    h.update(b"%d\n" % len(blob) + blob)
+    h.update(_hashed(f.scalars(), blob))
+
+
+def _hashed(scalars: list, blob: bytes) -> bytes:
+    """What ``digest`` hashes of one report: its scalars (str, int, None: their repr is exact), then its blob."""
+    return b"%s%d\n%s" % (repr(scalars).encode("utf-8", "surrogatepass"), len(blob), blob)
