@@ -147,3 +147,20 @@ def test_prose_lines_made_from_the_units_are_the_prose_lines():
         assert content._section_prose_lines(report) == tuple(content._prose_lines(report, None, False))
         texts = [line.text for unit in content.prose_units(report) for line in unit]
         assert typography._units_text(report)[0] == "\n".join(texts)
+
+
+def test_an_edit_made_from_line_and_column_is_the_edit_of_the_span():
+    """GK601 makes its edits with fixes.edit_at (no Span per mark): the same edit as fixes.edit, refusals included
+    (a changed number, another text than expected, a span off the text), however often a text comes again."""
+    from gklint.diagnostics import Span
+    from gklint.fixes import edit, edit_at
+
+    lines = ("共收到申请12件,办结10件。", "第二行：三件")
+    cases = [(1, 9, 10, "，", None), (1, 9, 10, "，", ","), (1, 9, 10, "，", ";"), (1, 6, 8, "13", None),
+             (2, 5, 7, "三件", None), (2, 5, 7, "四件", None), (3, 1, 2, "x", None), (1, 1, 1, "x", None)]
+    for _ in range(2):        # the second time the digit look-ups come from their memo
+        for line, col, end, new, expect in cases:
+            assert edit_at(lines, line, col, end, new, expect) == edit(lines, Span(line, col, line, end), new, expect)
+    assert edit_at(lines, 1, 9, 10, "，") == {"line": 1, "column": 9, "end_line": 1, "end_column": 10, "old": ",",
+                                              "text": "，"}
+    assert edit_at(lines, 1, 6, 8, "13") is None and edit_at(lines, 2, 5, 7, "四件") is None
