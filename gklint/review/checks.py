@@ -116,11 +116,7 @@ def copied_narrative(rule, reports, ctx):
 def same_report(a, b) -> bool:
     """Two files that are one report in two forms (a web page and its PDF or Word attachment): the table cells
     both have agree, and most of the narrative's sentences are the same."""
-    return _same(*_values_and_hashes(a), *_values_and_hashes(b))
-
-
-def _values_and_hashes(f) -> tuple[dict, set]:
-    return {k: v for k, (v, _p) in f.cells.items()}, {s.hash for s in f.sentences}
+    return _same(*a.values_and_hashes(), *b.values_and_hashes())
 
 
 def _same(va: dict, sa: set, vb: dict, sb: set) -> bool:
@@ -136,21 +132,19 @@ def _same(va: dict, sa: set, vb: dict, sb: set) -> bool:
 def duplicate_year(rule, reports, ctx):
     """The same agency reported twice for one year: said on each later file, naming the first. The same
     report in another form (the page and its attachment, alike in cells and sentences) is not a second one.
-    A group of packed reports is compared by their values and hashes, without unpacking them whole."""
-    light = getattr(reports, "values_and_hashes", None)
+    Reports are compared by their values and hashes: a ``Group`` gives those of a packed report without
+    unpacking it whole."""
+    compared = getattr(reports, "values_and_hashes", None) or (lambda i: reports[i].values_and_hashes())
     first, _kept = _index(reports)
-    firsts: dict = {}       # year → its first report's values and hashes (one year's, at a time)
+    firsts: dict = {}       # year → its first report's values and hashes (one year's at a time: years are sorted)
     for i, y in enumerate(_years(reports)):
         j = first[y]
         if j == i:
             continue
-        if light is not None:
-            if y not in firsts:
-                firsts.clear()
-                firsts[y] = light(j)
-            if _same(*firsts[y], *light(i)):
-                continue
-        elif same_report(reports[j], reports[i]):
+        if y not in firsts:
+            firsts.clear()
+            firsts[y] = compared(j)
+        if _same(*firsts[y], *compared(i)):
             continue
         r, f = reports[i], _first(reports, y)
         yield CorpusFinding(r, r.title_place, {"agency": ctx.agency, "year": r.year, "first_file": _name(f.path)},

@@ -57,6 +57,11 @@ class Facts:
     cells: dict[tuple[str, str, str], tuple[object, Place]] = field(default_factory=dict)
     sentences: tuple[Sentence, ...] = ()
 
+    def values_and_hashes(self) -> tuple[dict, set]:
+        """(cell key → value, the set of the sentences' hashes): what tells two reports apart
+        (``gklint.review.checks.same_report``)."""
+        return {k: v for k, (v, _p) in self.cells.items()}, {s.hash for s in self.sentences}
+
 
 def _place(source, span: Span | None, path: str) -> Place:
     if source is None or not source.mapped:          # a text file: the span is the place (no diagnostic to move)

@@ -47,15 +47,12 @@ class Group(Sequence):
         return f
 
     def values_and_hashes(self, i: int) -> tuple[dict, set]:
-        """(cell key → value, set of sentence hashes) of report ``i``, without unpacking it whole when it is
-        packed: what ``gklint.review.checks.same_report`` compares."""
+        """``Facts.values_and_hashes`` of report ``i``: from the report when it is unpacked (or given unpacked),
+        else from its packed blob's head, without unpacking it whole."""
         m = self._members[i]
-        f = m if isinstance(m, Facts) else self._kept.get(i % len(self._members))
-        if f is None and self._last[0] == i % len(self._members):
-            f = self._last[1]
-        if f is not None:
-            return {k: v for k, (v, _p) in f.cells.items()}, {s.hash for s in f.sentences}
-        return m.values_and_hashes()
+        i %= len(self._members)
+        f = m if isinstance(m, Facts) else self._kept.get(i, self._last[1] if self._last[0] == i else None)
+        return f.values_and_hashes() if f is not None else m.values_and_hashes()
 
     def __iter__(self):
         return (self[i] for i in range(len(self._members)))

@@ -51,8 +51,7 @@ class Packed:
         if f is None:
             return None
         cells, sentences = f.cells, f.sentences
-        cell_places = list(map(_second, cells.values()))
-        places = [f.title_place, *cell_places, *map(_third, sentences)]
+        places = [f.title_place, *map(_second, cells.values()), *map(_third, sentences)]
         # line, column, end line, end column of the title, each cell, then each sentence (C-level: tens a report)
         ints = list(chain.from_iterable(map(_four, places)))
         # [index, page, location] of the places that have them (Word, PDF); text reports have none
@@ -91,7 +90,7 @@ class Packed:
         whole unpack builds. For a blob known to unpack (``sound``); else from ``unpack``."""
         if not self.sound:
             f = self.unpack()
-            return ({k: v for k, (v, _p) in f.cells.items()}, {s.hash for s in f.sentences}) if f else ({}, set())
+            return f.values_and_hashes() if f else ({}, set())
         head = self.blob().split(b"\n", 1)[0].decode("utf-8", "surrogatepass")
         keys, values, hashes = json.loads(head)[:3]
         values = [v if type(v) is int else Decimal(str(v[1])) for v in values]
@@ -290,7 +289,7 @@ class FactStore:
         h = hashlib.sha256()
         for f in self:
             if f is not None:
-                _update(h, f, f.blob())
+                h.update(_hashed(f.scalars(), f.blob()))
         return h.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
@@ -319,10 +318,6 @@ class FactStore:
 
 #: a report without a year, in ``FactStore._year`` (no year of a report is this)
 _NO_YEAR = -(1 << 63)
-
-
-def _update(h, f: Packed, blob: bytes) -> None:
-    h.update(_hashed(f.scalars(), blob))
 
 
 def _hashed(scalars: list, blob: bytes) -> bytes:
