@@ -95,19 +95,15 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     when no suppression applies to the file."""
     data = read_within(path, max_size)
     if data is None:   # a file too large or unreadable: read_path gives its GK017/GK001 (nothing to cache)
-        src = read_path(path, max_size)
-        facts: list = []
-        return _encoded((path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts),
-                         _packed(facts[0])), encode)
+        return _linted(path, read_path(path, max_size), ruleset, severities, max_findings, encode)
     if cache is not None and probe and (got := _cached(path, data, ruleset, severities, cache, encode)) is not None:
         return got
     src = read_bytes(data, path, 0)       # as read_path does once the size is checked
-    facts = []
     if cache is None:
-        return _encoded((path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts),
-                         _packed(facts[0])), encode)
+        return _linted(path, src, ruleset, severities, max_findings, encode)
     from .cache import Hit
 
+    facts: list = []
     found = _findings(src, ruleset, severities, max_findings, facts)
     lines = encode(path, found) if _keeps_lines(encode) else None
     hit = Hit(src.excerpt_text, src.format, found, _packed(facts[0]), lines)
@@ -115,6 +111,13 @@ def lint_file(path: str, ruleset: RuleSet, severities: dict[str, str] | None = N
     if lines is not None and suppress.none_apply(src):
         return path, None, lines, hit.facts
     return _encoded((path, hit.text, _suppressed(src, found, ruleset, severities), hit.facts), encode)
+
+
+def _linted(path: str, src: Source, ruleset: RuleSet, severities, max_findings, encode):
+    """``lint_file``'s result for a source linted with no cache entry to make."""
+    facts: list = []
+    return _encoded((path, src.excerpt_text, lint_source(src, ruleset, severities, max_findings, facts),
+                     _packed(facts[0])), encode)
 
 
 def _keeps_lines(encode) -> bool:
