@@ -71,9 +71,8 @@ class Diagnostic:
         if cls is not Diagnostic:
             return cls(path, span.line, span.column, span.end_line, span.end_column,
                        Severity.parse(severity), code, name, message, fix, dict(extra))
-        return new_diagnostic(path, span.line, span.column, span.end_line, span.end_column,
-                               severity if severity.__class__ is Severity else Severity.parse(severity), code, name,
-                               message, fix, dict(extra))
+        return new_diagnostic(path, span.line, span.column, span.end_line, span.end_column, severity, code, name,
+                              message, fix, dict(extra))
 
     @property
     def where(self) -> str | None:
@@ -132,10 +131,12 @@ _SET_CLASS = object.__dict__["__class__"].__set__
 _SET_CLASS(object.__new__(_DiagnosticDraft), Diagnostic)    # the layouts agree (or this fails here, at import)
 
 
-def new_diagnostic(path: str, line: int, column: int, end_line: int, end_column: int, severity: Severity,
+def new_diagnostic(path: str, line: int, column: int, end_line: int, end_column: int, severity: Severity | str,
                    code: str, name: str, message: str, fix: dict[str, Any] | None, extra: dict[str, Any]) -> Diagnostic:
-    """``Diagnostic(...)`` of these fields (``page`` and ``location`` None), made faster: for the engine, which
-    makes one per finding (``Diagnostic.at`` is the general way)."""
+    """``Diagnostic(...)`` of these fields (``page`` and ``location`` None; ``severity`` a Severity or its name),
+    made faster: for the engine, which makes one per finding (``Diagnostic.at`` is the general way)."""
+    if severity.__class__ is not Severity:
+        severity = Severity.parse(severity)
     o = object.__new__(_DiagnosticDraft)
     o.path, o.line, o.column, o.end_line, o.end_column = path, line, column, end_line, end_column
     o.severity, o.code, o.name, o.message, o.fix, o.extra = severity, code, name, message, fix, extra

@@ -225,10 +225,8 @@ def _diagnostic(rule: Rule, f: Finding, path: str) -> Diagnostic:
     """The finding as ``Diagnostic.at`` makes it, built directly (one per finding)."""
     template = rule.messages.get(f.message, rule.message) if f.message else rule.message
     span = f.span or _NOWHERE
-    severity = f.severity or rule.severity
-    return new_diagnostic(path, span.line, span.column, span.end_line, span.end_column,
-                          severity if severity.__class__ is Severity else Severity.parse(severity), rule.code,
-                          rule.name, render_message(template, f.params), f.fix, {})
+    return new_diagnostic(path, span.line, span.column, span.end_line, span.end_column, f.severity or rule.severity,
+                          rule.code, rule.name, render_message(template, f.params), f.fix, {})
 
 
 def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,
