@@ -37,7 +37,10 @@ class _LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """gklint：政府信息公开工作年度报告检查工具。"""
+    from .regexcache import install
     from .startup import pause_gc, resume_gc
+
+    install()      # before the command imports its modules: their patterns come compiled from the cache
 
     if ctx.invoked_subcommand == "check":     # no cyclic collection until its rule set is loaded (gklint.startup)
         pause_gc()

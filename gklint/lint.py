@@ -11,6 +11,7 @@ from .diagnostics import Diagnostic
 from . import fixes, suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
 from .readers import Source, read_bytes, read_path, read_within, report_suffixes
+from .regexcache import flush as flush_patterns, install as install_patterns
 
 
 # A report repository's own documents, which are Markdown or text but no report: skipped in directory walks
@@ -178,6 +179,7 @@ def _init_worker(state: dict | None, recipe: tuple) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle (it stops the pool)
     if state is None:
+        install_patterns()      # a spawned worker: not the command line's process (gklint.regexcache)
         extra_dirs, select, ignore, severities, max_size, max_findings, cache = recipe
         state = {"ruleset": load_ruleset(extra_dirs).select(select, ignore), "severities": severities,
                  "max_size": max_size, "max_findings": max_findings, "cache": cache}
@@ -189,6 +191,7 @@ def _lint_chunk(paths: list[str], probe: bool = False, encode=None) -> list:
     rebuilt at a fraction of a dataclass's cost, in the parent that receives every file's. ``probe``: look the
     files up in the cache (else the parent already did); ``encode``: see ``lint_paths``."""
     results = [lint_file(p, **_WORKER, probe=probe, encode=encode) for p in paths]
+    flush_patterns()     # what this worker compiled first (a forked worker's exit runs no atexit: gklint.regexcache)
     if encode is not None:
         return results
     return [(path, text, _rows(diags), facts) for path, text, diags, facts in results]
