@@ -193,6 +193,8 @@ def decode_exact(data: bytes, encoding: str) -> tuple[str, bytes, str] | None:
 
 @dataclass
 class FileFix:
+    """One file's fixes: its bytes before and after, how many findings were fixed and which remain."""
+
     path: str
     before: bytes
     after: bytes

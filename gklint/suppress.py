@@ -38,6 +38,8 @@ _DIRECTIVE = re.compile(r"<!--[ \t]*gklint-(disable-next-line|disable-file|disab
 
 @dataclass
 class Suppression:
+    """One suppression comment (or the sidecar file): which codes it silences, on which lines, and where it is."""
+
     kind: str                       # disable | disable-next-line | disable-file | sidecar
     codes: list[str]                # empty: every rule
     line: int                       # where it is written (the sidecar: 1)

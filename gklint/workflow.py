@@ -45,6 +45,8 @@ def color_choice(color: str | None, no_color: bool) -> bool | None:
 
 @dataclass
 class Outcome:
+    """What a check run's workflow options made of its findings, and an exit code when one of them ends the run."""
+
     diags: list[Diagnostic]
     exit_code: int | None = None        # set: exit now with this code (``--diff``, ``--write-baseline``)
 

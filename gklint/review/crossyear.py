@@ -25,6 +25,8 @@ from .store import Packed
 
 @dataclass
 class CorpusFinding:
+    """A cross-year check's finding about one report, before it becomes a Diagnostic."""
+
     report: Facts                 # the report the finding is about (the later year's)
     place: Place
     params: dict[str, Any] = field(default_factory=dict)
@@ -34,6 +36,8 @@ class CorpusFinding:
 
 @dataclass
 class CorpusContext:
+    """What a cross-year check is given besides the group's reports: the agency and the run's agency map."""
+
     agency: str
     agencies: AgencyMap
 
