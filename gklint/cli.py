@@ -48,6 +48,19 @@ def main(ctx: click.Context) -> None:
         resume_gc(freeze=False)     # python -m gklint pauses it from the start (gklint/__main__.py)
 
 
+def run() -> None:
+    """The ``gklint`` command (its console script and ``python -m gklint``): ``main``, then a quick exit
+    (``gklint.startup.quick_exit``). Tests and callers that run ``main`` themselves keep a normal exit."""
+    from .startup import quick_exit
+
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    quick_exit(code)
+
+
 @main.command("parse")
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True)

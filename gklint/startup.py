@@ -42,3 +42,30 @@ def resume_gc(freeze: bool = True) -> None:
             # between two collections stay a few MB at most
             gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
         gc.enable()
+
+
+def quick_exit(code) -> None:
+    """End the process with ``code`` (a ``SystemExit`` code) without the interpreter's teardown.
+
+    Tearing down a process that has loaded gklint frees every module, class, pattern and rule one by one: ~12 ms
+    after a one-file check, ~30 ms after a check of 1000 reports, for nothing the user sees. Here the exit
+    functions run (``atexit``: what gklint keeps in its cache, temporary folders), the standard streams are
+    flushed, and ``os._exit`` ends the process. Whenever that would not be the same as a normal exit — another
+    thread still runs, an exit code that is a message, a stream that cannot be flushed (a closed pipe) — the
+    normal exit is taken instead (``sys.exit``)."""
+    import atexit
+    import os
+    import sys
+    import threading
+
+    code = 0 if code is None else code
+    if type(code) is not int or threading.active_count() != 1 or not hasattr(atexit, "_run_exitfuncs"):
+        sys.exit(code)
+    atexit._run_exitfuncs()      # (they run once: a normal exit after this finds none left)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        sys.exit(code)           # as Python reports it at exit (a closed pipe: status 120)
+    os._exit(code & 0xFF)
