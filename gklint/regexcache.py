@@ -47,6 +47,12 @@ def install() -> bool:
                 or _sre.CODESIZE != 4 or array("I").itemsize != 4 or not hasattr(_parser, "parse")
                 or not hasattr(_compiler, "_code")):
             return False
+        # what reading and writing the table needs, imported before the hook is in place: their own patterns
+        # (json's, platformdirs') are then never compiled while the table is being read
+        import base64, hashlib, json  # noqa: E401,F401
+        from .resources import cache_dir
+
+        cache_dir()
     except (ImportError, AttributeError):
         return False
     original = _compiler.compile
@@ -127,9 +133,12 @@ def _file():
 def _load() -> dict:
     """The kept programs (read once a process; an empty table when the file is missing, damaged or too large)."""
     global _table, _where
-    _table = {}       # first: what reading the file compiles (its imports) finds an empty table, not this again
-    _where = _file()
-    _table.update(_read(_where))
+    _table = {}       # first: a compile while the file is read (none is expected) finds an empty table
+    try:
+        _where = _file()
+        _table.update(_read(_where))
+    except Exception:  # noqa: BLE001 - the table is a cache: without it every pattern is compiled as re does
+        _where = None
     return _table
 
 

@@ -126,3 +126,22 @@ def test_a_parallel_run_stores_what_its_workers_compiled(tmp_path):
     assert one.stdout == two.stdout
     # the parent of a parallel run lints nothing: the patterns the checks compile on first use were the workers'
     assert set(_stored(serial)) <= set(_stored(parallel))
+
+
+def test_installed_before_anything_else_is_imported(tmp_path):
+    """A caller that installs the hook first (before json, which compiles patterns as it is imported) gets a
+    working re and gklint, and the patterns kept."""
+    import os
+    import subprocess
+
+    from conftest import ROOT
+
+    code = ("from gklint import regexcache\nassert regexcache.install()\n"
+            "import json, re\nfrom gklint.api import parse_file\n"
+            f"print(len(parse_file({str(SEEDS[0])!r}).report.tables), bool(re.compile('[一-龥]+x').match('中文x')))\n")
+    env = {**os.environ, "GKLINT_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    for _ in range(2):      # the first run stores the table, the second reads it
+        got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        assert (got.returncode, got.stdout.split()[1:]) == (0, ["True"]), got.stderr
+        assert int(got.stdout.split()[0]) >= 3
+    assert _stored(tmp_path)
