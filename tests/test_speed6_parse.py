@@ -84,3 +84,64 @@ def test_every_state_step_is_the_plain_rule():
                 table = want in ("TROW", "TSEP", "TCELL")
                 assert kind == want
                 assert after == (seen or want == "SECTION") | (2 if table or in_table and not leaves else 0)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The Traditional-character table kept in the user cache (gklint/hant.py)
+# ----------------------------------------------------------------------------------------------------------
+@pytest.fixture()
+def hant_cache(tmp_path, monkeypatch):
+    from gklint import hant
+
+    monkeypatch.setenv("GKLINT_CACHE_DIR", str(tmp_path))
+    hant.table.cache_clear()
+    yield tmp_path / "hant"
+    hant.table.cache_clear()
+
+
+def derived_fresh() -> dict[str, str]:
+    from importlib import resources
+
+    from gklint import hant
+
+    folder = resources.files("opencc") / "dictionary"
+    return hant._derive([(folder / name).read_text(encoding="utf-8") for name in hant.TABLES])
+
+
+def test_the_kept_table_is_the_derived_one_in_its_order(hant_cache):
+    from gklint import hant
+
+    first = hant.table()
+    [stored] = hant_cache.glob("opencc-chars-*.json")
+    hant.table.cache_clear()
+    again = hant.table()
+    fresh = derived_fresh()
+    assert len(fresh) > 3000 and fresh["開"] == "开" and fresh["體"] == "体"
+    assert list(first.items()) == list(again.items()) == list(fresh.items())
+    assert stored.exists()
+
+
+def test_the_kept_table_is_read_not_derived(hant_cache, monkeypatch):
+    from gklint import hant
+
+    hant.table()
+    hant.table.cache_clear()
+    monkeypatch.setattr(hant, "_derive", lambda texts: pytest.fail("derived again"))
+    assert hant.table()["況"] == "况"
+
+
+@pytest.mark.parametrize("content", ['{"keys": "開體", "values": "开"}', '{"keys": 1, "values": 2}', "[]", "{not json",
+                                     '{"source": "x", "keys": "開", "values": "X"}'])
+def test_a_damaged_kept_table_is_derived_again(hant_cache, content):
+    import json
+
+    from gklint import hant
+
+    hant.table()
+    [stored] = hant_cache.glob("opencc-chars-*.json")
+    if content.startswith('{"keys"'):   # the right source hash, the fields damaged
+        content = json.dumps({"source": json.loads(stored.read_text(encoding="utf-8"))["source"],
+                              **json.loads(content)}, ensure_ascii=False)
+    stored.write_text(content, encoding="utf-8")
+    hant.table.cache_clear()
+    assert list(hant.table().items()) == list(derived_fresh().items())
