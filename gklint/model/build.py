@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from lark import Token, Tree
 
@@ -107,6 +108,7 @@ def _joined_title(front: list) -> tuple[Title, int] | None:
 
 
 _HEADING_KINDS = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}
+_LINE = itemgetter(1)       # the line of a (terminal, line) pair (in C: a table's run has hundreds)
 
 
 def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
@@ -118,13 +120,13 @@ def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | N
     for tok in toks:
         kind = tok.type
         if kind == "PARA":
-            blocks.append(new_paragraph(tuple([line for _k, line in lines[tok.start_pos:tok.end_pos]])))
+            blocks.append(new_paragraph(tuple(map(_LINE, lines[tok.start_pos:tok.end_pos]))))
         elif kind == "TABLE":
             run = lines[tok.start_pos:tok.end_pos]
-            blocks.append(TableRegion(tuple([line for _k, line in run])))
+            blocks.append(TableRegion(tuple(map(_LINE, run))))
             out_regions.append(run)
         elif kind == "CHROME":
-            chrome.extend([line for _k, line in lines[tok.start_pos:tok.end_pos]])
+            chrome.extend(map(_LINE, lines[tok.start_pos:tok.end_pos]))
         elif kind == "TITLE":
             t = _title(tok, lines, blocks)
             if title is None:

@@ -316,16 +316,8 @@ def _steps(shape: tuple[str | None, str, str]) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-# The few distinct shapes, each with its steps (made once per shape per process).
+# The few distinct shapes (a few dozen triples of terminals), each with its steps, made once per process.
 _STEPS: dict[tuple[str | None, str, str], tuple[tuple[str, int], ...]] = {}
-
-
-def _steps_of(shape: tuple[str | None, str, str]) -> tuple[tuple[str, int], ...]:
-    steps = _STEPS.get(shape)
-    if steps is None:
-        steps = _STEPS[shape] = _steps(shape)     # (bounded: a shape is one of a few dozen triples of terminals)
-    return steps
-
 
 # The steps of short lines (labels, headings, cells, page furniture: the same words in every report), at most
 # _SHAPES_MAX kept; a line's shape is a pure function of its text.
@@ -342,7 +334,9 @@ def _line_steps(raw: str) -> tuple[tuple[str, int], ...] | None:
         if not f:
             return None
         shape = line_shape(raw, f)
-    steps = _steps_of(shape)
+    steps = _STEPS.get(shape)
+    if steps is None:
+        steps = _STEPS[shape] = _steps(shape)
     if len(raw) <= SHAPE_CACHE_CHARS:
         remember(_SHAPES, raw, steps, _SHAPES_MAX)
     return steps
