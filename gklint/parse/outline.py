@@ -381,7 +381,7 @@ def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Li
         steps = _SHAPES.get(seg)            # ("" is never kept)
         if steps is None:
             steps = _line_steps(seg) if seg else None
-            if steps is None:                   # a blank line
+            if steps is None:                   # a blank line (or one that folds to nothing)
                 state &= _SECTION_SEEN | _IN_TABLE
                 continue
         kind, state = steps[state]
