@@ -83,9 +83,15 @@ def _outside_gb2312(text: str) -> set[str]:
         return set()
     except UnicodeEncodeError:
         pass
-    # the codec writes "?" for each character it cannot write, in C (no Python error handler per character), and
+    # the codec writes "?" for each character it cannot write, in C (no Python error handler per character); no byte
+    # of a two-byte GB2312 character is "?". Most texts that fail hold only a few common characters below U+2E80
+    # that GB2312 lacks (an NBSP, a middle dot, an em dash: never candidates): when the "?" written are exactly the
+    # text's own and those, there is no candidate, and the round trip below (a decode, a step per "?") is skipped
+    written = text.encode("gb2312", "replace")
+    if written.count(b"?") - text.count("?") == sum(map(text.count, _LOW_UNWRITABLE)):
+        return set()
     # GB2312 maps one to one: the positions of "?" in the round trip are those characters and the text's own "?"
-    back = text.encode("gb2312", "replace").decode("gb2312")
+    back = written.decode("gb2312")
     if len(back) != len(text):          # (never: a safety net, the plain way)
         return {ch for ch in set(text) if ch >= "\u2e80" and _unwritable(ch)}
     out: set[str] = set()
@@ -104,6 +110,10 @@ def _unwritable(ch: str) -> bool:
         return False
     except UnicodeEncodeError:
         return True
+
+
+# (kept only if GB2312 indeed cannot write them: a writable one would be counted as a "?" the codec never wrote)
+_LOW_UNWRITABLE = tuple(ch for ch in "\u00a0\u00b7\u2014\u2013\u2022" if ch < "\u2e80" and _unwritable(ch))
 
 
 def to_simplified(text: str) -> tuple[str, int, bool]:

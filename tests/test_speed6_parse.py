@@ -145,3 +145,20 @@ def test_a_damaged_kept_table_is_derived_again(hant_cache, content):
     stored.write_text(content, encoding="utf-8")
     hant.table.cache_clear()
     assert list(hant.table().items()) == list(derived_fresh().items())
+
+
+def test_outside_gb2312_counts_the_common_low_characters_exactly():
+    from gklint import hant
+
+    def plain(text: str) -> set[str]:
+        return {ch for ch in set(text) if ch >= "\u2e80" and hant._unwritable(ch)}
+
+    assert hant._LOW_UNWRITABLE and all(ch < "\u2e80" and hant._unwritable(ch) for ch in hant._LOW_UNWRITABLE)
+    low = "".join(hant._LOW_UNWRITABLE)
+    samples = [low, low + "開", "\u00a0\u00a0 開", "—開", "?開\u00a0?", "？" + low * 30 + "〇", "•" * 500 + "主动公开",
+               "\u00a0" * 3 + "©", "©開" + low, "\U0001F600" + low, "主动公开" + low + "?" * 5]
+    rng = random.Random(9)
+    alphabet = list(low + "?？总開體a \u3007©\U0001F600\u2e80\u2e7f")
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in samples:
+        assert hant._outside_gb2312(text) == plain(text), repr(text)
