@@ -249,8 +249,10 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
     flats: dict[str, Paragraph | None] = {}
     for tid, num in (("t2", 2), ("t3", 3), ("t4", 4)):
         t = tables.get(tid)
+        if t is None or t.found:        # (the usual case: the section is not looked for)
+            continue
         sec = next((s for s in sections if s.number == num), None)
-        if t is None or t.found or sec is None:
+        if sec is None:
             continue
         p = flats[tid] = flattened_table(sec)
         if p is None:
@@ -331,7 +333,6 @@ def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None)
                                          "请核对原文；缺少的部分不再逐项报告"))
     for tid, num, name in (("t2", 2, "二"), ("t3", 3, "三"), ("t4", 4, "四")):
         t = report.tables.get(tid)
-        sec = report.section(num)
         if flat_notes and tid in flat_notes and t is not None:
             ns, resolved = flat_notes[tid]
             how = {"t2": "只读出了能唯一拆分的单元格",
@@ -344,7 +345,10 @@ def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None)
                                      severity=Severity.WARNING if ns else Severity.INFO,
                                      message=f"第{name}部分的统计表单元格连在一起（网页抓取），{how}{rest}"))
             continue
-        if t is None or t.found or sec is None:
+        if t is None or t.found:        # (the usual case: the section is not looked for)
+            continue
+        sec = report.section(num)
+        if sec is None:
             continue
         # the section's run-together line as ``_flattened_tables`` found it (the same table and section)
         flat = flats[tid] if flats is not None and tid in flats else flattened_table(sec)
