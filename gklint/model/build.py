@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from lark import Token, Tree
 
@@ -107,6 +108,7 @@ def _joined_title(front: list) -> tuple[Title, int] | None:
 
 
 _HEADING_KINDS = {"SUBHEAD": "sub", "ITEMHEAD": "item", "TOPHEAD": "top"}
+_LINE = itemgetter(1)       # the line of a (terminal, line) pair (in C: a table's run has hundreds)
 
 
 def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | None, list[Line]]:
@@ -118,13 +120,13 @@ def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | N
     for tok in toks:
         kind = tok.type
         if kind == "PARA":
-            blocks.append(new_paragraph(tuple([line for _k, line in lines[tok.start_pos:tok.end_pos]])))
+            blocks.append(new_paragraph(tuple(map(_LINE, lines[tok.start_pos:tok.end_pos]))))
         elif kind == "TABLE":
             run = lines[tok.start_pos:tok.end_pos]
-            blocks.append(TableRegion(tuple([line for _k, line in run])))
+            blocks.append(TableRegion(tuple(map(_LINE, run))))
             out_regions.append(run)
         elif kind == "CHROME":
-            chrome.extend([line for _k, line in lines[tok.start_pos:tok.end_pos]])
+            chrome.extend(map(_LINE, lines[tok.start_pos:tok.end_pos]))
         elif kind == "TITLE":
             t = _title(tok, lines, blocks)
             if title is None:
@@ -247,8 +249,10 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
     flats: dict[str, Paragraph | None] = {}
     for tid, num in (("t2", 2), ("t3", 3), ("t4", 4)):
         t = tables.get(tid)
+        if t is None or t.found:        # (the usual case: the section is not looked for)
+            continue
         sec = next((s for s in sections if s.number == num), None)
-        if t is None or t.found or sec is None:
+        if sec is None:
             continue
         p = flats[tid] = flattened_table(sec)
         if p is None:
@@ -329,7 +333,6 @@ def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None)
                                          "请核对原文；缺少的部分不再逐项报告"))
     for tid, num, name in (("t2", 2, "二"), ("t3", 3, "三"), ("t4", 4, "四")):
         t = report.tables.get(tid)
-        sec = report.section(num)
         if flat_notes and tid in flat_notes and t is not None:
             ns, resolved = flat_notes[tid]
             how = {"t2": "只读出了能唯一拆分的单元格",
@@ -342,7 +345,10 @@ def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None)
                                      severity=Severity.WARNING if ns else Severity.INFO,
                                      message=f"第{name}部分的统计表单元格连在一起（网页抓取），{how}{rest}"))
             continue
-        if t is None or t.found or sec is None:
+        if t is None or t.found:        # (the usual case: the section is not looked for)
+            continue
+        sec = report.section(num)
+        if sec is None:
             continue
         # the section's run-together line as ``_flattened_tables`` found it (the same table and section)
         flat = flats[tid] if flats is not None and tid in flats else flattened_table(sec)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from lark import Lark, Token, Tree
 from lark.lexer import Lexer
@@ -187,7 +188,7 @@ def is_sep_row(s: str) -> bool:
 
 
 # What a line is, before the state of the lines above it is known: (kind if it can be the title, kind inside a
-# table, kind outside one); _TEXT is PARA or CONT by the line above. Resolved per line by ``tokenize``.
+# table, kind outside one); _TEXT is PARA or CONT by the line above. Resolved per line by ``tokenize`` (``_steps``).
 _TEXT = "TEXT"
 _FIXED = {k: (None, k, k) for k in ("SECTION", "TROW", "TSEP")}
 _BAR = (None, "TROW", "TSEP")       # a lone "|": a blank cell inside a table, else a rule
@@ -235,13 +236,6 @@ def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
             kind = "TOPHEAD"
     short = len(f) <= 24 and not f.endswith(_CLAUSE_END) and "。" not in f   # a cell, inside a table
     return (title, "TCELL" if short else kind, kind)
-
-
-# Shapes of short lines (labels, headings, cells, page furniture: the same words in every report), at most
-# _SHAPES_MAX kept; a line's shape is a pure function of its text.
-_SHAPES: dict[str, tuple[str | None, str, str]] = {}
-_SHAPES_MAX = 4096
-SHAPE_CACHE_CHARS = 48
 
 
 TABLE_LINES = ("TROW", "TSEP", "TCELL")
@@ -298,14 +292,54 @@ def parser() -> Lark:
     return lalr("report.lark", lexer=LineLexer, maybe_placeholders=False)
 
 
-def _shape(raw: str, f: str) -> tuple[str | None, str, str]:
-    """``line_shape``, kept for short lines."""
-    if len(raw) > SHAPE_CACHE_CHARS:
-        return line_shape(raw, f)
-    shape = _SHAPES.get(raw)
+# The state ``tokenize`` carries from line to line, as bits: a section heading seen (a TITLE line is then read by
+# its other kinds), inside a table, a text line just above (a text line is then a paragraph's CONT line).
+_SECTION_SEEN, _IN_TABLE, _TEXT_ABOVE = 1, 2, 4
+_STATES = range(8)
+
+
+def _steps(shape: tuple[str | None, str, str]) -> tuple[tuple[str, int], ...]:
+    """A shape as what ``tokenize`` does with it in each state: (the line's terminal, the state after it)."""
+    title, inside, outside = shape
+    out = []
+    for state in _STATES:
+        kind = title if title is not None and not state & _SECTION_SEEN else inside if state & _IN_TABLE \
+            else outside
+        if kind is _TEXT:
+            out.append(("CONT" if state & _TEXT_ABOVE else "PARA", state & _SECTION_SEEN | _TEXT_ABOVE))
+        elif kind in _TABLE_KINDS:
+            out.append((kind, state & _SECTION_SEEN | _IN_TABLE))
+        elif kind in _LEAVES_TABLE:
+            out.append((kind, _SECTION_SEEN if kind == "SECTION" else state & _SECTION_SEEN))
+        else:
+            out.append((kind, state & (_SECTION_SEEN | _IN_TABLE)))
+    return tuple(out)
+
+
+# The few distinct shapes (a few dozen triples of terminals), each with its steps, made once per process.
+_STEPS: dict[tuple[str | None, str, str], tuple[tuple[str, int], ...]] = {}
+
+# The steps of short lines (labels, headings, cells, page furniture: the same words in every report), at most
+# _SHAPES_MAX kept; a line's shape is a pure function of its text.
+_SHAPES: dict[str, tuple[tuple[str, int], ...]] = {}
+_SHAPES_MAX = 4096
+SHAPE_CACHE_CHARS = 48
+
+
+def _line_steps(raw: str) -> tuple[tuple[str, int], ...] | None:
+    """The steps of a line not kept in _SHAPES (kept now when short), or None for a line that folds to nothing."""
+    shape = _pipe_shape(raw) if "|" in raw else None
     if shape is None:
-        shape = remember(_SHAPES, raw, line_shape(raw, f), _SHAPES_MAX)
-    return shape
+        f = folded(raw)
+        if not f:
+            return None
+        shape = line_shape(raw, f)
+    steps = _STEPS.get(shape)
+    if steps is None:
+        steps = _STEPS[shape] = _steps(shape)
+    if len(raw) <= SHAPE_CACHE_CHARS:
+        remember(_SHAPES, raw, steps, _SHAPES_MAX)
+    return steps
 
 
 def _pipe_shape(raw: str) -> tuple[str | None, str, str] | None:
@@ -327,45 +361,34 @@ def _pipe_shape(raw: str) -> tuple[str | None, str, str] | None:
 _TSEP, _TROW = _FIXED["TSEP"], _FIXED["TROW"]
 
 
+def _numbered(text: str, physical: list[str] | None):
+    """(logical line, line number, column) of every physical line, a very long one cut (``logical_lines``)."""
+    lines = text.split("\n") if physical is None else physical
+    if max(map(len, lines), default=0) <= LONG_LINE:       # the usual report: each line is one logical line
+        return zip(lines, range(1, len(lines) + 1), repeat(1))
+    return [(seg, n, column) for n, raw in enumerate(lines, 1)
+            for seg, _n, column in (((raw, n, 1),) if len(raw) <= LONG_LINE else logical_lines(raw))]
+
+
 def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Line]]:
     """Every non-blank logical line with its terminal: the line's shape, decided by a little state (a section
-    seen, inside a table, a text line just above). ``physical``: ``text.split("\\n")`` when the caller has it."""
+    seen, inside a table, a text line just above: ``_steps``). ``physical``: ``text.split("\\n")`` when the
+    caller has it."""
     toks: list[tuple[str, Line]] = []
     append = toks.append
-    in_table = section_seen = prev_text = False
-    for n, raw in enumerate(text.split("\n") if physical is None else physical, 1):
-        if not raw:
-            prev_text = False
-            continue
-        # the usual line is one logical line; a very long one is cut (``logical_lines``)
-        segments = ((raw, n, 1),) if len(raw) <= LONG_LINE else logical_lines(raw)
-        for seg, _n, column in segments:
-            shape = _SHAPES.get(seg)        # (``_shape``, its kept shapes looked up here: once per line)
-            if shape is None:
-                shape = _pipe_shape(seg) if "|" in seg else None
-                if shape is None:
-                    f = folded(seg)
-                    if not f:
-                        prev_text = False
-                        continue
-                    shape = _shape(seg, f)
-            title, inside, outside = shape
-            kind = title if title is not None and not section_seen else inside if in_table else outside
-            if kind is _TEXT:
-                kind = "CONT" if prev_text else "PARA"
-                prev_text, in_table = True, False
-            else:
-                prev_text = False
-                if kind in _TABLE_KINDS:
-                    in_table = True
-                elif kind in _LEAVES_TABLE:
-                    in_table = False
-                    if kind == "SECTION":
-                        section_seen = True
-            line = _new(LINE_DRAFT)         # (``new_line``, inlined: a call less per line)
-            line.text, line.line, line.column = seg, n, column
-            SET_CLASS(line, Line)
-            append((kind, line))
+    state = 0
+    for seg, n, column in _numbered(text, physical):
+        steps = _SHAPES.get(seg)            # ("" is never kept)
+        if steps is None:
+            steps = _line_steps(seg) if seg else None
+            if steps is None:                   # a blank line (or one that folds to nothing)
+                state &= _SECTION_SEEN | _IN_TABLE
+                continue
+        kind, state = steps[state]
+        line = _new(LINE_DRAFT)         # (``new_line``, inlined: a call less per line)
+        line.text, line.line, line.column = seg, n, column
+        SET_CLASS(line, Line)
+        append((kind, line))
     return toks
 
 
