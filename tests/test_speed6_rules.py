@@ -63,3 +63,50 @@ def test_keys_a_failed_make_keeps_nothing():
     except LookupError:
         pass
     assert keys.entries == {}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# GK604: the lines with a doubled unit, found from where two characters come again 2-4 later
+# ---------------------------------------------------------------------------------------------------------
+
+import random  # noqa: E402
+
+import pytest  # noqa: E402
+
+from gklint.rules.checks import content, typography  # noqa: E402
+
+
+def _starts(text: str) -> tuple[int, ...]:
+    lines = text.split("\n")
+    return tuple(sum(len(t) + 1 for t in lines[:k]) for k in range(len(lines)))
+
+
+def _by_scan(text: str) -> set[int]:
+    return set(content.lines_with(text, _starts(text), typography._DUP))
+
+
+@pytest.mark.parametrize("text", ["", "资金资金", "我们研究研究了\n的的确确\n一步一步", "公开公开公开公开",
+                                  "abab 资金", "甲乙丙丁甲乙丙丁\n甲乙丙丁戊甲乙丙丁戊", "    ……\n……", "\x00\x00\x00\x00",
+                                  "𠀀资金资金", "资金\ud800资金"])
+def test_dup_lines_are_the_scans(text):
+    assert typography._dup_lines(text, _starts(text)) == _by_scan(text)
+
+
+def test_dup_lines_are_the_scans_on_random_text():
+    rnd = random.Random(9)
+    alphabet = "资金的一二公开研究\n a。"
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        assert typography._dup_lines(text, _starts(text)) == _by_scan(text), text
+
+
+def test_repeat_starts_is_every_place_a_match_can_start():
+    text = "今年资金资金到位，规范规范性文件，一二三四一二三四"
+    places = typography._repeat_starts(text)
+    assert {m.start() for m in typography._DUP.finditer(text)} <= places
+    assert all(text[i:i + 2] in (text[i + 2:i + 4], text[i + 3:i + 5], text[i + 4:i + 6]) for i in places)
+
+
+def test_repeat_starts_refuses_characters_outside_the_bmp():
+    assert typography._repeat_starts("𠀀资金资金") is None      # two code units for one character
+    assert typography._repeat_starts("资金资金") == {0}
