@@ -110,3 +110,9 @@ def test_repeat_starts_is_every_place_a_match_can_start():
 def test_repeat_starts_refuses_characters_outside_the_bmp():
     assert typography._repeat_starts("𠀀资金资金") is None      # two code units for one character
     assert typography._repeat_starts("资金资金") == {0}
+
+
+@pytest.mark.parametrize("text", [" " * 5000 + "资金资金", "一" * 3000, "……" * 2000 + "\n的的", "0" * 4000])
+def test_dup_lines_long_runs_are_scanned(text):
+    assert typography._repeat_starts(text) is None          # too many places: the scan is quicker
+    assert typography._dup_lines(text, _starts(text)) == _by_scan(text)

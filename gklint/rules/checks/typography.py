@@ -333,6 +333,7 @@ def duplicated_words(text: str, allow: set[str], singles: list[str]) -> Iterator
 
 
 _TWO_EQUAL = bytes(4)       # two UTF-16 code units, both 0: in a difference, two characters equal in a row
+_MAX_PLACES = 256           # places of one shift beyond which _DUP's own scan is used (a report has a handful)
 
 
 def _repeat_starts(text: str) -> set[int] | None:
@@ -342,7 +343,8 @@ def _repeat_starts(text: str) -> set[int] | None:
     bytes): a zero pair of units at an even offset is such an ``i``. _DUP's scan tries up to three lengths and
     a back-reference at every position (most of this kind's cost); this is several times cheaper, and the few
     places it gives are then asked of _DUP itself. None for a text with a character outside the BMP (two code
-    units for one character: the offsets would not be indexes)."""
+    units for one character: the offsets would not be indexes), or with more than _MAX_PLACES places for one k
+    (long runs of one character, of spaces …: each place would cost a step here, where the scan is quick)."""
     data = text.encode("utf-16-le", "surrogatepass")
     if len(data) != 2 * len(text):
         return None
@@ -350,6 +352,8 @@ def _repeat_starts(text: str) -> set[int] | None:
     out: set[int] = set()
     for k in (2, 3, 4):
         diff = (whole ^ (whole >> (16 * k))).to_bytes(len(data), "little")
+        if diff.count(_TWO_EQUAL) > _MAX_PLACES:
+            return None
         p = diff.find(_TWO_EQUAL)
         while p >= 0:
             if p % 2 == 0:
