@@ -38,17 +38,20 @@ def test_keys_made_again_when_parts_change_or_the_variables_are_other_objects():
     assert len(log) == 3
 
 
-def test_keys_bounded_oldest_goes():
+def test_keys_bounded():
     log: list = []
     make, keys = _maker(log), _Keys()
     layouts = [_B([{"r": str(i)}]) for i in range(_Keys.KEPT + 1)]
-    for lay in layouts:
+    for lay in layouts[:-1]:
         keys.get(lay, (), make)
+    keys.get(layouts[0], ("other",), make)   # a layout kept, made again for other parts: nothing else goes
     assert len(keys.entries) == _Keys.KEPT
-    keys.get(layouts[-1], (), make)          # the newest is kept
-    assert len(log) == _Keys.KEPT + 1
-    keys.get(layouts[0], (), make)           # the oldest went: made again
-    assert len(log) == _Keys.KEPT + 2
+    keys.get(layouts[-1], (), make)          # one more than kept: the others go
+    assert len(keys.entries) <= _Keys.KEPT
+    assert keys.get(layouts[-1], (), make) == [("4", ())]
+    assert len(log) == _Keys.KEPT + 2        # the last one kept: not made again
+    keys.get(layouts[1], (), make)           # one that went: made again
+    assert len(log) == _Keys.KEPT + 3
 
 
 def test_keys_a_failed_make_keeps_nothing():

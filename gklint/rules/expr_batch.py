@@ -85,7 +85,7 @@ class _Keys:
 
     __slots__ = ("entries",)
 
-    KEPT = 4                                    # layouts kept per reference (then the oldest goes)
+    KEPT = 4                                    # layouts kept per reference (then all go)
 
     def __init__(self) -> None:
         self.entries: dict[int, tuple] = {}     # id(bindings' variables) → (those variables, parts, keys)
@@ -96,9 +96,8 @@ class _Keys:
             return hit[2]
         keys = make(b, parts)                   # may raise Fallback: nothing kept
         entries = self.entries
-        entries.pop(id(b.vars), None)
-        if len(entries) >= self.KEPT:
-            del entries[next(iter(entries))]
+        if len(entries) >= self.KEPT and id(b.vars) not in entries:
+            entries.clear()                     # (more layouts than that: rare; they are made again)
         entries[id(b.vars)] = (b.vars, parts, keys)   # the entry keeps the variables alive: the id stays theirs
         return keys
 
