@@ -333,7 +333,7 @@ def duplicated_words(text: str, allow: set[str], singles: list[str]) -> Iterator
 
 
 _TWO_EQUAL = bytes(4)       # two UTF-16 code units, both 0: in a difference, two characters equal in a row
-_MAX_PLACES = 256           # places of one shift beyond which _DUP's own scan is used (a report has a handful)
+_MAX_PLACES = 256           # steps over places beyond which _DUP's own scan is used (a report has a handful)
 
 
 def _repeat_starts(text: str) -> set[int] | None:
@@ -343,19 +343,21 @@ def _repeat_starts(text: str) -> set[int] | None:
     bytes): a zero pair of units at an even offset is such an ``i``. _DUP's scan tries up to three lengths and
     a back-reference at every position (most of this kind's cost); this is several times cheaper, and the few
     places it gives are then asked of _DUP itself. None for a text with a character outside the BMP (two code
-    units for one character: the offsets would not be indexes), or with more than _MAX_PLACES places for one k
-    (long runs of one character, of spaces …: each place would cost a step here, where the scan is quick)."""
+    units for one character: the offsets would not be indexes), or when the places take more than _MAX_PLACES
+    steps (long runs of one character, of spaces …: each costs a step here, where the scan is quick)."""
     data = text.encode("utf-16-le", "surrogatepass")
     if len(data) != 2 * len(text):
         return None
     whole = int.from_bytes(data, "little")
     out: set[int] = set()
+    steps = 0
     for k in (2, 3, 4):
         diff = (whole ^ (whole >> (16 * k))).to_bytes(len(data), "little")
-        if diff.count(_TWO_EQUAL) > _MAX_PLACES:
-            return None
         p = diff.find(_TWO_EQUAL)
         while p >= 0:
+            steps += 1
+            if steps > _MAX_PLACES:
+                return None
             if p % 2 == 0:
                 out.add(p // 2)
             p = diff.find(_TWO_EQUAL, p + 1)
