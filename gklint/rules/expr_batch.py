@@ -78,20 +78,28 @@ class Batch:
 
 class _Keys:
     """The cell keys one reference reads under every binding, made again only when what they are made of
-    changes: the bindings (the same list for every report whose tables list the same ids, see
-    relations._bindings_and_variables) or the ids a wildcard or range names on the report. One entry: the
-    same rule meets the same layout report after report."""
+    is new: the bindings (the same list for every report whose tables list the same ids, see
+    relations._bindings_and_variables) or the ids a wildcard or range names on the report. A few entries, by
+    the bindings' identity: a rule meets a few layouts (the 2021 and the 2019 template's tables) in turn, and
+    with one entry every change of layout made the keys again."""
 
-    __slots__ = ("vars", "parts", "keys")
+    __slots__ = ("entries",)
+
+    KEPT = 4                                    # layouts kept per reference (then all go)
 
     def __init__(self) -> None:
-        self.vars, self.parts, self.keys = None, None, None
+        self.entries: dict[int, tuple] = {}     # id(bindings' variables) → (those variables, parts, keys)
 
     def get(self, b: Batch, parts: tuple, make):
-        if self.vars is not b.vars or self.parts != parts:
-            keys = make(b, parts)               # may raise Fallback: nothing kept
-            self.vars, self.parts, self.keys = b.vars, parts, keys
-        return self.keys
+        hit = self.entries.get(id(b.vars))
+        if hit is not None and hit[0] is b.vars and hit[1] == parts:
+            return hit[2]
+        keys = make(b, parts)                   # may raise Fallback: nothing kept
+        entries = self.entries
+        if len(entries) >= self.KEPT and id(b.vars) not in entries:
+            entries.clear()                     # (more layouts than that: rare; they are made again)
+        entries[id(b.vars)] = (b.vars, parts, keys)   # the entry keeps the variables alive: the id stays theirs
+        return keys
 
 
 def batch_plan(root: _Node, compiler):

@@ -332,6 +332,49 @@ def duplicated_words(text: str, allow: set[str], singles: list[str]) -> Iterator
             yield m.start(), m.end(), ch
 
 
+_TWO_EQUAL = bytes(4)       # two UTF-16 code units, both 0: in a difference, two characters equal in a row
+_MAX_PLACES = 256           # steps over places beyond which _DUP's own scan is used (a report has a handful)
+
+
+def _repeat_starts(text: str) -> set[int] | None:
+    """Every ``i`` where the two characters at ``i`` equal the two at ``i + k``, for some k of 2, 3 or 4: where a
+    match of _DUP (a unit of 2–4 characters, then the same again) can start, and more. The text is taken as one
+    big integer of UTF-16 code units and compared with itself shifted by k units in one XOR (C loops over
+    bytes): a zero pair of units at an even offset is such an ``i``. _DUP's scan tries up to three lengths and
+    a back-reference at every position (most of this kind's cost); this is several times cheaper, and the few
+    places it gives are then asked of _DUP itself. None for a text with a character outside the BMP (two code
+    units for one character: the offsets would not be indexes), or when the places take more than _MAX_PLACES
+    steps (long runs of one character, of spaces …: each costs a step here, where the scan is quick)."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) != 2 * len(text):
+        return None
+    whole = int.from_bytes(data, "little")
+    out: set[int] = set()
+    steps = 0
+    for k in (2, 3, 4):
+        diff = (whole ^ (whole >> (16 * k))).to_bytes(len(data), "little")
+        p = diff.find(_TWO_EQUAL)
+        while p >= 0:
+            steps += 1
+            if steps > _MAX_PLACES:
+                return None
+            if p % 2 == 0:
+                out.add(p // 2)
+            p = diff.find(_TWO_EQUAL, p + 1)
+    return out
+
+
+def _dup_lines(text: str, starts: tuple[int, ...]) -> set[int]:
+    """``set(lines_with(text, starts, _DUP))``: the lines (indexes into ``starts``) with a match of _DUP, found
+    from the places :func:`_repeat_starts` gives (a match starts at one of them: its unit's first two
+    characters come again ``len(unit)`` later), each asked whether a match starts there."""
+    places = _repeat_starts(text)
+    if places is None:
+        return set(lines_with(text, starts, _DUP))
+    match = _DUP.match
+    return {bisect_right(starts, i) - 1 for i in places if match(text, i) is not None}
+
+
 @kind("duplicated_words", options={
     "allow": Opt(list, list(ALLOWED_DOUBLES), doc="repetitions that are correct Chinese (ABAB verbs)"),
     "single": Opt(list, ["的"], doc="single characters whose doubling is reported (的的)"),
@@ -341,11 +384,11 @@ def check_duplicated_words(rule, report: Report, ctx):
     切切实实 (single characters and AABB forms) and 研究研究 are correct Chinese and not reported."""
     allow = set(rule.opt("allow") or [])
     singles = [s for s in rule.opt("single") or [] if len(s) == 1]
-    text, _starts = _units_text(report)
+    text, starts = _units_text(report)
     # only a line with a match of _DUP (which no line break can be part of) or a doubled single can have a
     # finding: the rest are not looked at
     doubled = any(ch * 2 in text for ch in singles)
-    candidates = _lines_with(report, _DUP)
+    candidates = _dup_lines(text, starts)
     if not candidates and not doubled:
         return
     n = -1
