@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from ..diagnostics import Span
 from ..memo import remember
 from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table,
-                    SET_CLASS, new_header, new_row)
+                    SET_CLASS, new_header, new_row, new_table)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -457,7 +457,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         if len(values) > k:
             notes.append(f"row {r.id}: {len(values)} values for {k} columns")
     span = pieces[0].span if pieces else None
-    return Table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
+    return new_table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
 
 
 # a row label as written → with its runs of whitespace made one space (labels are the template's words, in every
@@ -512,8 +512,8 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
-    return Table(table.id, version, tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
-                 tuple(notes))
+    return new_table(table.id, version, tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
+                     tuple(notes))
 
 
 # ----------------------------------------------------------------------------------------------------------
