@@ -25,3 +25,13 @@ def test_new_table_is_the_table_the_class_makes():
             pass
         else:
             raise AssertionError("a table made fast is frozen like one the class makes")
+
+
+def test_labels_of_a_table_definition_are_those_of_its_template_version():
+    from gklint.model.tables import Labels, _labels
+    from gklint.model.template import load_template
+    for version in ("2021", "2019"):
+        for tid, tdef in load_template(version).tables.items():
+            assert Labels.of(tdef) is _labels(tid, version) is Labels.of(tdef)
+            assert Labels.of(tdef).table is tdef
+    assert Labels.of(load_template("2021").tables["t3"]) is not Labels.of(load_template("2019").tables["t3"])

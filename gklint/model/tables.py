@@ -191,7 +191,10 @@ class Labels:
 
     @staticmethod
     def of(table: TableDef) -> "Labels":
-        return _labels(table.id, _version_of(table))
+        hit = _LABELS_OF.get(id(table))      # (the aligners ask once a table a report: one look-up, not two searches)
+        if hit is None or hit[0] is not table:
+            hit = _LABELS_OF[id(table)] = (table, _labels(table.id, _version_of(table)))
+        return hit[1]
 
     def __init__(self, table: TableDef) -> None:
         self.table = table
@@ -277,6 +280,10 @@ class Labels:
                     if sm.quick_ratio() >= FUZZY and sm.ratio() >= FUZZY:
                         return cid, "fuzzy"
         return None
+
+
+# a table definition's Labels, kept by the definition's identity (as ``_DATA_ROWS``: a table definition does not hash)
+_LABELS_OF: dict[int, tuple[TableDef, Labels]] = {}
 
 
 @lru_cache(maxsize=None)
@@ -389,7 +396,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
     cur: _RowAcc | None = None
     group: tuple[RowDef, Piece] | None = None   # a group label (（六）其他处理) just seen in this tab row
     row_of, header_of = labels.row, labels.header
-    row_cache = labels._row_cache       # (``labels.row``'s memo, its hits looked up here)
+    row_cache, header_cache = labels._row_cache, labels._header_cache     # (the memos, their hits looked up here)
     for p in pieces:
         if p.row_start:
             cur = group = None
@@ -425,10 +432,13 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
                 notes.append(f"duplicate row {m.row.id} at line {p.span.line}")
                 cur = None
                 continue
-            cur = _RowAcc(m, p, [], p.layout)
+            cur = _new(_RowAcc)             # (_RowAcc(m, p, [], p.layout), without the dataclass's __init__ call)
+            cur.match = m; cur.label = p; cur.values = []; cur.layout = p.layout
             found[m.row.id] = cur
             continue
-        h = header_of(f)
+        h = header_cache.get(f, _UNSEEN)
+        if h is _UNSEEN:
+            h = header_of(f)
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
