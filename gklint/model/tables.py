@@ -121,22 +121,23 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
                 # "0 |" one cell per line with a stray pipe: a cell line, not a row
                 layout, only_filled = "line", True
         first = layout != "line" and layout != "cell"
-        which = 5 if layout == "line" else 6      # the value flag of a field read as a line or in a row
+        as_line = layout == "line"                # a field read as a line's (its value flag), or as a row's
         n, at = line.line, line.column + off     # at: the column where the field starts
         for part in fields:
             d = kept(part)
             if d is None:
                 d = _field(part)
-            if only_filled and not d[0]:
-                at += d[8]
+            text, f, ckind, number, lead, line_value, row_value, end, step = d    # (one unpacking, not 9 indexings)
+            if only_filled and not text:
+                at += step
                 continue
-            # Piece(d[0], d[1], span, first, layout, d[2], d[3], d[which]), its stores inlined (no __init__ call:
-            # a few hundred pieces a report)
+            # Piece(text, f, span, first, layout, ckind, number, value), its stores inlined (no __init__ call: a
+            # few hundred pieces a report)
             pc = _new(Piece)
-            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, at + d[4], n, at + d[7])); pc.row_start = first
-            pc.layout = layout; pc.kind = d[2]; pc.number = d[3]; pc.value = d[which]
+            pc.text = text; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = first
+            pc.layout = layout; pc.kind = ckind; pc.number = number; pc.value = line_value if as_line else row_value
             append(pc)
-            at += d[8]
+            at += step
             first = False
     return out
 
