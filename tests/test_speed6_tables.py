@@ -35,3 +35,24 @@ def test_labels_of_a_table_definition_are_those_of_its_template_version():
             assert Labels.of(tdef) is _labels(tid, version) is Labels.of(tdef)
             assert Labels.of(tdef).table is tdef
     assert Labels.of(load_template("2021").tables["t3"]) is not Labels.of(load_template("2019").tables["t3"])
+
+
+def test_a_row_total_split_skips_only_sums_it_cannot_reach():
+    """``split_row`` skips the sums whose remainder modulo 9 the addends cannot have: what it gives is still
+    what the bounded search gives, in the same order, on runs of every length a row can have."""
+    import random
+
+    from gklint.model import flattened
+    rng = random.Random(6)
+    seen = 0
+    for k in range(2, 8):
+        for _ in range(150):
+            vals = [rng.choice((0, 0, 0, 1, 2, 7, 12, 30, 105, 2400)) for _ in range(k - 1)]
+            s = "".join(map(str, vals + [sum(vals)]))
+            if rng.random() < 0.4:       # a run whose total does not fit, or a digit changed
+                i = rng.randrange(len(s))
+                s = s[:i] + rng.choice("0123456789") + s[i + 1:]
+            want = flattened._Search(s, k, 1, True, flattened._MAX_SOLUTIONS, 10_000_000).solutions()
+            assert flattened.split_row(s, k) == want, s
+            seen += bool(want) and len(s) > k
+    assert seen > 200
