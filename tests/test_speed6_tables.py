@@ -56,3 +56,23 @@ def test_a_row_total_split_skips_only_sums_it_cannot_reach():
             assert flattened.split_row(s, k) == want, s
             seen += bool(want) and len(s) > k
     assert seen > 200
+
+
+def test_a_line_of_its_own_is_the_piece_a_row_with_one_field_gives():
+    """pieces_of's short way for a line that is no row (one field, no loop) gives the piece the row loop gives a
+    row with one filled field (a "line" piece), and still forgets the row before it."""
+    from gklint.model.nodes import Line
+    from gklint.model.tables import pieces_of
+    for text in ("3", " 12 ", "\u3000/", "本年新收", " （七）总计 ", "", "  ", "103.38万元", "减4", "-"):
+        alone = pieces_of([("TCELL", Line(text, 4, 2))])
+        if not text.strip():
+            assert [(p.text, p.span, p.layout, p.kind, p.value) for p in alone] == [
+                ("", Span(4, 2 + len(text), 4, 3 + len(text)), "line", "blank", False)]
+            continue
+        as_row = pieces_of([("TROW", Line(text + "\t", 4, 2))])
+        assert alone == as_row and [p.layout for p in alone] == ["line"] and not alone[0].row_start
+    # a " |" after a "0 |" row is a blank cell; a line of its own between them makes the "|" a separator again
+    cell = pieces_of([("TROW", Line("0 |", 1, 1)), ("TROW", Line(" |", 2, 1))])
+    assert [p.layout for p in cell] == ["line", "cell"]
+    between = pieces_of([("TROW", Line("0 |", 1, 1)), ("TCELL", Line("5", 2, 1)), ("TROW", Line(" |", 3, 1))])
+    assert [p.layout for p in between] == ["line", "line"] and pieces_of([("TSEP", Line("---", 1, 1))]) == []

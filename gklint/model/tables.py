@@ -85,41 +85,49 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
     prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
     for kind, line in lines:
         text = line.text
-        only_filled = False      # skip the blank fields (a row that is really one cell)
         if kind != "TROW":
             prev_row = None
             if kind == "TSEP":
                 continue
-            layout, fields, off = "line", (text,), 0
+            # a line of its own, one field (the loop below, for one "line" field, without the loop: a table
+            # written one cell a line has a line for each of its pieces)
+            d = kept(text) or _field(text)
+            raw, f, ckind, number, lead, line_value, _row_value, end, _step = d
+            n, at = line.line, line.column
+            pc = _new(Piece)
+            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = False
+            pc.layout = "line"; pc.kind = ckind; pc.number = number; pc.value = line_value
+            append(pc)
+            continue
+        before, prev_row = prev_row, text
+        only_filled = False      # skip the blank fields (a row that is really one cell)
+        # the fields of the row, and the offset of the first one
+        off = 0
+        if "\t" in text:
+            layout = "grid" if line.line in exact else "tab"
+            fields = text.split("\t")
         else:
-            before, prev_row = prev_row, text
-            # the fields of the row, and the offset of the first one
-            off = 0
-            if "\t" in text:
-                layout = "grid" if line.line in exact else "tab"
-                fields = text.split("\t")
-            else:
-                layout = "pipe"
-                fields = text.split("|")
-                if not fields[0].strip():
-                    off = len(fields[0]) + 1
-                    del fields[0]
-                if fields and not fields[-1].strip():
-                    del fields[-1]
-            filled = 0          # fields with text: none, one, or more (counting stops at two)
-            for t in fields:
-                if t.strip(_WS):
-                    filled += 1
-                    if filled > 1:
-                        break
-            if not filled and layout == "pipe" and text.count("|") == 1 and before is not None and \
-                    before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
-                # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
-                # a "|" between bare "0" lines is only their separator
-                layout, fields, off = "cell", ("",), text.index("|")
-            elif filled <= 1 and layout != "grid":
-                # "0 |" one cell per line with a stray pipe: a cell line, not a row
-                layout, only_filled = "line", True
+            layout = "pipe"
+            fields = text.split("|")
+            if not fields[0].strip():
+                off = len(fields[0]) + 1
+                del fields[0]
+            if fields and not fields[-1].strip():
+                del fields[-1]
+        filled = 0          # fields with text: none, one, or more (counting stops at two)
+        for t in fields:
+            if t.strip(_WS):
+                filled += 1
+                if filled > 1:
+                    break
+        if not filled and layout == "pipe" and text.count("|") == 1 and before is not None and \
+                before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
+            # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
+            # a "|" between bare "0" lines is only their separator
+            layout, fields, off = "cell", ("",), text.index("|")
+        elif filled <= 1 and layout != "grid":
+            # "0 |" one cell per line with a stray pipe: a cell line, not a row
+            layout, only_filled = "line", True
         first = layout != "line" and layout != "cell"
         as_line = layout == "line"                # a field read as a line's (its value flag), or as a row's
         n, at = line.line, line.column + off     # at: the column where the field starts
@@ -127,14 +135,14 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             d = kept(part)
             if d is None:
                 d = _field(part)
-            text, f, ckind, number, lead, line_value, row_value, end, step = d    # (one unpacking, not 9 indexings)
-            if only_filled and not text:
+            raw, f, ckind, number, lead, line_value, row_value, end, step = d     # (one unpacking, not 9 indexings)
+            if only_filled and not raw:
                 at += step
                 continue
-            # Piece(text, f, span, first, layout, ckind, number, value), its stores inlined (no __init__ call: a
+            # Piece(raw, f, span, first, layout, ckind, number, value), its stores inlined (no __init__ call: a
             # few hundred pieces a report)
             pc = _new(Piece)
-            pc.text = text; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = first
+            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = first
             pc.layout = layout; pc.kind = ckind; pc.number = number; pc.value = line_value if as_line else row_value
             append(pc)
             at += step
