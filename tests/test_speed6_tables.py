@@ -76,3 +76,17 @@ def test_a_line_of_its_own_is_the_piece_a_row_with_one_field_gives():
     assert [p.layout for p in cell] == ["line", "cell"]
     between = pieces_of([("TROW", Line("0 |", 1, 1)), ("TCELL", Line("5", 2, 1)), ("TROW", Line(" |", 3, 1))])
     assert [p.layout for p in between] == ["line", "line"] and pieces_of([("TSEP", Line("---", 1, 1))]) == []
+
+
+def test_table_four_without_lines_is_every_row_absent():
+    from gklint.model.nodes import Line
+    from gklint.model.tables import absent_row, align_sequence, pieces_of
+    from gklint.model.template import load_template
+    for version in ("2021", "2019"):
+        tdef = load_template(version).tables["t4"]
+        empty = align_sequence(tdef, [], 4, version)
+        assert empty == Table("t4", version, tuple(absent_row("t4", r) for r in tdef.rows), None, 4, (), ())
+        assert not empty.found and empty.rows and all(r.label_match == "absent" for r in empty.rows)
+        # a line that gives nothing takes the long way to the same rows
+        blank = align_sequence(tdef, pieces_of([("TCELL", Line("说明", 9, 1))]), 4, version)
+        assert blank.rows == empty.rows and blank.notes == empty.notes == () and blank.span is not None

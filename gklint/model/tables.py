@@ -487,6 +487,10 @@ _LABEL_TEXTS: dict[str, str] = {}
 def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, version: str = "") -> Table:
     """Table 四: one data row of 15 values under three group headers, read in order (``version``: the
     template's)."""
+    if not pieces:
+        # no table lines for it (often so: the table run together in a paragraph, or not written): every row
+        # absent, no headers, no notes, without the reading below
+        return new_table(table.id, version, tuple([absent_row(table.id, r) for r in table.rows]), None, section)
     labels = Labels.of(table)
     values: list[Piece] = []
     headers: list[HeaderLabel] = []
