@@ -90,3 +90,26 @@ def test_table_four_without_lines_is_every_row_absent():
         # a line that gives nothing takes the long way to the same rows
         blank = align_sequence(tdef, pieces_of([("TCELL", Line("说明", 9, 1))]), 4, version)
         assert blank.rows == empty.rows and blank.notes == empty.notes == () and blank.span is not None
+
+
+def test_found_rows_are_the_rows_the_class_makes():
+    from gklint.model.nodes import Line, Row
+    from gklint.model.tables import align_rows, pieces_of
+    from gklint.model.template import load_template
+    tdef = load_template("2021").tables["t3"]
+    lines = [("TROW", Line("本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t3", 7, 1)),
+             ("TROW", Line("（七）总计\t1\t2\t0\t0\t0\t0\t3\t9", 8, 1))]
+    table = align_rows(tdef, pieces_of(lines), 3, "2021")
+    found = [r for r in table.rows if r.label_match != "absent"]
+    assert [r.id for r in found] == ["1", "3.7"] and table.notes == ("row 3.7: 8 values for 7 columns",)
+    for r in found:
+        plain = Row(r.table, r.id, r.label, r.template_label, r.label_span, r.label_match, r.cells, r.written,
+                    r.expected)
+        assert type(r) is Row and r == plain and hash(r) == hash(plain) and r.present is plain.present is True
+        assert r.cells == plain.cells and [c.value for c in r.cells] == [1, 2, 0, 0, 0, 0, 3]
+    try:
+        found[0].written = 0
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a found row is frozen like one the class makes")
