@@ -89,8 +89,8 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             prev_row = None
             if kind == "TSEP":
                 continue
-            # a line of its own, one field (the loop below, for one "line" field, without the loop: a table
-            # written one cell a line has a line for each of its pieces)
+            # a line that is no row: its one field read as a line's (what the row path below makes of a line with
+            # one field, without its layout checks and loop: a table written a cell a line has a line a piece)
             d = kept(text) or _field(text)
             raw, f, ckind, number, lead, line_value, _row_value, end, _step = d
             n, at = line.line, line.column
@@ -474,7 +474,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         row = _new(ROW_DRAFT)   # (``new_row`` inlined: a row a label found)
         row.table = tid; row.id = rid; row.label = label_text; row.template_label = r.label; row.label_span = label.span
         row.label_match = acc.match.quality; row.cells = _cells(table, r, values[:k] if written > k else values)
-        row.written = written; row.expected = k; row.present = True     # (a found row's match is never "absent")
+        row.written = written; row.expected = k; row.present = row.label_match != "absent"
         SET_CLASS(row, Row)
         rows.append(row)
         if written > k:
@@ -539,8 +539,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
-    return new_table(table.id, version, tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
-                     tuple(notes))
+    return new_table(table.id, version, tuple(rows), pieces[0].span, section, tuple(headers), tuple(notes))
 
 
 # ----------------------------------------------------------------------------------------------------------
