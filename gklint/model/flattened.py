@@ -16,13 +16,15 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from ..diagnostics import Span
-from .nodes import NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion, new_cell, new_row
+from .nodes import (CELL_DRAFT, NUMBER, SET_CLASS, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion, new_cell,
+                    new_row, new_table)
 from .tables import absent_row
 from .template import RowDef, TableDef
 from ..textnorm import fold_positions, folded
 
 _MAX_SOLUTIONS = 50
 _span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__
+_new = object.__new__
 _RUN = re.compile(r"\d+(?:\.\d+)?")     # the digits after a row label
 CUT_OFF = "拆法太多，超出检查上限，未拆分"   # the note of a run whose split search was cut off (GK018)
 
@@ -31,6 +33,7 @@ _TABLE_WORDS = ("信息内容", "本年制发件数", "本年处理决定数量"
 
 
 _THREE_DIGITS = re.compile(r"\d{3,}")
+_T4_RUN = re.compile(r"尚未审结总计(\d{15,})")   # table 四's fifteen counts after its last header
 
 
 def flattened_table(section):
@@ -224,6 +227,10 @@ def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
         if not m <= end <= m * _DIGITS or (width > 1 and s[end] == "0"):
             continue
         total = int(s[end:])
+        if int(s[:end]) % 9 != total % 9:
+            # a number is its digit sum modulo 9, so the addends, however the digits before the sum are cut,
+            # add up to int(s[:end]) modulo 9: a sum of another remainder is never reached (8 sums in 9 skipped)
+            continue
         addends(0, m, 0, (), ())
     found.sort(key=lambda f: f[0])
     return [vals for _lens, vals in found[:limit + 1]]
@@ -300,8 +307,11 @@ def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, va
         while pos < size and not f[pos].isdigit():
             pos += 1
         end = pos + len(raw)
-        sp = _span(Span, (n, column + m[pos], n, column + m[end - 1] + 1)) if one else span(pos, end)
-        cells.append(new_cell(tid, rid, cid, raw, v, NUMBER, sp))
+        c = _new(CELL_DRAFT)                  # (``new_cell`` inlined, as in the row aligner: a cell a value)
+        c.table = tid; c.row = rid; c.col = cid; c.raw = raw; c.value = v; c.kind = NUMBER
+        c.span = _span(Span, (n, column + m[pos], n, column + m[end - 1] + 1)) if one else span(pos, end)
+        SET_CLASS(c, Cell)
+        cells.append(c)
         pos = end
     return tuple(cells)
 
@@ -315,7 +325,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
     rows: dict[str, Row] = {}
     if tdef.id == "t4":
         m = None
-        for m in re.finditer(r"尚未审结总计(\d{15,})", text.f):
+        for m in _T4_RUN.finditer(text.f):
             pass
         if m:
             try:
@@ -332,7 +342,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
                     for cid, v in zip(r.cols, vals):
                         cells.append(new_cell("t4", r.id, cid, str(v), v, NUMBER, text.span(pos, pos + len(str(v)))))
                         pos += len(str(v))
-                    rows[r.id] = Row("t4", r.id, r.label, r.label, cells[0].span, "exact", tuple(cells), 5, 5)
+                    rows[r.id] = new_row("t4", r.id, r.label, r.label, cells[0].span, "exact", tuple(cells), 5, 5)
             else:
                 notes.append(f"表四“{m.group(1)}”有 {len(sols)} 种拆法")
     else:
@@ -384,13 +394,13 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
                 notes.append(f"“{r.label}”的“{run}”有 {len(vals) if len(vals) <= _MAX_SOLUTIONS else '多'} 种拆法")
             run_span = text.span(b, b + len(run)) if run else span
             cells = tuple(Cell(tdef.id, r.id, c, run, None, UNSPLIT, run_span) for c in r.cols)
-            rows[rid] = Row(tdef.id, r.id, r.label, r.label, span, "exact", cells, len(r.cols), len(r.cols))
+            rows[rid] = new_row(tdef.id, r.id, r.label, r.label, span, "exact", cells, len(r.cols), len(r.cols))
     out = []
     for r in tdef.rows:
         if r.group:
             continue
         out.append(rows.get(r.id) or absent_row(tdef.id, r))
-    return Table(tdef.id, "", tuple(out), p.span, section, (), tuple(notes)), notes, resolved
+    return new_table(tdef.id, "", tuple(out), p.span, section, (), tuple(notes)), notes, resolved
 
 
 def _resolve_by_columns(tdef: TableDef, text: _Text, rows: dict, pending: dict, resolved: list) -> None:
@@ -419,8 +429,8 @@ def _resolve_by_columns(tdef: TableDef, text: _Text, rows: dict, pending: dict, 
         resolved.extend(pending[rid][0].label for rid in ids)
         for rid, v in zip(ids, good[0]):
             r, span, b, run, _ = pending.pop(rid)
-            rows[rid] = Row(tdef.id, rid, r.label, r.label, span, "exact", _cells_from(text, tdef, r, b, run, v),
-                            len(r.cols), len(r.cols))
+            rows[rid] = new_row(tdef.id, rid, r.label, r.label, span, "exact", _cells_from(text, tdef, r, b, run, v),
+                                len(r.cols), len(r.cols))
 
 
 def _product(ns) -> int:

@@ -232,6 +232,15 @@ def new_header(text: str, template_label: str, match: str, span: Span) -> Header
     return o
 
 
+def new_table(id: str, template: str, rows: tuple[Row, ...], span: Span | None, section: int | None,
+              headers: tuple[HeaderLabel, ...] = (), notes: tuple[str, ...] = ()) -> "Table":
+    o = _new(Table)                 # (a frozen dataclass's __init__ makes one ``object.__setattr__`` call a field)
+    d = o.__dict__
+    d["id"], d["template"], d["rows"], d["span"], d["section"], d["headers"], d["notes"] = \
+        id, template, rows, span, section, headers, notes
+    return o
+
+
 def new_paragraph(lines: tuple[Line, ...]) -> "Paragraph":
     o = _new(Paragraph)
     o.__dict__["lines"] = lines

@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from ..memo import remember
-from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row, Table,
-                    SET_CLASS, new_header, new_row)
+from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, ROW_DRAFT, TEXT, Cell, HeaderLabel, Line, Row,
+                    Table, SET_CLASS, new_header, new_row, new_table)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -85,58 +85,67 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
     prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
     for kind, line in lines:
         text = line.text
-        only_filled = False      # skip the blank fields (a row that is really one cell)
         if kind != "TROW":
             prev_row = None
             if kind == "TSEP":
                 continue
-            layout, fields, off = "line", (text,), 0
+            # a line that is no row: its one field read as a line's (what the row path below makes of a line with
+            # one field, without its layout checks and loop: a table written a cell a line has a line a piece)
+            d = kept(text) or _field(text)
+            raw, f, ckind, number, lead, line_value, _row_value, end, _step = d
+            n, at = line.line, line.column
+            pc = _new(Piece)
+            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = False
+            pc.layout = "line"; pc.kind = ckind; pc.number = number; pc.value = line_value
+            append(pc)
+            continue
+        before, prev_row = prev_row, text
+        only_filled = False      # skip the blank fields (a row that is really one cell)
+        # the fields of the row, and the offset of the first one
+        off = 0
+        if "\t" in text:
+            layout = "grid" if line.line in exact else "tab"
+            fields = text.split("\t")
         else:
-            before, prev_row = prev_row, text
-            # the fields of the row, and the offset of the first one
-            off = 0
-            if "\t" in text:
-                layout = "grid" if line.line in exact else "tab"
-                fields = text.split("\t")
-            else:
-                layout = "pipe"
-                fields = text.split("|")
-                if not fields[0].strip():
-                    off = len(fields[0]) + 1
-                    del fields[0]
-                if fields and not fields[-1].strip():
-                    del fields[-1]
-            filled = 0          # fields with text: none, one, or more (counting stops at two)
-            for t in fields:
-                if t.strip(_WS):
-                    filled += 1
-                    if filled > 1:
-                        break
-            if not filled and layout == "pipe" and text.count("|") == 1 and before is not None and \
-                    before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
-                # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
-                # a "|" between bare "0" lines is only their separator
-                layout, fields, off = "cell", ("",), text.index("|")
-            elif filled <= 1 and layout != "grid":
-                # "0 |" one cell per line with a stray pipe: a cell line, not a row
-                layout, only_filled = "line", True
+            layout = "pipe"
+            fields = text.split("|")
+            if not fields[0].strip():
+                off = len(fields[0]) + 1
+                del fields[0]
+            if fields and not fields[-1].strip():
+                del fields[-1]
+        filled = 0          # fields with text: none, one, or more (counting stops at two)
+        for t in fields:
+            if t.strip(_WS):
+                filled += 1
+                if filled > 1:
+                    break
+        if not filled and layout == "pipe" and text.count("|") == 1 and before is not None and \
+                before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
+            # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
+            # a "|" between bare "0" lines is only their separator
+            layout, fields, off = "cell", ("",), text.index("|")
+        elif filled <= 1 and layout != "grid":
+            # "0 |" one cell per line with a stray pipe: a cell line, not a row
+            layout, only_filled = "line", True
         first = layout != "line" and layout != "cell"
-        which = 5 if layout == "line" else 6      # the value flag of a field read as a line or in a row
+        as_line = layout == "line"                # a field read as a line's (its value flag), or as a row's
         n, at = line.line, line.column + off     # at: the column where the field starts
         for part in fields:
             d = kept(part)
             if d is None:
                 d = _field(part)
-            if only_filled and not d[0]:
-                at += d[8]
+            raw, f, ckind, number, lead, line_value, row_value, end, step = d     # (one unpacking, not 9 indexings)
+            if only_filled and not raw:
+                at += step
                 continue
-            # Piece(d[0], d[1], span, first, layout, d[2], d[3], d[which]), its stores inlined (no __init__ call:
-            # a few hundred pieces a report)
+            # Piece(raw, f, span, first, layout, ckind, number, value), its stores inlined (no __init__ call: a
+            # few hundred pieces a report)
             pc = _new(Piece)
-            pc.text = d[0]; pc.f = d[1]; pc.span = _span(Span, (n, at + d[4], n, at + d[7])); pc.row_start = first
-            pc.layout = layout; pc.kind = d[2]; pc.number = d[3]; pc.value = d[which]
+            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = first
+            pc.layout = layout; pc.kind = ckind; pc.number = number; pc.value = line_value if as_line else row_value
             append(pc)
-            at += d[8]
+            at += step
             first = False
     return out
 
@@ -191,7 +200,10 @@ class Labels:
 
     @staticmethod
     def of(table: TableDef) -> "Labels":
-        return _labels(table.id, _version_of(table))
+        hit = _LABELS_OF.get(id(table))      # (the aligners ask once a table a report: one look-up, not two searches)
+        if hit is None or hit[0] is not table:
+            hit = _LABELS_OF[id(table)] = (table, _labels(table.id, _version_of(table)))
+        return hit[1]
 
     def __init__(self, table: TableDef) -> None:
         self.table = table
@@ -277,6 +289,10 @@ class Labels:
                     if sm.quick_ratio() >= FUZZY and sm.ratio() >= FUZZY:
                         return cid, "fuzzy"
         return None
+
+
+# a table definition's Labels, kept by the definition's identity (as ``_DATA_ROWS``: a table definition does not hash)
+_LABELS_OF: dict[int, tuple[TableDef, Labels]] = {}
 
 
 @lru_cache(maxsize=None)
@@ -389,7 +405,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
     cur: _RowAcc | None = None
     group: tuple[RowDef, Piece] | None = None   # a group label (（六）其他处理) just seen in this tab row
     row_of, header_of = labels.row, labels.header
-    row_cache = labels._row_cache       # (``labels.row``'s memo, its hits looked up here)
+    row_cache, header_cache = labels._row_cache, labels._header_cache     # (the memos, their hits looked up here)
     for p in pieces:
         if p.row_start:
             cur = group = None
@@ -425,10 +441,13 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
                 notes.append(f"duplicate row {m.row.id} at line {p.span.line}")
                 cur = None
                 continue
-            cur = _RowAcc(m, p, [], p.layout)
+            cur = _new(_RowAcc)             # (_RowAcc(m, p, [], p.layout), without the dataclass's __init__ call)
+            cur.match = m; cur.label = p; cur.values = []; cur.layout = p.layout
             found[m.row.id] = cur
             continue
-        h = header_of(f)
+        h = header_cache.get(f, _UNSEEN)
+        if h is _UNSEEN:
+            h = header_of(f)
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
@@ -452,12 +471,16 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         label_text = _LABEL_TEXTS.get(label.text)
         if label_text is None:
             label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
-        rows.append(new_row(tid, rid, label_text, r.label, label.span, acc.match.quality,
-                            _cells(table, r, values[:k] if len(values) > k else values), written, k))
-        if len(values) > k:
-            notes.append(f"row {r.id}: {len(values)} values for {k} columns")
+        row = _new(ROW_DRAFT)   # (``new_row`` inlined: a row a label found)
+        row.table = tid; row.id = rid; row.label = label_text; row.template_label = r.label; row.label_span = label.span
+        row.label_match = acc.match.quality; row.cells = _cells(table, r, values[:k] if written > k else values)
+        row.written = written; row.expected = k; row.present = row.label_match != "absent"
+        SET_CLASS(row, Row)
+        rows.append(row)
+        if written > k:
+            notes.append(f"row {r.id}: {written} values for {k} columns")
     span = pieces[0].span if pieces else None
-    return Table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
+    return new_table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
 
 
 # a row label as written → with its runs of whitespace made one space (labels are the template's words, in every
@@ -468,6 +491,10 @@ _LABEL_TEXTS: dict[str, str] = {}
 def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, version: str = "") -> Table:
     """Table 四: one data row of 15 values under three group headers, read in order (``version``: the
     template's)."""
+    if not pieces:
+        # no table lines for it (often so: the table run together in a paragraph, or not written): every row
+        # absent, no headers, no notes, without the reading below
+        return new_table(table.id, version, tuple([absent_row(table.id, r) for r in table.rows]), None, section)
     labels = Labels.of(table)
     values: list[Piece] = []
     headers: list[HeaderLabel] = []
@@ -512,8 +539,7 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
-    return Table(table.id, version, tuple(rows), pieces[0].span if pieces else None, section, tuple(headers),
-                 tuple(notes))
+    return new_table(table.id, version, tuple(rows), pieces[0].span, section, tuple(headers), tuple(notes))
 
 
 # ----------------------------------------------------------------------------------------------------------
