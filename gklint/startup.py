@@ -51,16 +51,17 @@ def quick_exit(code) -> None:
     after a one-file check, ~30 ms after a check of 1000 reports, for nothing the user sees. Here the exit
     functions run (``atexit``: what gklint keeps in its cache, temporary folders), the standard streams are
     flushed, and ``os._exit`` ends the process. Whenever that would not be the same as a normal exit — another
-    thread still runs, an exit code that is a message, a stream that cannot be flushed (a closed pipe) — the
-    normal exit is taken instead (``sys.exit``)."""
+    thread still runs, an exit code that is a message, a stream that cannot be flushed (a closed pipe), a
+    profiler or tracer at work (``python -m cProfile -o``) — the normal exit is taken instead (``sys.exit``)."""
     import atexit
     import os
     import sys
     import threading
 
     code = 0 if code is None else code
-    if type(code) is not int or threading.active_count() != 1 or not hasattr(atexit, "_run_exitfuncs"):
-        sys.exit(code)
+    if (type(code) is not int or threading.active_count() != 1 or not hasattr(atexit, "_run_exitfuncs")
+            or sys.getprofile() is not None or sys.gettrace() is not None):
+        sys.exit(code)          # (a profiler or a tracer writes its results once the program has returned)
     atexit._run_exitfuncs()      # (they run once: a normal exit after this finds none left)
     try:
         for stream in (sys.stdout, sys.stderr):

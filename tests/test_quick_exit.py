@@ -43,3 +43,11 @@ def test_the_command_exits_with_its_status_and_whole_output():
     assert len(json.loads(got.stdout)) > 20        # all of it, flushed before the process ended
     assert gk("check", "--no-cache", "--exit-zero", str(SEEDS[0])).returncode == 0
     assert gk("check", "--no-such-option").returncode == 2
+
+
+def test_a_profiler_still_writes_its_results(tmp_path):
+    """``python -m cProfile -o FILE -m gklint …`` writes FILE once the program returns: no quick exit then."""
+    out = tmp_path / "gklint.prof"
+    got = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "gklint", "check", "--no-cache",
+                          "--exit-zero", str(SEEDS[0])], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert got.returncode == 0 and out.stat().st_size > 1000
