@@ -247,7 +247,7 @@ class FactStore:
             return
         blob, scalars = f.blob(), f.scalars()
         if self._hash is not None:
-            self._hash.update(_hashed(scalars, blob))
+            _hash(self._hash, scalars, blob)
         # the scalars as JSON (ASCII: a path's lone surrogates survive), and whether the blob is known to unpack
         head = (json.dumps([*scalars, f.sound]) + "\n").encode("ascii")
         if self._spool is None:
@@ -289,7 +289,7 @@ class FactStore:
         h = hashlib.sha256()
         for f in self:
             if f is not None:
-                h.update(_hashed(f.scalars(), f.blob()))
+                _hash(h, f.scalars(), f.blob())
         return h.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
@@ -320,6 +320,8 @@ class FactStore:
 _NO_YEAR = -(1 << 63)
 
 
-def _hashed(scalars: list, blob: bytes) -> bytes:
-    """What ``digest`` hashes of one report: its scalars (str, int, None: their repr is exact), then its blob."""
-    return b"%s%d\n%s" % (repr(scalars).encode("utf-8", "surrogatepass"), len(blob), blob)
+def _hash(h, scalars: list, blob: bytes) -> None:
+    """What ``digest`` hashes of one report: its scalars (str, int, None: their repr is exact), then its blob
+    (two updates: the blob is not copied into one string with the rest)."""
+    h.update(b"%s%d\n" % (repr(scalars).encode("utf-8", "surrogatepass"), len(blob)))
+    h.update(blob)
