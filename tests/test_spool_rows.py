@@ -2,6 +2,8 @@
 writes the usual ones directly): the same bytes for every kind of message, and for unusual types too."""
 import json
 
+import pytest
+
 from gklint.diagnostics import Diagnostic, Severity, Span
 from gklint.formatters import spool
 from gklint.formatters.concise import format_line
@@ -33,3 +35,18 @@ def test_unusual_types_as_json_dumps_writes_them():
     for x in odd:
         assert spool._line_blob([x]) == _as_json([x])
     assert spool.line_blob_ok(spool._line_blob([d, d.moved(line=1)]))
+
+
+@pytest.mark.parametrize("blob", [
+    b'[[1,2,"GK601","m",3]]\0abc',          # the line not ended
+    b'[[1,2,"GK601","m",3]]\0abc\nx',       # more text than the rows say
+    b'[[1,2,"GK601","m",-1]]\0\n',          # a negative length
+    b'[[true,2,"GK601","m",3]]\0abc\n',     # a bool for the line
+    b'[[1,2,"GK601","m"]]\0abc\n',          # a row of four
+    b'[[1,2,"GK601",5,3]]\0abc\n',          # a message that is no string
+    b'[1]\0\n', b'{"a":1}\0', b'[[1,2,"GK601","m",3]]abc\n', b'\xff\0',
+])
+def test_a_damaged_line_blob_is_refused(blob):
+    """What a result cache entry gives back as concise lines is checked before it is printed."""
+    assert not spool.line_blob_ok(blob)
+    assert spool.line_blob_ok(b'[[1,2,"GK601","m",3],[4,1,"GK1","n",0]]\0abc\n\n')

@@ -86,18 +86,21 @@ def line_blob_ok(blob: bytes) -> bool:
         keys, text = _line_parts(blob)
     except (ValueError, RecursionError):
         return False
-    if not (type(keys) is list and all(type(k) is list and len(k) == 5 and list(map(type, k)) == _ROW for k in keys)):
+    if type(keys) is not list:
         return False
     at = 0
-    for k in keys:          # each line where its length puts it, and ended
-        at += k[4]
-        if k[4] < 0 or text[at:at + 1] != "\n":
+    for k in keys:          # each row (int, int, str, str, length), and its line where the length puts it, ended
+        if type(k) is not list or len(k) != 5:
+            return False
+        line, col, code, msg, n = k
+        if not (type(line) is int and type(col) is int and type(code) is str and type(msg) is str
+                and type(n) is int and n >= 0):
+            return False
+        at += n
+        if text[at:at + 1] != "\n":
             return False
         at += 1
     return at == len(text)
-
-
-_ROW = [int, int, str, str, int]
 
 
 def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, bytes]], bool]:
