@@ -19,9 +19,11 @@ what they compile at the end of each chunk (``flush``), the main process at exit
 """
 from __future__ import annotations
 
+import base64
 import os
 import sys
 import time
+from array import array
 
 MAX_ENTRIES = 4096             # patterns kept in the file
 MAX_BYTES = 16 * 1024 * 1024   # bytes of the file
@@ -38,7 +40,6 @@ def install() -> bool:
     """Route ``re``'s compiles through the kept programs; True when installed (also already)."""
     try:
         import _sre
-        from array import array
         from re import _compiler, _parser
 
         if getattr(_compiler.compile, "_kept", False):
@@ -49,7 +50,7 @@ def install() -> bool:
             return False
         # what reading and writing the table needs, imported before the hook is in place: their own patterns
         # (json's, platformdirs') are then never compiled while the table is being read
-        import base64, hashlib, json  # noqa: E401,F401
+        import hashlib, json  # noqa: E401,F401
         from .resources import cache_dir
 
         cache_dir()
@@ -104,16 +105,10 @@ def _keep(key, p, flags, made, _sre, _compiler, _parser) -> None:
 
 
 def _text_of(code: list) -> str:
-    import base64
-    from array import array
-
     return base64.b64encode(array("I", code).tobytes()).decode("ascii")
 
 
 def _code_of(text: str) -> list:
-    import base64
-    from array import array
-
     words = array("I")
     words.frombytes(base64.b64decode(text, validate=True))
     return words.tolist()

@@ -1,4 +1,5 @@
-"""The rules stage's per-layout and per-report memos (issue 9): what they keep gives what making it again gives."""
+"""The equation checks' cell keys kept per table layout, and GK604's candidate places (issue 9): what they keep
+or find gives what making the keys again or scanning the whole text gives."""
 from __future__ import annotations
 
 from gklint.rules.expr_batch import _Keys
