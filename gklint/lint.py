@@ -12,6 +12,7 @@ from . import fixes, suppress
 from .rules.engine import RuleSet, finish, load_ruleset, run_rules
 from .readers import Source, read_bytes, read_path, read_within, report_suffixes
 from .regexcache import flush as flush_patterns, install as install_patterns
+from .startup import file_done
 
 
 # A report repository's own documents, which are Markdown or text but no report: skipped in directory walks
@@ -190,7 +191,10 @@ def _lint_chunk(paths: list[str], probe: bool = False, encode=None) -> list:
     """``lint_file`` results for a worker's chunk, their diagnostics as plain tuples (``_rows``): pickled and
     rebuilt at a fraction of a dataclass's cost, in the parent that receives every file's. ``probe``: look the
     files up in the cache (else the parent already did); ``encode``: see ``lint_paths``."""
-    results = [lint_file(p, **_WORKER, probe=probe, encode=encode) for p in paths]
+    results = []
+    for p in paths:
+        results.append(lint_file(p, **_WORKER, probe=probe, encode=encode))
+        file_done()
     flush_patterns()     # what this worker compiled first (a forked worker's exit runs no atexit: gklint.regexcache)
     if encode is not None:
         return results
@@ -255,6 +259,7 @@ def lint_paths(paths: list[str], ruleset: RuleSet, *, jobs: int | None = 1, stdi
         for path, text, diags, f in results:
             if facts is not None:
                 facts.append(f)
+            file_done()
             yield path, text, diags
     finally:
         close = getattr(results, "close", None)

@@ -12,7 +12,7 @@ from array import array
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from .memo import remember
+from .memo import KEPT, remember
 
 _DROP = set(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff*#\"'“”‘’`")
 # characters NFKC leaves alone that reports use interchangeably
@@ -170,7 +170,7 @@ def fold_positions(text: str) -> tuple[str, Sequence[int]]:
 
 
 class _Folded(dict):
-    """text → folded text for short texts (labels and cells repeat across rows and reports; at most 4096 kept):
+    """text → folded text for short texts (labels and cells repeat across rows and reports; at most ``memo.KEPT`` kept):
     a hit is one dictionary look-up, as the parser asks for tens of thousands per report."""
 
     def __missing__(self, text: str) -> str:
@@ -181,7 +181,7 @@ class _Folded(dict):
             out = _translate(text)
             _remember(text, out, None)
             return out
-        out = remember(self, text, _translate(text), 4096)
+        out = remember(self, text, _translate(text), KEPT)
         return out
 
 

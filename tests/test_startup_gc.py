@@ -61,6 +61,7 @@ def test_python_m_gklint_pauses_from_the_start_and_other_commands_collect_as_usu
 def test_a_pause_is_resumed_once_and_only_by_whoever_made_it(monkeypatch):
     calls = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(startup, "_countdown", startup._countdown)     # (what resume_gc sets: put back after)
     was = gc.isenabled()
     try:
         gc.enable()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
-from ..memo import remember
+from ..memo import KEPT, remember
 from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, ROW_DRAFT, TEXT, Cell, HeaderLabel, Line, Row,
                     Table, SET_CLASS, new_header, new_row, new_table)
 from ..parse.outline import PLACEHOLDERS
@@ -33,7 +33,7 @@ _UNIT = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|件
 MAX_NUMBER_CHARS = 20
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=KEPT)
 def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
     """The kind and value of a cell's text: number, blank, placeholder or text."""
     f = folded(raw)
@@ -153,7 +153,7 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
 # A field's text → what its pieces take from it, the same wherever it stands (fields such as "0", "" and the
 # template's labels recur in every report): one dictionary look-up per piece instead of a strip, a fold and a
 # parse. At most FIELDS_KEPT short fields kept (then the memo starts afresh), so memory stays flat over any number of files.
-FIELDS_KEPT = 4096
+FIELDS_KEPT = KEPT
 _FIELDS: dict[str, tuple] = {}
 
 
@@ -190,7 +190,7 @@ class LabelMatch:
 
 # How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts
 # of table cells do not, so the memo starts afresh when full: memory stays flat over any number of reports).
-LABELS_KEPT = 4096
+LABELS_KEPT = KEPT
 FUZZY = 0.8           # the least similarity ratio (difflib) of a label read as a template label
 _UNSEEN = object()
 

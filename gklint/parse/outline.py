@@ -13,7 +13,7 @@ from itertools import repeat
 from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
-from ..memo import remember
+from ..memo import KEPT, remember
 from ..model.nodes import LINE_DRAFT, SET_CLASS, Line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
@@ -63,7 +63,7 @@ def match_section_heading(f: str) -> HeadingMatch | None:
     return _heading(f)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=KEPT)
 def _heading(f: str) -> HeadingMatch | None:
     """``match_section_heading`` of a short line that starts like a heading (headings recur in every report)."""
     m = _HEAD_NUM.match(f)
@@ -322,7 +322,7 @@ _STEPS: dict[tuple[str | None, str, str], tuple[tuple[str, int], ...]] = {}
 # The steps of short lines (labels, headings, cells, page furniture: the same words in every report), at most
 # _SHAPES_MAX kept; a line's shape is a pure function of its text.
 _SHAPES: dict[str, tuple[tuple[str, int], ...]] = {}
-_SHAPES_MAX = 4096
+_SHAPES_MAX = KEPT
 SHAPE_CACHE_CHARS = 48
 
 

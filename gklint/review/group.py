@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 from .facts import Facts
 
-#: reports of a group kept unpacked (the first ones): a group up to this size is unpacked once per run
-KEEP = 64
+#: reports of a group kept unpacked (the first ones): a group up to this size (an agency's years: the usual) is
+#: unpacked once per run. Each kept report is ~20-30 KB unpacked, so 64 of them made the cross-year stage the
+#: run's peak (+1 MiB at 10,000 reports of the benchmark, whose groups have hundreds of copies)
+KEEP = 16
 
 
 class Group(Sequence):
