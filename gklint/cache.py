@@ -14,7 +14,8 @@ An entry is one JSON line (path, hash, text, format, the facts' scalar fields an
 then the diagnostics (JSON), the packed facts' blob as it travels (``gklint.review.store``) and the concise lines
 (``gklint.formatters.spool``): a hit decodes the line, and then either the diagnostics or, for a concise run
 and a file no suppression applies to, only checks the lines and hands them on as they are; the facts' blob is
-unpacked, and checked, only if cross-year rules run.
+unpacked, and checked, only if cross-year rules run; a hit's facts refer to their place in the entry instead of
+holding the blob (``gklint.review.store``), read again only if the run's cross-year findings are not cached.
 
 ``<run key>/corpus/<key>.json`` keeps a run's cross-year findings under the hash of all its reports' facts (in
 order) and the agency map (``gklint.lint.corpus_diagnostics``): an unchanged run unpacks no facts at all. The
@@ -231,8 +232,9 @@ class ResultCache:
         """The stored results of ``path`` if they are for exactly these bytes; None otherwise. ``lines``: give
         the concise lines instead of the diagnostics when the entry has them."""
         limit = len(data) * 4 + MAX_ENTRY_SLACK
+        entry = self._entry(path)
         try:
-            fd = os.open(self._entry(path), os.O_RDONLY)
+            fd = os.open(entry, os.O_RDONLY)
         except OSError:
             return None
         try:
@@ -243,7 +245,7 @@ class ResultCache:
             os.close(fd)
         if len(blob) > limit:
             return None
-        return _load(blob, path, hashlib.sha256(data).hexdigest(), data, lines)
+        return _load(blob, path, hashlib.sha256(data).hexdigest(), data, lines, entry)
 
     def put(self, path: str, data: bytes, hit: Hit, encoding: str) -> None:
         """Store ``hit`` for ``path`` with these bytes. The text is left out when decoding the bytes gives
@@ -359,13 +361,15 @@ def shapes_known() -> bool:
             and Sentence._fields == ("hash", "text", "place"))
 
 
-def _load(blob: bytes, path: str, digest: str, data: bytes, want_lines: bool = False) -> Hit | None:
+def _load(blob: bytes, path: str, digest: str, data: bytes, want_lines: bool = False,
+          entry: str | None = None) -> Hit | None:
     """An entry's results if it is one for ``path`` with exactly these bytes (``digest``); None otherwise.
     An entry is a JSON line (path, hash, text, format, the sizes of what follows), then the diagnostics
     (``{"diagnostics": [...]}``, decoded only when they are needed), the packed facts' blob as it was
     (``gklint.review.store``: not decoded here, only if cross-year rules need it; its length is checked, its
     content when it is unpacked) and the concise lines (checked when asked for; the diagnostics are then not
-    decoded: a concise run served from the cache decodes no finding)."""
+    decoded: a concise run served from the cache decodes no finding). ``entry``: the entry's file, which the facts
+    then refer to instead of holding their blob (``gklint.review.store``: read again only if needed)."""
     try:
         end = blob.index(b"\n")
         x = json.loads(blob[:end])
@@ -377,7 +381,8 @@ def _load(blob: bytes, path: str, digest: str, data: bytes, want_lines: bool = F
         facts = x["facts"]
         if facts is not None:
             *scalars, size = facts
-            facts = _facts_types()[3].from_json([*scalars, blob[at:at + _size(size)]])
+            facts = _facts_types()[3].from_json([*scalars, blob[at:at + _size(size)]],
+                                                (entry, at) if entry is not None else None)
             at += size
         lines = x["lines"]
         if lines is not None:

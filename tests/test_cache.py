@@ -344,3 +344,40 @@ def test_workers_serve_hits_on_a_large_run(tmp_path, monkeypatch):
     Path(files[3]).write_text(Path(files[3]).read_text(encoding="utf-8") + "\n多出的一段。\n", encoding="utf-8")
     fresh = list(gklint.lint.lint_paths(files, rs, jobs=1))
     assert list(gklint.lint.lint_paths(files, rs, jobs=2, cache=cache)) == fresh
+
+
+def test_cached_facts_stay_in_their_entries_and_a_changed_entry_is_read_again(tmp_path):
+    """A hit's facts refer to their place in the cache entry (gklint.review.store): the run's store holds no
+    blob of theirs, yet gives the same facts, digest and cross-year findings as a run without the cache; an
+    entry rewritten since it was read gives the facts of the file read again."""
+    from gklint.cache import ResultCache, run_key
+    from gklint.review.store import FactStore, read_ref
+    from gklint.rules.engine import load_ruleset
+
+    d = tmp_path / "reports"
+    shutil.copytree(ROOT / "tests" / "reports" / "corpus", d)
+    files = sorted(str(p) for p in d.glob("*.txt"))
+    rs = load_ruleset().select([], [])
+    cache = ResultCache.open(tmp_path / "cache", run_key(rs))
+    list(gklint.lint.lint_paths(files, rs, jobs=1, cache=cache))       # fills the cache
+    served, fresh = FactStore(), FactStore()
+    assert list(gklint.lint.lint_paths(files, rs, jobs=1, cache=cache, facts=served)) == \
+        list(gklint.lint.lint_paths(files, rs, jobs=1, facts=fresh))
+    assert all(p is None or p.ref is not None for p in served)
+    assert served._end * 4 < fresh._end         # headers only: the blobs stayed in the entries
+    assert [p and p.unpack() for p in served] == [p and p.unpack() for p in fresh]
+    assert served.digest() == fresh.digest()
+    found = gklint.lint.corpus_diagnostics(served, rs)
+    assert found and found == gklint.lint.corpus_diagnostics(fresh, rs)
+    i, victim = next((i, p) for i, p in enumerate(served) if p is not None)
+    entry, at, size, _sha = victim.ref
+    raw = bytearray(Path(entry).read_bytes())
+    raw[at:at + size] = b"x" * size
+    Path(entry).write_bytes(bytes(raw))
+    with pytest.raises(ValueError):
+        read_ref(victim.ref)
+    assert victim.unpack() == fresh[i].unpack()
+    victim.sound = True      # (known to unpack before the entry changed: its head is read, and is not there)
+    assert victim.values_and_hashes() == fresh[i].values_and_hashes()
+    Path(entry).unlink()
+    assert served[i].unpack() == fresh[i].unpack()

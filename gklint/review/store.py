@@ -12,6 +12,12 @@ reports.
 
 A blob is data only (JSON and text); one that cannot be unpacked (a damaged cache entry) gives the facts of the file
 read and parsed again, so a foreign entry never changes what cross-year rules see.
+
+Facts served from the result cache stay there: their ``Packed`` holds a *reference* to the blob (the entry's
+file, where the blob is in it, and the SHA-256 of the blob as it was read), not the blob. That is what travels
+from a pool worker and what the run's store keeps, so a warm run does not move each report's 2.5 KB twice more
+(to the parent, into its spool); the blob is read again only if the cross-year findings are not cached, and an
+entry that changed in between (its hash differs) is as a damaged one: the file is read again.
 """
 from __future__ import annotations
 
@@ -35,13 +41,16 @@ _get_scalars = attrgetter(*_SCALARS)
 class Packed:
     """One report's facts, packed (see the module). ``unpack()`` gives the ``Facts`` back, equal."""
 
-    __slots__ = (*_SCALARS, "_blob", "_store", "_at", "_size", "sound")
+    __slots__ = (*_SCALARS, "_blob", "_store", "_at", "_size", "sound", "ref")
 
     def __init__(self, path, agency, agency_source, year, year_source, template, format, blob: bytes | None,
-                 store: "FactStore | None" = None, at: int = 0, size: int = 0, sound: bool = False):
+                 store: "FactStore | None" = None, at: int = 0, size: int = 0, sound: bool = False,
+                 ref: tuple | None = None):
         self.path, self.agency, self.agency_source, self.year = path, agency, agency_source, year
         self.year_source, self.template, self.format = year_source, template, format
         self._blob, self._store, self._at, self._size = blob, store, at, size
+        # (file, offset, size, SHA-256 of the blob): where a blob served from the result cache is (see the module)
+        self.ref = ref
         # the blob is known to unpack: packed by ``of`` (in this run, or a pool worker), or unpacked once; a blob
         # from a cache entry is not (another user's or a damaged entry) until ``sound_one`` has unpacked it
         self.sound = sound
@@ -68,7 +77,14 @@ class Packed:
                               ).encode("utf-8", "surrogatepass"), sound=True)
 
     def blob(self) -> bytes:
-        return self._blob if self._blob is not None else self._store.read(self._at, self._size)
+        """The blob; ValueError when it is a cache entry's that is gone or changed since it was read."""
+        if self._blob is not None:
+            return self._blob
+        return read_ref(self.ref) if self.ref is not None else self._store.read(self._at, self._size)
+
+    def digest(self) -> bytes:
+        """The SHA-256 of the blob (a referenced one's as it was read: the entry is not read again)."""
+        return self.ref[3] if self.ref is not None and self._blob is None else hashlib.sha256(self.blob()).digest()
 
     def scalars(self) -> list:
         return list(_get_scalars(self))
@@ -88,14 +104,18 @@ class Packed:
         """(cell key → value, the set of its sentences' hashes): what telling two reports apart needs
         (``gklint.review.checks.same_report``), from the blob's JSON head only, without the places and texts a
         whole unpack builds. For a blob known to unpack (``sound``); else from ``unpack``."""
-        if not self.sound:
-            f = self.unpack()
-            return f.values_and_hashes() if f else ({}, set())
-        head = self.blob().split(b"\n", 1)[0].decode("utf-8", "surrogatepass")
-        keys, values, hashes = json.loads(head)[:3]
-        values = [v if type(v) is int else Decimal(str(v[1])) for v in values]
-        raw = bytes.fromhex(hashes)
-        return dict(zip(_keys(keys), values)), {raw[i:i + 8] for i in range(0, len(raw), 8)}
+        if self.sound:
+            try:
+                head = self.blob().split(b"\n", 1)[0].decode("utf-8", "surrogatepass")
+            except ValueError:      # a referenced cache entry changed since (as unpack: the file read again)
+                pass
+            else:
+                keys, values, hashes = json.loads(head)[:3]
+                values = [v if type(v) is int else Decimal(str(v[1])) for v in values]
+                raw = bytes.fromhex(hashes)
+                return dict(zip(_keys(keys), values)), {raw[i:i + 8] for i in range(0, len(raw), 8)}
+        f = self.unpack()
+        return f.values_and_hashes() if f else ({}, set())
 
     def sound_one(self) -> "Packed | None":
         """Packed facts whose blob unpacks: these (unpacked once to know, unless known), else those of the file
@@ -113,7 +133,9 @@ class Packed:
 
     __hash__ = None
 
-    def __reduce__(self):    # a blob in the spool travels with its bytes
+    def __reduce__(self):    # a blob in the spool travels with its bytes; a referenced one as its reference
+        if self.ref is not None and self._blob is None:
+            return Packed, (*self.scalars(), None, None, 0, 0, self.sound, self.ref)
         return Packed, (*self.scalars(), self.blob(), None, 0, 0, self.sound)
 
     def __repr__(self) -> str:
@@ -183,6 +205,20 @@ def _keys(text: str) -> tuple:
     return got
 
 
+def read_ref(ref: tuple) -> bytes:
+    """The blob a reference points at, if it is still the one that was read (its SHA-256); else ValueError."""
+    file, at, size, sha = ref
+    try:
+        with open(file, "rb") as fh:
+            fh.seek(at)
+            got = fh.read(size)
+    except (OSError, TypeError, ValueError) as exc:
+        raise ValueError("the cache entry is gone") from exc
+    if hashlib.sha256(got).digest() != sha:
+        raise ValueError("the cache entry changed")
+    return got
+
+
 def _reread(path: str) -> Facts | None:
     from ..api import parse_source
     from ..readers import read_path
@@ -195,8 +231,9 @@ def _reread(path: str) -> Facts | None:
         return None
 
 
-def from_json(x) -> Packed | None:
-    """Facts from a cache entry (scalars, then the blob), None for none; raises TypeError for anything else."""
+def from_json(x, ref: tuple | None = None) -> Packed | None:
+    """Facts from a cache entry (scalars, then the blob), None for none; raises TypeError for anything else.
+    ``ref``: (the entry's file, the blob's offset in it): the facts then hold a reference, not the blob."""
     if x is None:
         return None
     path, agency, a_src, year, y_src, template, fmt, blob = x
@@ -204,8 +241,11 @@ def from_json(x) -> Packed | None:
             and type(year) in (int, type(None)) and type(y_src) in _STR_OR_NONE and type(template) in _STR_OR_NONE
             and type(fmt) is str and type(blob) in (str, bytes)):
         raise TypeError("not facts")
-    return Packed(path, agency, a_src, year, y_src, template, fmt,
-                  blob if type(blob) is bytes else blob.encode("utf-8", "surrogatepass"))
+    blob = blob if type(blob) is bytes else blob.encode("utf-8", "surrogatepass")
+    if ref is not None:
+        return Packed(path, agency, a_src, year, y_src, template, fmt, None,
+                      ref=(ref[0], ref[1], len(blob), hashlib.sha256(blob).digest()))
+    return Packed(path, agency, a_src, year, y_src, template, fmt, blob)
 
 
 class FactStore:
@@ -218,7 +258,7 @@ class FactStore:
     def __init__(self):
         self._at = array("q")        # per report: where its entry starts in the spool; -1: no facts
         self._head = array("l")      # the length of its header (the scalars as JSON and a line break)
-        self._size = array("q")      # the length of its blob, after the header
+        self._size = array("q")      # the length of its blob, after the header (0: a reference in the header)
         self._agency = array("l")    # index into _names; -1: None
         self._year = array("q")      # its year; _NO_YEAR: None
         self._names: list = []       # the agencies as written, each once
@@ -245,11 +285,18 @@ class FactStore:
             self._agency.append(-1)
             self._year.append(_NO_YEAR)
             return
-        blob, scalars = f.blob(), f.scalars()
-        if self._hash is not None:
-            _hash(self._hash, scalars, blob)
-        # the scalars as JSON (ASCII: a path's lone surrogates survive), and whether the blob is known to unpack
-        head = (json.dumps([*scalars, f.sound]) + "\n").encode("ascii")
+        scalars, ref = f.scalars(), f.ref
+        if ref is not None and f._blob is None:     # a cache entry's: its reference only (see the module)
+            blob = b""
+            if self._hash is not None:
+                _hash(self._hash, scalars, ref[3])
+            head = (json.dumps([*scalars, f.sound, [ref[0], ref[1], ref[2], ref[3].hex()]]) + "\n").encode("ascii")
+        else:
+            blob = f.blob()
+            if self._hash is not None:
+                _hash(self._hash, scalars, hashlib.sha256(blob).digest())
+            # the scalars as JSON (ASCII: a path's lone surrogates survive), whether the blob is known to unpack
+            head = (json.dumps([*scalars, f.sound]) + "\n").encode("ascii")
         if self._spool is None:
             self._spool = tempfile.TemporaryFile()
         if self._read_since:      # a seek flushes what was buffered: only after a read moved the position
@@ -289,7 +336,7 @@ class FactStore:
         h = hashlib.sha256()
         for f in self:
             if f is not None:
-                _hash(h, f.scalars(), f.blob())
+                _hash(h, f.scalars(), f.digest())
         return h.hexdigest()
 
     def read(self, at: int, size: int) -> bytes:
@@ -303,6 +350,9 @@ class FactStore:
             return None
         head = self._head[i]
         *scalars, sound = json.loads(self.read(at, head))
+        if type(sound) is list:     # a reference (``append``)
+            scalars, sound, (file, offset, size, sha) = scalars[:-1], scalars[-1], sound
+            return Packed(*scalars, None, sound=sound, ref=(file, offset, size, bytes.fromhex(sha)))
         return Packed(*scalars, None, self, at + head, self._size[i], sound)
 
     def __iter__(self):
@@ -320,8 +370,8 @@ class FactStore:
 _NO_YEAR = -(1 << 63)
 
 
-def _hash(h, scalars: list, blob: bytes) -> None:
-    """What ``digest`` hashes of one report: its scalars (str, int, None: their repr is exact), then its blob
-    (two updates: the blob is not copied into one string with the rest)."""
-    h.update(b"%s%d\n" % (repr(scalars).encode("utf-8", "surrogatepass"), len(blob)))
-    h.update(blob)
+def _hash(h, scalars: list, sha: bytes) -> None:
+    """What ``digest`` hashes of one report: its scalars (str, int, None: their repr is exact), then its blob's
+    SHA-256 (what a referenced blob has without being read again)."""
+    h.update(b"%s\n" % repr(scalars).encode("utf-8", "surrogatepass"))
+    h.update(sha)
