@@ -239,7 +239,6 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
         if (problem := annotate_problem(files, annotate)) is not None:
             click.echo(f"gklint: {problem}", err=True)
             sys.exit(2)
-    missing = [p for p in files if p != "-" and not os.path.exists(p)]
     stdin_data = _read_stdin(max_size) if "-" in files else None
     all_diags: list[Diagnostic] = []
     sources: dict = {}   # path → only the lines its findings point at (formatters.lines): memory stays flat
@@ -307,7 +306,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
 
         write_streamed(spool, all_diags, corpus, run, fmt or shown_fmt, output, color, score or cfg.score, files,
                        sources, ruleset, "info" if show_info else cfg.min_severity)
-        _exit(run, ruleset, missing, files, exit_zero,
+        _exit(run, ruleset, files, exit_zero,
               errors or any(d.severity is Severity.ERROR for d in [*all_diags, *corpus]))
     all_diags.extend(corpus)
     outcome = after_lint(all_diags, sources, files, lint=_relint(ruleset, cfg, max_findings), fmt=fmt,
@@ -348,7 +347,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
     except ValueError as exc:
         click.echo(f"gklint: {exc}", err=True)
         sys.exit(2)
-    _exit(run, ruleset, missing, files, exit_zero, any(d.severity is Severity.ERROR for d in all_diags))
+    _exit(run, ruleset, files, exit_zero, any(d.severity is Severity.ERROR for d in all_diags))
 
 
 def _not_ignored(diags, ignored) -> list:
@@ -358,12 +357,13 @@ def _not_ignored(diags, ignored) -> list:
     return [d for d in diags if not any(d.code.startswith(c) or d.name == c for c in ignored)]
 
 
-def _exit(run, ruleset, missing, files, exit_zero: bool, errors: bool):
-    """``check``'s exit status: 130 interrupted, 2 a rule-pack error or no file could be read, else 1 when an
-    error-severity finding was reported (0 with --exit-zero)."""
+def _exit(run, ruleset, files, exit_zero: bool, errors: bool):
+    """``check``'s exit status: 130 interrupted, 2 a rule-pack error or none of the files exists, else 1 when
+    an error-severity finding was reported (0 with --exit-zero)."""
     if run.interrupted:
         sys.exit(130)
-    if (ruleset.errors and ruleset.keeps("GK902")) or (missing and len(missing) == len(files)):
+    # (looked at the end, and only until one file exists: not a stat per file of a large run before it starts)
+    if (ruleset.errors and ruleset.keeps("GK902")) or all(p != "-" and not os.path.exists(p) for p in files):
         sys.exit(2)
     sys.exit(0 if exit_zero or not errors else 1)
 

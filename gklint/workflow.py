@@ -176,11 +176,17 @@ def write_streamed(spool, before, corpus, run, fmt, output, color, score_file, f
     options = dict(sources=sources, rules=rules_meta(ruleset),
                    files_checked=len(files), min_severity=min_severity,
                    review={"reports": run.reports()} if fmt == "rich" else None)
+    def write(stream, color):
+        if fmt == "concise" and spool.lines:       # lines made where the files were linted: bytes to copy
+            spool.write_lines(stream, before, corpus)
+        else:
+            render_groups(spool.groups(before, corpus), fmt, stream, color=color, **options)
+
     try:
         if output:
             with open(output, "w", encoding="utf-8") as fh:
-                render_groups(spool.groups(before, corpus), fmt, fh, color=False, **options)
+                write(fh, False)
         else:
-            render_groups(spool.groups(before, corpus), fmt, sys.stdout, color=color, **options)
+            write(sys.stdout, color)
     finally:
         spool.close()

@@ -95,3 +95,37 @@ def test_a_spool_of_concise_lines_writes_what_the_findings_would():
     again = io.StringIO()
     render_groups(plain.groups(before, after), "concise", again)
     assert again.getvalue() == want.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_writing_a_spool_of_lines_at_once_writes_what_each_path_s_group_would(monkeypatch, encoding):
+    """``Spool.write_lines`` (the concise output of a run): the bytes of many paths' lines copied to the
+    stream's buffer when it is UTF-8, decoded otherwise, or when a line holds a lone surrogate (a file name
+    that is no UTF-8); in order with what was written to the stream before, in batches of any size."""
+    import io
+
+    import gklint.formatters.spool as spool_mod
+    from gklint.formatters import render_groups
+    from gklint.formatters.spool import encode_concise
+
+    monkeypatch.setattr(spool_mod, "WRITE_BATCH", 40)
+    d = lambda path, line, code, msg="m": Diagnostic(path, line, 1, line, 2, Severity.WARNING, code, "n", msg)  # noqa: E731
+    names = ["a.txt", "b.txt", "名\udcff.txt", "c.txt", "d.txt"]
+    spool = Spool(lines=True)
+    for name in names:
+        spool.add_encoded(encode_concise(name, [d(name, 2, "GK2", "第二"), d(name, 1, "GK1")])[0])
+    after = [d("b.txt", 1, "GK0"), d("e.txt", 4, "GK5")]
+    want = io.StringIO()
+    want.write("前言\n")
+    render_groups(spool.groups((), after), "concise", want)
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="\n")
+    stream.write("前言\n")
+    spool.write_lines(stream, (), after)
+    stream.flush()
+    assert raw.getvalue().decode(encoding, "surrogateescape") == want.getvalue()
+    text = io.StringIO()             # no buffer: written as text
+    text.write("前言\n")
+    spool.write_lines(text, (), after)
+    assert text.getvalue() == want.getvalue()
+    spool.close()
