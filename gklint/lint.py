@@ -169,6 +169,11 @@ SERIAL_UP_TO = 8
 WORKERS_PROBE_FROM = 256
 #: Chunks in flight per worker: enough to keep every worker busy, few enough that finished results do not pile up.
 WINDOW_PER_JOB = 4
+#: Files per chunk at most: a file linted is ~2 ms of work, a chunk's round trip through the pool ~0.5 ms; a file
+#: served from the cache is ~0.15 ms, so chunks of cache look-ups are larger (32 -> 128: an unchanged run over
+#: 10,000 files 0.90, in alternation).
+CHUNK_FILES = 16
+PROBE_CHUNK_FILES = 128
 
 _WORKER: dict = {}
 
@@ -287,7 +292,7 @@ def _pooled(files: list[str], ruleset: RuleSet, jobs: int, recipe: tuple, encode
 
     *_, severities, max_size, max_findings, cache = recipe
     probe = cache is not None and len(files) > WORKERS_PROBE_FROM
-    size = max(1, min(32 if probe else 16, len(files) // (jobs * 4)))
+    size = max(1, min(PROBE_CHUNK_FILES if probe else CHUNK_FILES, len(files) // (jobs * 4)))
     window = jobs * WINDOW_PER_JOB
     pending: deque = deque()       # per file in input order: its result, or (chunk, index) while it is linted
     chunk, flying, ex = _Chunk(), 0, None

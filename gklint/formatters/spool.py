@@ -269,7 +269,7 @@ def _writer(stream):
         return lambda data: stream.write(data.decode("utf-8", "surrogatepass"))
 
     def write(data: bytes) -> None:
-        if _SURROGATE.search(data):       # (as text: the stream's own encoder says what it does with them)
+        if b"\xed" in data and _SURROGATE.search(data):    # (as text: the stream's encoder says what it does)
             stream.write(data.decode("utf-8", "surrogatepass"))
             return
         stream.flush()          # what was written as text before goes first
