@@ -176,6 +176,7 @@ def write_streamed(spool, before, corpus, run, fmt, output, color, score_file, f
     options = dict(sources=sources, rules=rules_meta(ruleset),
                    files_checked=len(files), min_severity=min_severity,
                    review={"reports": run.reports()} if fmt == "rich" else None)
+
     def write(stream, color):
         if fmt == "concise" and spool.lines:       # lines made where the files were linted: bytes to copy
             spool.write_lines(stream, before, corpus)

@@ -82,9 +82,14 @@ class Packed:
             return self._blob
         return read_ref(self.ref) if self.ref is not None else self._store.read(self._at, self._size)
 
+    @property
+    def referenced(self) -> bool:
+        """Whether the blob is in a cache entry (``ref``), not here or in a store."""
+        return self.ref is not None and self._blob is None
+
     def digest(self) -> bytes:
         """The SHA-256 of the blob (a referenced one's as it was read: the entry is not read again)."""
-        return self.ref[3] if self.ref is not None and self._blob is None else hashlib.sha256(self.blob()).digest()
+        return self.ref[3] if self.referenced else hashlib.sha256(self.blob()).digest()
 
     def scalars(self) -> list:
         return list(_get_scalars(self))
@@ -134,7 +139,7 @@ class Packed:
     __hash__ = None
 
     def __reduce__(self):    # a blob in the spool travels with its bytes; a referenced one as its reference
-        if self.ref is not None and self._blob is None:
+        if self.referenced:
             return Packed, (*self.scalars(), None, None, 0, 0, self.sound, self.ref)
         return Packed, (*self.scalars(), self.blob(), None, 0, 0, self.sound)
 
@@ -286,7 +291,7 @@ class FactStore:
             self._year.append(_NO_YEAR)
             return
         scalars, ref = f.scalars(), f.ref
-        if ref is not None and f._blob is None:     # a cache entry's: its reference only (see the module)
+        if f.referenced:        # a cache entry's: its reference only (see the module)
             blob = b""
             if self._hash is not None:
                 _hash(self._hash, scalars, ref[3])
