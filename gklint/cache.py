@@ -188,7 +188,8 @@ class Hit:
     """What linting a file gave, before suppressions: the text for excerpts, its reader's format, the
     diagnostics and the facts (``gklint.review.store.Packed``). ``lines``: the diagnostics as concise lines
     (``gklint.formatters.spool.encode_concise``), when the entry has them and they were asked for; the
-    diagnostics are then not decoded (None)."""
+    diagnostics are then not decoded (None), and the text is "" when the file holds no suppression comment
+    (what the text is read for then: ``gklint.lint``)."""
 
     text: str
     format: str
@@ -375,7 +376,9 @@ def _load(blob: bytes, path: str, digest: str, data: bytes, want_lines: bool = F
         x = json.loads(blob[:end])
         if x["path"] != path or x["sha256"] != digest:
             return None
-        text = x["text"] if type(x["text"]) is str else data.decode(x["decode"])
+        text = x["text"]
+        if type(text) is not str:
+            text = None if want_lines and _unmarked(data, x["decode"]) else data.decode(x["decode"])
         at = end + 1 + _size(x["diagnostics"])
         diags = blob[end + 1:at]
         facts = x["facts"]
@@ -399,11 +402,34 @@ def _load(blob: bytes, path: str, digest: str, data: bytes, want_lines: bool = F
             from .formatters.spool import line_blob_ok
 
             if all(line_blob_ok(b) for _p, b in lines[0]):
-                return Hit(text, x["format"], None, facts, lines)
+                return Hit("" if text is None else text, x["format"], None, facts, lines)
+        if text is None:
+            text = data.decode(x["decode"])
         return Hit(text, x["format"], [_diag_in(d, path) for d in json.loads(diags)["diagnostics"]], facts)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, LookupError, ArithmeticError,
             RecursionError):
         return None     # truncated, corrupt or foreign: a miss
+
+
+def _unmarked(data: bytes, encoding) -> bool:
+    """Whether text decoded from ``data`` cannot hold a suppression comment: ``data`` lacks the comment mark and
+    the encoding writes the mark's ASCII as those bytes (UTF-8, GB18030 …: any ASCII character is its own byte
+    there, so the text holds the mark only where the bytes do). Then a ``lines`` hit, whose text is read only
+    for suppressions, is not decoded (~7 % of a cache look-up)."""
+    from .suppress import MARK
+
+    return _ascii_safe(encoding) and MARK.encode("ascii") not in data
+
+
+@lru_cache(maxsize=16)
+def _ascii_safe(encoding) -> bool:
+    """Whether ``encoding`` writes every ASCII character as its own byte (a BOM-writing codec does not)."""
+    import string
+
+    try:
+        return type(encoding) is str and (string.printable.encode(encoding) == string.printable.encode("ascii"))
+    except (LookupError, UnicodeError, TypeError):
+        return False
 
 
 def _size(n) -> int:

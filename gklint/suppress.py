@@ -136,9 +136,14 @@ def _diag(path: str, span: Span, message: str) -> Diagnostic:
     return Diagnostic.at(span, path=path, code=CODE, name=NAME, severity=Severity.WARNING, message=message)
 
 
+#: what every suppression comment starts with, and the formats that can hold one
+MARK = "gklint-"
+COMMENTED_FORMATS = ("text", "markdown", "html")
+
+
 def _suppressions(source) -> tuple[list[Suppression], list[Diagnostic]]:
     sups: list[Suppression] = []
-    if source.format in ("text", "markdown", "html") and "gklint-" in source.excerpt_text:
+    if source.format in COMMENTED_FORMATS and MARK in source.excerpt_text:
         sups = comments(source.excerpt_text)
     side, problems = sidecar(source.path)
     return sups + side, problems

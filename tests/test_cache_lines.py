@@ -109,3 +109,28 @@ def test_suppression_comment_is_applied_when_lines_are_stored(tmp_path, linted):
     assert f" {code} " not in first
     linted.clear()
     assert concise(d, "--cache-dir", cache) == first and linted == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_a_lines_hit_reads_a_suppression_comment_in_any_encoding(tmp_path, encoding, served_lines):
+    """A lines hit decodes its file only when the bytes may hold a suppression comment (gklint.cache
+    ``_unmarked``): a file with the comment, in an encoding that writes ASCII as its own bytes or not (UTF-16),
+    has it applied on the cached run as on the first; one without is served its lines."""
+    from gklint.cache import _ascii_safe
+
+    assert _ascii_safe("utf-8") and _ascii_safe("gb18030") and not _ascii_safe("utf-16") \
+        and not _ascii_safe("utf-8-sig") and not _ascii_safe("no-such-codec")
+    cache = tmp_path / "cache"
+    d = tmp_path / "md"
+    d.mkdir()
+    text = SEEDS[0].read_text(encoding="utf-8")
+    (d / "plain.md").write_text(text, encoding=encoding)
+    code = concise(d, "--no-cache").splitlines()[0].split()[2]
+    (d / "marked.md").write_text(f"<!-- gklint-disable-file {code} -->\n" + text, encoding=encoding)
+    first = concise(d, "--cache-dir", cache)
+    marked = [line for line in first.splitlines() if "marked.md" in line]
+    assert marked and not any(f" {code} " in line for line in marked)
+    assert any(f" {code} " in line for line in first.splitlines() if "plain.md" in line)
+    served_lines.clear()
+    assert concise(d, "--cache-dir", cache) == first
+    assert [Path(p).name for p in served_lines] == ["plain.md"]
