@@ -16,15 +16,13 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from ..diagnostics import Span
-from .nodes import (CELL_DRAFT, NUMBER, SET_CLASS, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion, new_cell,
-                    new_row, new_table)
+from .nodes import NUMBER, UNSPLIT, Cell, Line, Paragraph, Row, Table, TableRegion, new_cell, new_row, new_table
 from .tables import absent_row
 from .template import RowDef, TableDef
 from ..textnorm import fold_positions, folded
 
 _MAX_SOLUTIONS = 50
 _span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__
-_new = object.__new__
 _RUN = re.compile(r"\d+(?:\.\d+)?")     # the digits after a row label
 CUT_OFF = "拆法太多，超出检查上限，未拆分"   # the note of a run whose split search was cut off (GK018)
 
@@ -307,11 +305,8 @@ def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, va
         while pos < size and not f[pos].isdigit():
             pos += 1
         end = pos + len(raw)
-        c = _new(CELL_DRAFT)                  # (``new_cell`` inlined, as in the row aligner: a cell a value)
-        c.table = tid; c.row = rid; c.col = cid; c.raw = raw; c.value = v; c.kind = NUMBER
-        c.span = _span(Span, (n, column + m[pos], n, column + m[end - 1] + 1)) if one else span(pos, end)
-        SET_CLASS(c, Cell)
-        cells.append(c)
+        cells.append(new_cell(tid, rid, cid, raw, v, NUMBER,
+                              _span(Span, (n, column + m[pos], n, column + m[end - 1] + 1)) if one else span(pos, end)))
         pos = end
     return tuple(cells)
 

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from ..memo import KEPT, remember
-from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, ROW_DRAFT, TEXT, Cell, HeaderLabel, Line, Row,
+from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row,
                     Table, SET_CLASS, new_header, new_row, new_table)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
@@ -471,12 +471,8 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         label_text = _LABEL_TEXTS.get(label.text)
         if label_text is None:
             label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
-        row = _new(ROW_DRAFT)   # (``new_row`` inlined: a row a label found)
-        row.table = tid; row.id = rid; row.label = label_text; row.template_label = r.label; row.label_span = label.span
-        row.label_match = acc.match.quality; row.cells = _cells(table, r, values[:k] if written > k else values)
-        row.written = written; row.expected = k; row.present = row.label_match != "absent"
-        SET_CLASS(row, Row)
-        rows.append(row)
+        rows.append(new_row(tid, rid, label_text, r.label, label.span, acc.match.quality,
+                            _cells(table, r, values[:k] if written > k else values), written, k))
         if written > k:
             notes.append(f"row {r.id}: {written} values for {k} columns")
     span = pieces[0].span if pieces else None
