@@ -121,17 +121,34 @@ def gklint_cmd(checkout: str | None = None) -> list[str]:
 
 
 def wall_s(cmd: list[str], repeat: int, env=None) -> float:
-    """Median wall seconds of a whole process (start-up included). A command that fails stops the benchmark:
-    a broken install exits at once and would otherwise be timed as very fast."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        times.append(time.perf_counter() - t0)
-        if done.returncode != 0:
-            sys.exit(f"benchmark stopped: {' '.join(cmd)} exited with {done.returncode}\n"
-                     f"{done.stderr.decode('utf-8', 'replace')[-2000:]}")
-    return statistics.median(times)
+    """Median wall seconds of a whole process (start-up included)."""
+    return statistics.median(once(cmd, env) for _ in range(repeat))
+
+
+def once(cmd: list[str], env=None) -> float:
+    """Wall seconds of one run of a whole process. A command that fails stops the benchmark: a broken install
+    exits at once and would otherwise be timed as very fast."""
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    dt = time.perf_counter() - t0
+    if done.returncode != 0:
+        sys.exit(f"benchmark stopped: {' '.join(cmd)} exited with {done.returncode}\n"
+                 f"{done.stderr.decode('utf-8', 'replace')[-2000:]}")
+    return dt
+
+
+def paired(floor: list[str], cmds: list[list[str]], rounds: int, env=None) -> tuple[float, list[tuple[float, float]]]:
+    """(median floor, (median seconds, median ratio to the floor) of each command), timed in rounds: each round
+    runs the floor, then each command once, and a ratio is a command's time over its own round's floor. A
+    virtual machine's speed drifts over a benchmark's minutes; a ratio of two medians taken minutes apart
+    carries that drift, a ratio within a round hardly does."""
+    floors, times = [], [[] for _ in cmds]
+    for _ in range(rounds):
+        floors.append(once(floor))
+        for t, cmd in zip(times, cmds):
+            t.append(once(cmd, env))
+    return statistics.median(floors), [(statistics.median(t), statistics.median(x / f for x, f in zip(t, floors)))
+                                       for t in times]
 
 
 def peak_mib(cmd: list[str], env=None) -> float:
@@ -208,15 +225,17 @@ def main() -> None:
         env = {**os.environ, "GKLINT_CACHE_DIR": str(tmp / "cache")}
         corpus = tmp / "corpus"
         size = generate(corpus, args.reports)
-        floor = wall_s([sys.executable, "-c", FLOOR, str(corpus)], max(5, args.repeat))
-        print(f"{args.reports} distinct reports ({size / 1e6:.1f} MB), floor (read + decode + one regex, "
-              f"one process): {floor:.3f} s")
         check = [*gk, "check", "--format", "concise", "--exit-zero"]
         subprocess.run([*check, str(corpus)], capture_output=True, env=env)   # grammar tables stored once
-        for label, extra in (("cold, --no-cache, --jobs 1", ["--no-cache", "--jobs", "1"]),
-                             ("cold, --no-cache (parallel by default)", ["--no-cache"])):
-            dt = wall_s([*check, *extra, str(corpus)], args.repeat, env)
-            print(f"  gklint {label:<40} {dt:7.2f} s  {args.reports / dt:6.0f} reports/s  {dt / floor:5.1f}x the floor")
+        cold = (("cold, --no-cache, --jobs 1", ["--no-cache", "--jobs", "1"]),
+                ("cold, --no-cache (parallel by default)", ["--no-cache"]))
+        floor, figures = paired([sys.executable, "-c", FLOOR, str(corpus)],
+                                [[*check, *extra, str(corpus)] for _label, extra in cold], max(5, args.repeat), env)
+        print(f"{args.reports} distinct reports ({size / 1e6:.1f} MB), floor (read + decode + one regex, "
+              f"one process): {floor:.3f} s; cold runs in {max(5, args.repeat)} rounds of the floor and each, "
+              "ratios within a round")
+        for (label, _extra), (dt, ratio) in zip(cold, figures):
+            print(f"  gklint {label:<40} {dt:7.2f} s  {args.reports / dt:6.0f} reports/s  {ratio:5.1f}x the floor")
         subprocess.run([*check, str(corpus)], capture_output=True, env=env)   # fill the result cache
         dt = wall_s([*check, str(corpus)], args.repeat, env)
         print(f"  gklint {'warm (result cache filled by a first run)':<40} {dt:7.2f} s  "
