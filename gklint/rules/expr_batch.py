@@ -16,8 +16,8 @@ language defines, at the binding and node where it arises.
 """
 from __future__ import annotations
 
-from itertools import repeat
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 
 from .expr_ast import Arith, Call, Compare, Neg, Not, Num, RefSpec, _Node, _free_multirefs
 
@@ -42,22 +42,34 @@ class _Absent:
 
     __slots__ = ()
     value = None
+    row = None          # (in no row: never among the rows whose blank cells count, see Batch.counts)
 
 
 ABSENT = _Absent()
-_VALUE = attrgetter("value")
+_VALUE, _ROW = attrgetter("value"), attrgetter("row")
+
+
+def _everywhere(_table: str) -> None:
+    """``Batch.counts`` when the caller wants every blank cell: None, no filter."""
+    return None
 
 
 class Batch:
-    """One batch evaluation: the bindings' variables, the cells, and per binding the blank cells read."""
+    """One batch evaluation: the bindings' variables, the cells, and per binding the blank cells read.
 
-    __slots__ = ("vars", "n", "cells_of", "run", "blanks")
+    ``counts(table)``: None (every blank cell read is recorded), or the rows of ``table`` whose blank cells the
+    caller looks for (relations.relation_values: only they can make a relation uncheckable). A read of cells none
+    of whose blank ones is in those rows records nothing: most reports with blank cells have them in a table
+    that is (almost) empty or in rows the report lacks, and the per-binding lists were made for nothing."""
 
-    def __init__(self, variables: list[dict], resolver, run) -> None:
+    __slots__ = ("vars", "n", "cells_of", "run", "blanks", "counts")
+
+    def __init__(self, variables: list[dict], resolver, run, counts=_everywhere) -> None:
         self.vars, self.n, self.run = variables, len(variables), run
         # table → its (row, col) → cell mapping: the resolver's own (the engine's: the table's index), or cell()
         self.cells_of = getattr(resolver, "table_cells", None) or (lambda table: _TableCells(resolver, table))
         self.blanks: list[list] = [[] for _ in variables]
+        self.counts = counts
 
     def bound(self, name: str) -> list[str]:
         out = [v.get(name) for v in self.vars]
@@ -65,11 +77,19 @@ class Batch:
             raise Fallback(name)
         return out
 
+    def recorded(self, table: str, cells: list, values: list) -> bool:
+        """Whether the blank cells among ``cells`` (read from ``table``, with these ``values``) are to be recorded:
+        always without a filter, else when one of them is in a row that counts (one C-level pass, no list per
+        binding)."""
+        rows = self.counts(table)
+        return rows is None or (bool(rows) and not rows.isdisjoint(
+            map(_ROW, compress(cells, map(is_, values, repeat(None))))))
+
     def read(self, table: str, keys: list) -> list:
         """The values of one (row, col) of ``table`` per binding; a blank cell goes into that binding's ``blanks``."""
         cells = list(map(self.cells_of(table).get, keys, repeat(ABSENT)))
         out = list(map(_VALUE, cells))
-        if None in out:                     # a blank or unknown cell: rare, so looked at only then
+        if None in out and self.recorded(table, cells, out):   # a blank or unknown cell: looked at only then
             for blanks, cell in zip(self.blanks, cells):
                 if cell.value is None and cell is not ABSENT:
                     blanks.append(cell)
@@ -174,8 +194,8 @@ class _Plan:
             def one(b: Batch) -> list:
                 cell = b.cells_of(table).get(key)
                 value = None if cell is None else cell.value
-                if value is None and cell is not None:      # a blank cell, read under every binding
-                    for blanks in b.blanks:
+                if value is None and cell is not None and b.recorded(table, [cell], [None]):
+                    for blanks in b.blanks:                 # a blank cell, read under every binding
                         blanks.append(cell)
                 return [value] * b.n
             return one
@@ -220,8 +240,8 @@ class _Plan:
             cells = list(map(b.cells_of(table).get, flat, repeat(ABSENT)))
             got = list(map(_VALUE, cells))
             out = [got[start:end] for start, end in spans]
-            if None in got:             # a blank or unknown cell: looked at only then, in the bindings that read one
-                for blanks, values, (start, end) in zip(b.blanks, out, spans):
+            if None in got and b.recorded(table, cells, got):   # a blank or unknown cell: looked at only then,
+                for blanks, values, (start, end) in zip(b.blanks, out, spans):   # in the bindings that read one
                     if None in values:
                         blanks += [cell for cell in cells[start:end] if cell.value is None and cell is not ABSENT]
             return out

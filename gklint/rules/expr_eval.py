@@ -122,16 +122,20 @@ class Expr:
         return self._plan(_ValueRun(resolver, bindings or {}))
 
     def values(self, resolver: Resolver, bindings: Sequence[dict[str, str]],
-               blanks: list | None = None, variables: list | None = None) -> list[Value]:
+               blanks: list | None = None, variables: list | None = None, counts=None) -> list[Value]:
         """``[self.value(resolver, b) for b in bindings]``, over one run (a rule's foreach in one call). With a
         ``blanks`` list, it gets per binding the blank cells read (a cell whose value is None), a superset of
         the cells ``evaluate().missing`` would list: none there, none missing. ``variables``: what
-        :func:`as_variables` gives for each binding, when the caller keeps it (the same bindings every report)."""
+        :func:`as_variables` gives for each binding, when the caller keeps it (the same bindings every report).
+        ``counts(table)``: the rows of a table whose blank cells the caller looks for (None: all); then
+        ``blanks`` holds at least the blank cells read in those rows (a read with none there may record none:
+        see expr_batch.Batch)."""
         run = _ValueRun(resolver, {})
         if self._batch is _UNSET:
             self._batch = batch_plan(self.root, self._compiler)
         if self._batch is not None:
-            batch = Batch(variables or [as_variables(b) for b in bindings], resolver, run)
+            batch = Batch(variables or [as_variables(b) for b in bindings], resolver, run,
+                          *(() if counts is None else (counts,)))
             try:
                 out = self._batch(batch)
             except (Fallback, ExprError):

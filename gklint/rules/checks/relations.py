@@ -104,13 +104,19 @@ class _Uncheckable:
         return None
 
     def _counting(self, table: str) -> frozenset[str]:
-        rows = self._rows.get(table)
-        if rows is None:
-            t = self.report.tables[table]
-            cut = _cut_row(t)
-            rows = self._rows[table] = frozenset() if mostly_empty(t) else frozenset(
-                r.id for r in t.rows if t.row(r.id) is r and r.present and r is not cut)
-        return rows
+        return _counting_rows(self.report, self._rows, table)
+
+
+def _counting_rows(report: Report, memo: dict, table: str) -> frozenset[str]:
+    """The rows of ``table`` whose blank cells make a relation uncheckable (see _Uncheckable.first_blank), kept in
+    ``memo`` (ctx.evaluations["counting-rows"]: once per report); none for a table the report lacks."""
+    rows = memo.get(table)
+    if rows is None:
+        t = report.tables.get(table)
+        cut = _cut_row(t) if t is not None else None
+        rows = memo[table] = frozenset() if t is None or mostly_empty(t) else frozenset(
+            r.id for r in t.rows if t.row(r.id) is r and r.present and r is not cut)
+    return rows
 
 
 def _complete(report: Report, table: str | None) -> bool:
@@ -208,9 +214,8 @@ MAX_TEMPLATE_IDS = 40     # what rows:/cols: of a template table count for (the 
 
 
 def relation_values(rule, report: Report, ctx) -> tuple:
-    """(compiled ``expr``, its bindings, the value under each, the blank cells each read) of an equation rule on
-    this report, worked out
-    once however many kinds ask (the rule itself and the culprit check). Values only: what a relation read or
+    """(compiled ``expr``, its bindings, the value under each, the blank cells each read: at least those that
+    can make it uncheckable) of an equation rule on this report, worked out once however many kinds ask (the rule itself and the culprit check). Values only: what a relation read or
     found missing is asked of ``ctx.evaluate`` for the few that do not hold."""
     key = ("values", rule.code, id(rule))
     hit = ctx.evaluations.get(key)
@@ -218,7 +223,11 @@ def relation_values(rule, report: Report, ctx) -> tuple:
         expr = compile_expr(rule.opt("expr"))
         bindings, variables = _bindings_and_variables(rule, ctx)
         blanks: list = []
-        values = expr.values(ctx.resolver, bindings, blanks, variables)
+        # only the blank cells that can make a relation uncheckable are looked for (check_equation's only use):
+        # most blank cells are in an (almost) empty table or in rows the report lacks, and none is kept of those
+        memo = ctx.evaluations.setdefault("counting-rows", {})
+        values = expr.values(ctx.resolver, bindings, blanks, variables,
+                             lambda table: _counting_rows(report, memo, table))
         hit = ctx.evaluations[key] = (rule, expr, bindings, values, blanks)
     return hit[1:]
 
