@@ -209,6 +209,21 @@ def _lines_text(lines: list[int]) -> str:
     return f"第 {lines[0]}–{lines[-1]} 行"
 
 
+def cell_total(report: Report, table: str, rows: list[str], col: str) -> int | None:
+    """``cell_sum(...).value`` (None when that is None), without the name and lines a finding quotes: what a claim
+    set asks first, to know whether any claim can contradict the table (most reports make none)."""
+    t: Table | None = report.tables.get(table)
+    if t is None or not t.found:
+        return None
+    total = 0
+    for rid in rows:
+        v = _int_value(t.cell(rid, col))
+        if v is None:
+            return None
+        total += v
+    return total
+
+
 def cell_sum(report: Report, table: str, rows: list[str], col: str, name: str | None = None) -> CellRef | None:
     """The sum of ``col`` over ``rows`` of ``table``; None when the table, a row or a cell is unusable."""
     t: Table | None = report.tables.get(table)
@@ -350,7 +365,7 @@ _NONE_REST_BAD = lazy_re(r"复议|诉讼|费|投诉|被|纠错|答复|超期|逾
 @claim_set("applications_none")
 def _applications_none(rule, report, cls):
     """“未收到政府信息公开申请” while 表三“本年新收”总计 > 0."""
-    if (new := cell_sum(report, "t3", ["1"], "total")) is None or new.value <= 0:
+    if (new := cell_total(report, "t3", ["1"], "total")) is None or new <= 0:
         return                               # nothing received: no none-claim can contradict the table
     year = report_year(report)
     for c in cls:
@@ -385,7 +400,7 @@ _RECV_ALL = lazy_re(r"各类|各种|所有|全部")
 @claim_set("applications_count")
 def _applications_count(rule, report, cls):
     """“共收到…申请 N 件” against 表三“本年新收”总计 (or 新收 + 上年结转, when the text or the sum says so)."""
-    if cell_sum(report, "t3", ["1"], "total") is None:
+    if cell_total(report, "t3", ["1"], "total") is None:
         return                               # no count to compare a claim with
     year = report_year(report)
     for c in cls:
@@ -433,7 +448,7 @@ _CARRY_BAD = lazy_re(r"提案|建议|复议|诉讼|资金|项目|经费|预算|�
 @claim_set("carry_over")
 def _carry_over(rule, report, cls):
     """“结转下年度 N 件” against 表三“四、结转下年度继续办理”总计."""
-    if cell_sum(report, "t3", ["4"], "total") is None:
+    if cell_total(report, "t3", ["4"], "total") is None:
         return                               # no count to compare a claim with
     year = report_year(report)
     for c in cls:
@@ -474,7 +489,7 @@ _ALL_DONE_BAD = lazy_re(_NOT_APPLICATIONS + r"|其余|其他|其它|除|部分|�
 @claim_set("all_done")
 def _all_done(rule, report, cls):
     """“所有申请均已办结 / 按时答复” while 表三“结转下年度继续办理”总计 > 0."""
-    if (carried := cell_sum(report, "t3", ["4"], "total")) is None or carried.value == 0:
+    if (carried := cell_total(report, "t3", ["4"], "total")) is None or carried == 0:
         return                               # nothing carried over: every all-done claim holds
     year = report_year(report)
     for c in cls:
