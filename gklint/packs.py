@@ -371,12 +371,17 @@ def report_effective(ruleset, report) -> Effective:
 def for_report(ruleset, report, severities: dict | None):
     """(rule set, severities, GK910 diagnostics) for one report: the rules of packs not enabled for it are
     dropped, pack overrides applied; the project's own ``severity`` wins over a pack's."""
+    # whether any pack has a policy, once per rule set (as RuleSet.runnable keeps its list): most runs have
+    # none, and this is asked for every report
+    plain = ruleset.__dict__.get("_no_policies")
+    if plain is None:
+        plain = ruleset.__dict__["_no_policies"] = not any(
+            p.agencies or p.since or p.until or p.versions or p.disable or p.severity or p.options or p.aliases
+            for p in policies_of(ruleset))
+    if plain:
+        return ruleset, severities, []
     from .diagnostics import Diagnostic, Severity, Span
 
-    pols = policies_of(ruleset)
-    if not any(p.agencies or p.since or p.until or p.versions or p.disable or p.severity or p.options or p.aliases
-               for p in pols):
-        return ruleset, severities, []
     eff = report_effective(ruleset, report)
     rules = apply(ruleset.rules, eff, [pol.name for pol, _why in eff.disabled])
     sev = {code: s for code, (s, _p) in eff.severity.items()}
