@@ -42,7 +42,8 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Severity
 from .resources import write_atomic
 
-SCHEMA = 3     # 2: facts packed (gklint.review.store); 3: diagnostics after the head line, concise lines kept
+SCHEMA = 4     # 2: facts packed (gklint.review.store); 3: diagnostics after the head line, concise lines kept;
+               # 4: the packed facts' places on a line of their own
 ENV = "GKLINT_CACHE_DIR"
 #: files of one folder fingerprinted at most (a pack or plugin folder is a few dozen)
 MAX_FOLDER_FILES = 2000

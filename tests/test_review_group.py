@@ -182,3 +182,17 @@ def test_packed_facts_are_the_same_bytes_in_every_process():
                             env={**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": seed}).stdout
              for seed in ("1", "2", "3")}
     assert len(blobs) == 1 and len(next(iter(blobs))) > 100
+
+
+def test_values_and_hashes_come_from_the_first_line_and_equal_the_unpacked_reports(facts):
+    """What tells two reports apart (duplicate-year asks it of every report of an agency's year that has another:
+    a page and its PDF) is the blob's first line; the places (~100 numbers) are on the second, read only when a
+    report is unpacked whole."""
+    store = packed(facts)
+    for i, f in enumerate(facts):
+        p = store[i]
+        assert p.values_and_hashes() == f.values_and_hashes()
+        tell, places, *_texts = p.blob().split(b"\n")
+        damaged = Packed(*p.scalars(), b"\n".join([tell, b"[not json"]), sound=True)
+        assert damaged.values_and_hashes() == f.values_and_hashes()       # the places were not read
+        assert Packed(*p.scalars(), p.blob(), sound=True).unpack() == f

@@ -2,7 +2,7 @@
 the result cache) *packed*, and a run keeps only who and when of each report in memory.
 
 ``Packed``: the scalar fields cross-year rules group reports by (agency, year …) as they are, and the rest
-(title place, table cells, sentence hashes and texts) as one blob (JSON, then the sentences' texts): one bytes
+(table cells, sentence hashes, places, sentence texts) as one blob (two lines of JSON, then the sentences' texts): one bytes
 object to send instead of dozens of tuples, stored as it is after a cache entry's JSON line. ``FactStore``: the
 run's list of them, in input order: the scalars and blobs go to an unnamed temporary file as they arrive and are
 read back one agency group at a time (``gklint.review.crossyear``), so memory does not grow with each report's
@@ -67,13 +67,15 @@ class Packed:
         wheres = [] if set(map(_where, places)) <= _NOWHERE else [
             [i, p[4], p[5]] for i, p in enumerate(places) if p[4] is not None or p[5] is not None]
         values = list(map(_first, cells.values()))
-        head = [_key_text(tuple(cells)), values if all(type(v) is int for v in values) else
-                [v if type(v) is int else ["D", str(v)] for v in values],
-                b"".join(map(_first, sentences)).hex(), ints, wheres]
+        # what tells two reports apart (``values_and_hashes``: read for every report of an agency's year that has
+        # another, such as a page and its PDF) on the first line, the places on the second: ~100 numbers, half
+        # of the JSON and most of its decoding, read only when the report is unpacked whole
+        tell = [_key_text(tuple(cells)), values if all(type(v) is int for v in values) else
+                [v if type(v) is int else ["D", str(v)] for v in values], b"".join(map(_first, sentences)).hex()]
         # the sentences' texts after the JSON, one a line (a sentence never holds a line break): no JSON string
         # decoding for what is read only when a copied-narrative finding quotes them
         return cls(f.path, f.agency, f.agency_source, f.year, f.year_source, f.template, f.format,
-                   "\n".join([_dumps(head), *map(_second, sentences)]
+                   "\n".join([_dumps(tell), _dumps([ints, wheres]), *map(_second, sentences)]
                               ).encode("utf-8", "surrogatepass"), sound=True)
 
     def blob(self) -> bytes:
@@ -102,13 +104,13 @@ class Packed:
             return _reread(self.path)
 
     def _unpacked(self) -> Facts:
-        head, *texts = self.blob().decode("utf-8", "surrogatepass").split("\n")
-        return _unpack(self, json.loads(head), texts)
+        tell, places, *texts = self.blob().decode("utf-8", "surrogatepass").split("\n")
+        return _unpack(self, [*json.loads(tell), *json.loads(places)], texts)
 
     def values_and_hashes(self) -> tuple[dict, set]:
         """(cell key → value, the set of its sentences' hashes): what telling two reports apart needs
-        (``gklint.review.checks.same_report``), from the blob's JSON head only, without the places and texts a
-        whole unpack builds. For a blob known to unpack (``sound``); else from ``unpack``."""
+        (``gklint.review.checks.same_report``), from the blob's first line only, without the places and texts a
+        whole unpack reads and builds. For a blob known to unpack (``sound``); else from ``unpack``."""
         if self.sound:
             try:
                 head = self.blob().split(b"\n", 1)[0].decode("utf-8", "surrogatepass")
@@ -165,7 +167,8 @@ def _key_text(keys: tuple) -> str:
 _NOT_PACKED = (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError)
 
 
-def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new__, Place)) -> Facts:
+def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new__, Place),
+            make_sentence=partial(tuple.__new__, Sentence)) -> Facts:
     # Checked as a whole (a blob may come from a cache entry someone else wrote), built with C-level calls:
     # a run unpacks every report of every agency group, in the parent, after the workers are done.
     keys, values, hashes, ints, wheres = x
@@ -187,7 +190,8 @@ def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new
             v = Decimal(str(v[1]))
         cells[k] = (v, place)
     raw = bytes.fromhex(hashes)
-    sentences = tuple(map(Sentence, [raw[i:i + 8] for i in range(0, 8 * n_sent, 8)], texts, places[1 + n_cells:]))
+    sentences = tuple(map(make_sentence, zip([raw[i:i + 8] for i in range(0, 8 * n_sent, 8)], texts,
+                                             places[1 + n_cells:])))
     if not (all(type(v) in _STR_OR_NONE for v in (p.path, p.agency, p.agency_source, p.year_source, p.template))
             and type(p.format) is str and type(p.year) in (int, type(None))):
         raise TypeError("not facts")
