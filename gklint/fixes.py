@@ -60,6 +60,25 @@ def edit_at(lines: tuple[str, ...] | list[str], line: int, column: int, end_colu
     return {"line": line, "column": column, "end_line": line, "end_column": end_column, "old": old, "text": new}
 
 
+def char_edits(lines: tuple[str, ...] | list[str], line: int, column: int, text: str, places: list[int],
+               table: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The edits replacing the character of ``text`` (what the rule read on ``line`` from ``column``) at each of
+    ``places`` by ``table``'s (a character the table lacks is left), as :func:`edit_at` makes them one by one, or
+    None when one could not be made. ``table`` maps characters without a digit or numeral to other such
+    characters (GK601's half-width → full-width marks: tests/test_rules_memos.py checks it), so of edit_at's
+    refusals only "the file does not have that character there" can apply, and one comparison of the line's
+    whole text answers it for every place (GK601 makes an edit per mark: a crawled paragraph has hundreds)."""
+    if not 1 <= line <= len(lines):
+        return None if any(text[j] in table for j in places) else []
+    start = column - 1
+    if lines[line - 1][start:start + len(text)] != text:         # rare: check each place as edit_at does
+        row = lines[line - 1]
+        if any(row[start + j:start + j + 1] != text[j] for j in places if text[j] in table):
+            return None
+    return [{"line": line, "column": column + j, "end_line": line, "end_column": column + j + 1, "old": ch,
+             "text": table[ch]} for j in places if (ch := text[j]) in table]
+
+
 @lru_cache(maxsize=256)
 def _digits(text: str) -> list[str]:
     """The digits and Chinese numerals of ``text``, in order (what an edit must keep): the same few short texts

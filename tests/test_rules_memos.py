@@ -164,3 +164,28 @@ def test_an_edit_made_from_line_and_column_is_the_edit_of_the_span():
     assert edit_at(lines, 1, 9, 10, "，") == {"line": 1, "column": 9, "end_line": 1, "end_column": 10, "old": ",",
                                               "text": "，"}
     assert edit_at(lines, 1, 6, 8, "13") is None and edit_at(lines, 2, 5, 7, "四件") is None
+
+
+def test_char_edits_are_edit_at_per_place():
+    """GK601 makes its edits a line at a time (fixes.char_edits): per place the edit fixes.edit_at makes, marks
+    the table lacks left out, None when one cannot be made (the line's text is not the file's there, or the
+    line is not in the file); its one test of the whole line stands for edit_at's, given a table without digits."""
+    from gklint.fixes import _digits, char_edits, edit_at
+    from gklint.rules.checks.typography import FULLWIDTH
+
+    assert all(not _digits(a) and not _digits(b) and a != b for a, b in FULLWIDTH.items())
+    lines = ("共收到申请12件,办结10件;另有(三)件。", "前缀：甲,乙;丙", "甲,乙")
+    cases = [(1, 1, lines[0], [7, 12, 15, 17]),          # the whole line, as read
+             (2, 4, "甲,乙;丙", [1, 3]),                    # a segment from column 4
+             (2, 4, "甲,乙;丁", [1, 3]),                    # differs from the file, not at a place
+             (2, 4, "甲;乙;丙", [1, 3]),                    # differs from the file at a place: no fix
+             (3, 1, "甲,乙", [0, 1]),                       # 甲 has no full-width form: left out
+             (3, 1, "甲乙", [0]),                          # no place with a full-width form: no edit
+             (4, 1, "甲,乙", [1]), (4, 1, "甲乙", [0])]      # a line the file lacks
+    for line, column, text, places in cases:
+        made = [edit_at(lines, line, column + j, column + j + 1, FULLWIDTH[text[j]], text[j])
+                for j in places if text[j] in FULLWIDTH]
+        want = None if None in made else made
+        assert char_edits(lines, line, column, text, places, FULLWIDTH) == want, (line, text)
+    assert char_edits(lines, 3, 1, "甲,乙", [1], FULLWIDTH) == [
+        {"line": 3, "column": 2, "end_line": 3, "end_column": 3, "old": ",", "text": "，"}]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import chain
 from typing import Iterator
 
 from ... import fixes
@@ -143,18 +144,26 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
         # a line without a mark has no finding: only the units of the lines one scan finds a mark in
         ends = _unit_ends(report)
         look = sorted({bisect_right(ends, k) for k in _lines_with(report, rx)})
+    lines = report.lines
     for u in look:
-        unit = units[u]
-        hits = [(line, i) for line in unit for i in halfwidth_marks(line.text, marks)]
-        if not hits:
+        # per line of the paragraph, where its marks are (most lines of a paragraph that has one have none)
+        found = [(line, js) for line in units[u] if (js := halfwidth_marks(line.text, marks))]
+        if not found:
             continue
-        line, i = hits[0]
-        chars = "".join(dict.fromkeys(l.text[j] for l, j in hits))
-        fix = fixes.make((fixes.edit_at(report.lines, l.line, l.column + j, l.column + j + 1, FULLWIDTH[l.text[j]],
-                                        l.text[j]) for l, j in hits if l.text[j] in FULLWIDTH), "改为全角标点")
+        line, js = found[0]
+        i = js[0]
+        chars = "".join(dict.fromkeys(chain.from_iterable(map(l.text.__getitem__, js) for l, js in found)))
+        edits = []
+        for l, js in found:                  # one edit per mark: made a line at a time (fixes.char_edits)
+            more = fixes.char_edits(lines, l.line, l.column, l.text, js, FULLWIDTH)
+            if more is None:
+                edits = None                 # a fix is applied whole or not at all
+                break
+            edits += more
         yield Finding(line.span(i, i + 1), {
-            "count": len(hits), "chars": "、".join(f"“{c}”" for c in chars),
-            "context": quote(line.text[max(0, i - 8):i + 8], 20)}, fix=fix)
+            "count": sum(map(len, (js for _l, js in found))), "chars": "、".join(f"“{c}”" for c in chars),
+            "context": quote(line.text[max(0, i - 8):i + 8], 20)},
+            fix=fixes.make(edits, "改为全角标点") if edits else None)
 
 
 # ----------------------------------------------------------------------------------------------------------
