@@ -120,3 +120,11 @@ def test_repeat_starts_refuses_characters_outside_the_bmp():
 def test_dup_lines_long_runs_are_scanned(text):
     assert typography._repeat_starts(text) is None          # too many places: the scan is quicker
     assert typography._dup_lines(text, _starts(text)) == _by_scan(text)
+
+
+def test_repeat_starts_asks_the_characters_where_only_low_bytes_repeat():
+    """The comparison is of each character's low byte: 一丁 (U+4E00 U+4E01) and 　、 (U+3000 U+3001) have the same
+    low bytes, and are not a place; the characters themselves decide."""
+    assert typography._repeat_starts("一丁　、") == set()
+    assert typography._repeat_starts("一丁一丁") == {0}
+    assert typography._repeat_starts("甲一丁乙　、") == set() and typography._dup_lines("一丁　、", (0,)) == set()

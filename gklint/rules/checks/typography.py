@@ -341,34 +341,39 @@ def duplicated_words(text: str, allow: set[str], singles: list[str]) -> Iterator
             yield m.start(), m.end(), ch
 
 
-_TWO_EQUAL = bytes(4)       # two UTF-16 code units, both 0: in a difference, two characters equal in a row
+_TWO_EQUAL = bytes(2)       # two zero bytes: in a difference, two characters' low bytes equal in a row
 _MAX_PLACES = 256           # steps over places beyond which _DUP's own scan is used (a report has a handful)
 
 
 def _repeat_starts(text: str) -> set[int] | None:
     """Every ``i`` where the two characters at ``i`` equal the two at ``i + k``, for some k of 2, 3 or 4: where a
     match of _DUP (a unit of 2–4 characters, then the same again) can start, and more. The text is taken as one
-    big integer of UTF-16 code units and compared with itself shifted by k units in one XOR (C loops over
-    bytes): a zero pair of units at an even offset is such an ``i``. _DUP's scan tries up to three lengths and
-    a back-reference at every position (most of this kind's cost); this is several times cheaper, and the few
-    places it gives are then asked of _DUP itself. None for a text with a character outside the BMP (two code
-    units for one character: the offsets would not be indexes), or when the places take more than _MAX_PLACES
-    steps (long runs of one character, of spaces …: each costs a step here, where the scan is quick)."""
+    big integer of bytes, the low byte of each character's UTF-16 code unit, and compared with itself shifted by
+    k bytes in one XOR (C loops over bytes): a zero pair of bytes is where two characters' low bytes equal those
+    k later, and where the characters themselves do too (asked of the text) is such an ``i``. _DUP's scan tries
+    up to three lengths and a back-reference at every position (most of this kind's cost); this is several
+    times cheaper, and the few places it gives are then asked of _DUP itself. (One byte per character, not the
+    code unit's two: half the bytes for the integer's conversions, most of this function's cost; pairs whose
+    low bytes are equal while the characters are not are rare.) None for a text with a character outside the
+    BMP (two code units for one character: the offsets would not be indexes), or when the places take more than
+    _MAX_PLACES steps (long runs of one character, of spaces …: each costs a step here, where the scan is
+    quick)."""
     data = text.encode("utf-16-le", "surrogatepass")
     if len(data) != 2 * len(text):
         return None
-    whole = int.from_bytes(data, "little")
+    low = data[::2]
+    whole = int.from_bytes(low, "little")
     out: set[int] = set()
     steps = 0
     for k in (2, 3, 4):
-        diff = (whole ^ (whole >> (16 * k))).to_bytes(len(data), "little")
+        diff = (whole ^ (whole >> (8 * k))).to_bytes(len(low), "little")
         p = diff.find(_TWO_EQUAL)
         while p >= 0:
             steps += 1
             if steps > _MAX_PLACES:
                 return None
-            if p % 2 == 0:
-                out.add(p // 2)
+            if text[p:p + 2] == text[p + k:p + k + 2]:
+                out.add(p)
             p = diff.find(_TWO_EQUAL, p + 1)
     return out
 
