@@ -101,10 +101,12 @@ def check_foreign_place(rule, report: Report, ctx):
     if not agency:
         return
     stems, dept = _own(agency)
-    title = report.title.text if report.title else agency
+    if not dept:
+        return                           # (half the agencies named: before the gazetteer's look at the name)
     own = tuple(d for _a, _b, ds in places_in(agency) for d in ds)
-    if not dept or not (stems or own):
+    if not (stems or own):
         return
+    title = report.title.text if report.title else agency
     span = report.title.span if report.title else None
     # only a line with 网 or 公众号 (a channel) or a match of _body (a subject) can have a finding: one scan of the
     # prose text each finds them (content.lines_with; _body matches no line break, and its look-ahead after a

@@ -453,14 +453,19 @@ def stray_words(text: str, allow: set[str]) -> Iterator[tuple[int, int]]:
 })
 def check_stray_english(rule, report: Report, ctx):
     """An English word between Chinese characters (“思想 and 党的”), usually a translation or conversion slip."""
-    if not _LATIN.search(_units_text(report)[0]):
-        return                               # no Latin letter in the prose (most reports): no word to find
+    # only a line with a Latin letter can have a word (masking adds none): one scan of the units' text finds
+    # them (no line in most reports), and only those lines are looked at, in order
+    marked = lines_with(*_units_text(report), _LATIN)
+    if not marked:
+        return
     allow = {w.lower() for w in rule.opt("allow") or []}
-    for unit in prose_units(report):
-        for line in unit:
-            for a, b in stray_words(line.text, allow):
-                yield Finding(line.span(a, b), {"word": line.text[a:b],
-                                                "context": quote(line.text[max(0, a - 8):b + 8], 30)})
+    units, ends = prose_units(report), _unit_ends(report)
+    for k in marked:
+        u = bisect_right(ends, k)
+        line = units[u][k - ends[u - 1] if u else k]
+        for a, b in stray_words(line.text, allow):
+            yield Finding(line.span(a, b), {"word": line.text[a:b],
+                                            "context": quote(line.text[max(0, a - 8):b + 8], 30)})
 
 
 # ----------------------------------------------------------------------------------------------------------
