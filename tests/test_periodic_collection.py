@@ -22,7 +22,8 @@ startup.FULL_EVERY = 5
 parent = os.getpid()
 def seen(phase, info):
     if phase == "stop" and info["generation"] == 2:
-        print("FULL", "parent" if os.getpid() == parent else "worker", file=sys.stderr, flush=True)
+        # one write of the whole line (print writes its pieces one by one: two processes' lines interleaved)
+        os.write(2, b"FULL parent\\n" if os.getpid() == parent else b"FULL worker\\n")
 gc.callbacks.append(seen)
 from gklint.cli import main
 main(["check", "--no-cache", "--format", "concise", "--exit-zero", *sys.argv[1:]])
