@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from ..diagnostics import Span
 from ..memo import KEPT, remember
 from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row,
-                    Table, SET_CLASS, new_header, new_row, new_table)
+                    Table, new_header, new_row, new_table)
 from ..parse.outline import PLACEHOLDERS
 from .template import RowDef, TableDef, Template, load_template
 from ..textnorm import folded, strip_numbering
@@ -354,7 +354,7 @@ def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, 
     for cid, p in zip(rowdef.cols, values):
         c = _new(CELL_DRAFT)                    # (``new_cell`` inlined)
         c.table = tid; c.row = rid; c.col = cid; c.raw = p.text; c.value = p.number; c.kind = p.kind; c.span = p.span
-        SET_CLASS(c, Cell)
+        c.__class__ = Cell
         cells.append(c)
     if len(cells) < len(rowdef.cols):
         cells.extend(missing_cells(tid, rowdef)[len(cells):])

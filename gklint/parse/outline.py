@@ -14,7 +14,7 @@ from lark import Lark, Token, Tree
 from lark.lexer import Lexer
 
 from ..memo import KEPT, remember
-from ..model.nodes import LINE_DRAFT, SET_CLASS, Line
+from ..model.nodes import LINE_DRAFT, Line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
 
@@ -387,7 +387,7 @@ def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Li
         kind, state = steps[state]
         line = _new(LINE_DRAFT)         # (``new_line``, inlined: a call less per line)
         line.text, line.line, line.column = seg, n, column
-        SET_CLASS(line, Line)
+        line.__class__ = Line
         append((kind, line))
     return toks
 
