@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 
 from lark import Lark, Token, Tree
@@ -292,6 +292,79 @@ def parser() -> Lark:
     return lalr("report.lark", lexer=LineLexer, maybe_placeholders=False)
 
 
+# The outline is parsed by the grammar's LALR tables, fed the lexer's terminals straight (``_outline_tree``), not
+# through ``Lark.parse``: its front end (start symbol, lexer thread, lexer wrapper, parser state) costs as much as
+# the terminals of a short report, and its tree builder makes a Tree per terminal for the grammar's repetitions
+# (``front: (…)*`` is a left-recursive helper rule ``__front_star_1``, its node inlined into its parent again by a
+# child filter). Here a repetition's node is the plain list ``[earlier, last]`` (``list``, in C) and the part that
+# holds it (front, section, start) unfolds it once: the same tree (tests/test_outline_driver.py), ~60 K machine
+# instructions a report less. With a Lark whose internals differ the outline is parsed by ``Lark.parse``.
+def _repeated(node: list) -> list:
+    """The items of a repetition's node, in order (its nodes nest as ``[[[a], b], c]``)."""
+    out = []
+    while len(node) == 2:
+        out.append(node[1])
+        node = node[0]
+    out.append(node[0])
+    out.reverse()
+    return out
+
+
+def _tree_callback(name: str, expansion: list[str]):
+    """What a reduction of the rule ``name: expansion`` makes of its children (a list of its own)."""
+    if name.startswith("_"):
+        if not (name.startswith("__") and "_star_" in name):
+            raise ValueError(f"an inlined rule other than a repetition: {name}")
+        return list
+    held = frozenset(i for i, sym in enumerate(expansion) if sym.startswith("_"))
+    if not held:
+        return partial(Tree, name)
+
+    def part(children: list) -> Tree:
+        out = []
+        for i, child in enumerate(children):
+            if i in held:
+                out.extend(_repeated(child))
+            else:
+                out.append(child)
+        return Tree(name, out)
+    return part
+
+
+@lru_cache(maxsize=1)
+def _driver():
+    """(the parse configuration with the callbacks above, the parser state class), or None where this Lark's
+    internals are not those of lark 1.2-1.3."""
+    try:
+        try:
+            from lark.parsers.lalr_parser_state import ParseConf, ParserState
+        except ImportError:
+            from lark.parsers.lalr_parser import ParseConf, ParserState    # type: ignore[attr-defined,no-redef]
+        lark = parser()
+        callbacks = {rule: _tree_callback(rule.origin.name, [sym.name for sym in rule.expansion])
+                     for rule in lark.rules}
+        return ParseConf(lark.parser.parser.parser.parse_table, callbacks, "start"), ParserState
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+_LEXER = LineLexer(None)
+# the end of input (never part of the tree; Lark's own parse makes one a parse, with the last terminal's position)
+_END = Token("$END", "", 0, 1, 1)
+
+
+def _outline_tree(toks: list[tuple[str, Line]]) -> Tree:
+    """``parser().parse(toks)``, the tables fed directly (see above)."""
+    driver = _driver()
+    if driver is None:
+        return parser().parse(toks)
+    conf, state_class = driver
+    feed = state_class(conf, None).feed_token
+    for tok in _LEXER.lex(toks):
+        feed(tok)
+    return feed(_END, True)
+
+
 # The state ``tokenize`` carries from line to line, as bits: a section heading seen (a TITLE line is then read by
 # its other kinds), inside a table, a text line just above (a text line is then a paragraph's CONT line).
 _SECTION_SEEN, _IN_TABLE, _TEXT_ABOVE = 1, 2, 4
@@ -395,4 +468,4 @@ def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Li
 def parse_outline(text: str, physical: list[str] | None = None) -> tuple[list[tuple[str, Line]], Tree]:
     """The classified lines and the outline tree (``physical``: ``text.split("\\n")`` when the caller has it)."""
     toks = tokenize(text, physical)
-    return toks, parser().parse(toks)
+    return toks, _outline_tree(toks)

@@ -1,0 +1,55 @@
+"""The outline parsed by feeding the grammar's tables directly (outline._outline_tree) is the tree Lark.parse gives."""
+import itertools
+
+import pytest
+from lark import Token, Tree
+
+from gklint.parse import outline
+
+_LINES = {"TITLE": "某局2023年政府信息公开工作年度报告", "CHROME": "来源：某局", "SECTION": "一、总体情况",
+          "SECTION2": "二、主动公开政府信息情况", "SUBHEAD": "（一）主动公开", "ITEMHEAD": "1. 信息发布",
+          "TOPHEAD": "七、其他", "PARA": "本年度，我局认真贯彻落实条例。", "TABLE": "| 信息内容 | 本年制发件数 |"}
+
+
+def _texts():
+    yield ""
+    yield "\n\n"
+    kinds = list(_LINES)
+    for n in range(1, 4):
+        for combo in itertools.product(kinds, repeat=n):
+            yield "\n\n".join(_LINES[k] for k in combo)
+    yield "\n".join(_LINES[k] for k in kinds * 3)
+
+
+def _shape(tree):
+    if isinstance(tree, Tree):
+        return (type(tree), tree.data, [_shape(c) for c in tree.children])
+    assert type(tree) is Token
+    return (tree.type, str(tree), tree.start_pos, tree.end_pos, tree.line, tree.column, tree.end_line, tree.end_column)
+
+
+@pytest.mark.parametrize("text", list(_texts()))
+def test_the_direct_parse_gives_the_tree_lark_gives(text):
+    toks = outline.tokenize(text)
+    assert outline._driver() is not None                         # (this Lark's internals are those it knows)
+    fast, plain = outline._outline_tree(toks), outline.parser().parse(toks)
+    assert fast == plain and _shape(fast) == _shape(plain)
+
+
+def test_reports_parse_to_the_trees_lark_gives():
+    from pathlib import Path
+    for path in sorted(Path(__file__).parent.glob("reports/**/*.md"))[:40] + sorted(
+            Path(__file__).parent.glob("reports/**/*.txt"))[:40]:
+        toks = outline.tokenize(path.read_text(encoding="utf-8", errors="replace"))
+        assert _shape(outline._outline_tree(toks)) == _shape(outline.parser().parse(toks)), path
+
+
+def test_without_the_known_internals_lark_parses(monkeypatch):
+    toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
+    monkeypatch.setattr(outline, "_driver", lambda: None)
+    assert outline._outline_tree(toks) == outline.parser().parse(toks)
+
+
+def test_an_unknown_inlined_rule_is_refused_not_guessed():
+    with pytest.raises(ValueError):
+        outline._tree_callback("_item", ["PARA"])
