@@ -13,6 +13,8 @@ from typing import Iterator, Union
 from ..diagnostics import Span
 
 Number = Union[int, Decimal]
+# Span(...) without the named tuple's Python-level __new__ (the same tuple; rules ask blocks' spans many times)
+_span = tuple.__new__
 
 # Cell kinds: what the report wrote in a template cell.
 NUMBER = "number"            # a parseable number (value set)
@@ -172,7 +174,7 @@ class Line:
 
     def span(self, start: int = 0, end: int | None = None) -> Span:
         end = len(self.text) if end is None else end
-        return Span(self.line, self.column + start, self.line, self.column + max(end, start + 1))
+        return _span(Span, (self.line, self.column + start, self.line, self.column + max(end, start + 1)))
 
 
 # Fast constructors for the node types the parser makes in bulk: the same object as ``Cell(...)`` etc., without a
@@ -271,7 +273,7 @@ class Paragraph:
     @property
     def span(self) -> Span:
         a, b = self.lines[0], self.lines[-1]
-        return Span(a.line, a.column, b.line, b.column + len(b.text))
+        return _span(Span, (a.line, a.column, b.line, b.column + len(b.text)))
 
     def locate(self, i: int) -> tuple[Line, int]:
         """The Line holding character ``i`` of ``text``, and the offset inside that line."""
@@ -292,7 +294,7 @@ class TableRegion:
     @property
     def span(self) -> Span:
         a, b = self.lines[0], self.lines[-1]
-        return Span(a.line, a.column, b.line, b.column + len(b.text))
+        return _span(Span, (a.line, a.column, b.line, b.column + len(b.text)))
 
 
 Block = Union[Heading, Paragraph, TableRegion]
