@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import repeat
+from types import SimpleNamespace
 
 from lark import Lark, Token, Tree
 from lark.lexer import Lexer
@@ -331,19 +332,35 @@ def _tree_callback(name: str, expansion: list[str]):
     return part
 
 
+class _Rule:
+    """A grammar rule as the parse loop reads it (its origin and expansion), hashed and compared by identity, in C:
+    Lark's Rule hashes and compares in Python, twice a reduction (the callback's look-up, an assertion)."""
+
+    __slots__ = ("origin", "expansion")
+
+    def __init__(self, rule) -> None:
+        self.origin, self.expansion = rule.origin, rule.expansion
+
+
 @lru_cache(maxsize=1)
 def _driver():
-    """(the parse configuration with the callbacks above, the parser state class), or None where this Lark's
-    internals are not those of lark 1.2-1.3."""
+    """(the parse configuration: the grammar's tables with its rules as ``_Rule``s and the callbacks above; the
+    parser state class), or None where this Lark's internals are not those of lark 1.2-1.3."""
     try:
         try:
             from lark.parsers.lalr_parser_state import ParseConf, ParserState
         except ImportError:
             from lark.parsers.lalr_parser import ParseConf, ParserState    # type: ignore[attr-defined,no-redef]
+        from lark.parsers.lalr_analysis import Shift
         lark = parser()
-        callbacks = {rule: _tree_callback(rule.origin.name, [sym.name for sym in rule.expansion])
+        table = lark.parser.parser.parser.parse_table
+        rules = {rule: _Rule(rule) for rule in lark.rules}
+        states = {state: {sym: (action, arg if action is Shift else rules[arg]) for sym, (action, arg) in acts.items()}
+                  for state, acts in table.states.items()}
+        callbacks = {rules[rule]: _tree_callback(rule.origin.name, [sym.name for sym in rule.expansion])
                      for rule in lark.rules}
-        return ParseConf(lark.parser.parser.parser.parse_table, callbacks, "start"), ParserState
+        tables = SimpleNamespace(states=states, start_states=table.start_states, end_states=table.end_states)
+        return ParseConf(tables, callbacks, "start"), ParserState
     except (ImportError, AttributeError, KeyError, TypeError, ValueError):
         return None
 
