@@ -53,3 +53,12 @@ def test_without_the_known_internals_lark_parses(monkeypatch):
 def test_an_unknown_inlined_rule_is_refused_not_guessed():
     with pytest.raises(ValueError):
         outline._tree_callback("_item", ["PARA"])
+
+
+def test_a_part_unfolds_its_repetitions_wherever_they_stand():
+    last = outline._tree_callback("section", ["SECTION", "__front_star_1"])
+    first = outline._tree_callback("x", ["__front_star_1", "SECTION"])
+    repeated = outline._tree_callback("__front_star_1", ["__front_star_1", "PARA"])([["a"], "b"])
+    assert last(["S", [repeated, "c"]]) == Tree("section", ["S", "a", "b", "c"])
+    assert first([[["a"], "b"], "S"]) == Tree("x", ["a", "b", "S"])
+    assert outline._tree_callback("front", [])([]) == Tree("front", [])

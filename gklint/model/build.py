@@ -121,7 +121,8 @@ def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | N
     for tok in toks:
         kind = tok.type
         if kind == "PARA":
-            blocks.append(new_paragraph(tuple(map(_LINE, lines[tok.start_pos:tok.end_pos]))))
+            a, b = tok.start_pos, tok.end_pos       # (most paragraphs are one line: no slice, no map)
+            blocks.append(new_paragraph((lines[a][1],) if b == a + 1 else tuple(map(_LINE, lines[a:b]))))
         elif kind == "TABLE":
             run = lines[tok.start_pos:tok.end_pos]
             blocks.append(new_region(tuple(map(_LINE, run))))

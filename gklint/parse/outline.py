@@ -320,6 +320,8 @@ def _tree_callback(name: str, expansion: list[str]):
     held = frozenset(i for i, sym in enumerate(expansion) if sym.startswith("_"))
     if not held:
         return partial(Tree, name)
+    if held == {len(expansion) - 1}:       # (the grammar's parts: front, section, start; their repetition last)
+        return lambda children: Tree(name, children[:-1] + _repeated(children[-1]))
 
     def part(children: list) -> Tree:
         out = []
