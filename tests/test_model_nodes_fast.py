@@ -75,25 +75,3 @@ def test_pieces_are_made_whole():
         ("", "", Span(5, 10, 5, 11), False, "tab", "blank", None, True),
         ("/", "/", Span(5, 11, 5, 12), False, "tab", "placeholder", None, True),
         ("3", "3", Span(6, 3, 6, 4), False, "line", "number", 3, True)]
-
-
-def test_sections_headings_regions_titles_and_reports_made_fast_are_those_the_classes_make():
-    from gklint.model.nodes import (Heading, Line, Paragraph, Report, Section, TableRegion, Title, new_heading,
-                                    new_region, new_report, new_section, new_title)
-    lines = (Line("甲乙", 2, 1), Line("丙", 3, 1))
-    heading = ("sub", "（一）主动公开", SPAN, 1)
-    section = (2, 2, "二、主动公开政府信息情况", SPAN, True, False, (Paragraph(lines), TableRegion(lines)), 9)
-    title = ("某局2023年政府信息公开工作年度报告", "某局", 2023, SPAN, True)
-    report = ("r.txt", "甲乙\n丙", "utf-8", ("甲乙", "丙"), Title(*title), (), (Section(*section),), {}, "2021",
-              {"2021": 1, "2019": 0}, (lines[0],), (2023, 1, 5), SPAN, None)
-    for cls, fast, args in ((Heading, new_heading, heading), (TableRegion, new_region, (lines,)),
-                            (Section, new_section, section), (Title, new_title, title), (Report, new_report, report)):
-        made, plain = fast(*args), cls(*args)
-        assert type(made) is cls and made == plain and repr(made) == repr(plain)
-        assert list(vars(made)) == [f.name for f in dataclasses.fields(cls)] and vars(made) == vars(plain)
-        if cls is not Report:                                   # (a report holds a dict: it does not hash)
-            assert hash(made) == hash(plain)
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            made.span = None                                    # frozen, as one the class makes
-    assert new_section(*section).text == Section(*section).text          # the cached property works on both
-    assert new_report(*report).section(2) == Section(*section)

@@ -9,8 +9,7 @@ from lark import Token, Tree
 
 from ..diagnostics import Diagnostic, Severity, Span
 from .flattened import CUT_OFF, align_flattened, flattened_table
-from .nodes import (Line, Paragraph, Report, Section, Table, TableRegion, Title, new_heading, new_paragraph,
-                    new_region, new_report, new_section, new_table, new_title)
+from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title, new_paragraph
 from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
@@ -61,7 +60,7 @@ def _title(tok: Token, lines: list[Line], before: list) -> Title:
         prev = before[-1]
         if isinstance(prev, Paragraph) and len(prev.lines) == 1 and _agency_line(folded(prev.lines[0].text)):
             p = prev.lines[0]
-            return new_title(folded(p.text) + f, folded(p.text), None, Span(
+            return Title(folded(p.text) + f, folded(p.text), None, Span(
                 p.line, p.column + len(p.text) - len(p.text.lstrip(" #\u3000\u00a0")), span.end_line,
                 span.end_column), False)
     return _title_parts(text, span, m)
@@ -85,7 +84,7 @@ def _title_parts(text: str, span: Span, m) -> Title:
             # "2025年度长春新区管委会政府信息公开工作年度报告": the agency after the year
             agency = rest[: rest.index("政府信息公开")]
             well = False
-    return new_title(_TITLE_LABEL.sub("", text), agency, year, span, well)
+    return Title(_TITLE_LABEL.sub("", text), agency, year, span, well)
 
 
 _TITLE_HEAD = re.compile(r"(?:19|20)\d{2}\s*年度?(?:政府|政府信息|政府信息公开)?$")
@@ -125,7 +124,7 @@ def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | N
             blocks.append(new_paragraph((lines[a][1],) if b == a + 1 else tuple(map(_LINE, lines[a:b]))))
         elif kind == "TABLE":
             run = lines[tok.start_pos:tok.end_pos]
-            blocks.append(new_region(tuple(map(_LINE, run))))
+            blocks.append(TableRegion(tuple(map(_LINE, run))))
             out_regions.append(run)
         elif kind == "CHROME":
             chrome.extend(map(_LINE, lines[tok.start_pos:tok.end_pos]))
@@ -142,7 +141,7 @@ def _blocks(toks: list, lines: list, out_regions: list) -> tuple[list, Title | N
             f = folded(line.text)
             m = _HEADING_NUM.match(f)
             num = (cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None)
-            blocks.append(new_heading(_HEADING_KINDS[kind], line.text.strip(" #\u3000\u00a0*"), line.span(), num))
+            blocks.append(Heading(_HEADING_KINDS[kind], line.text.strip(" #\u3000\u00a0*"), line.span(), num))
     return blocks, title, chrome
 
 
@@ -198,9 +197,9 @@ def build(source: Source) -> Parsed:
         nxt = sec_trees[i + 1].children[0].line - 1 if i + 1 < len(sec_trees) else len(text_lines)
         text = line.text.strip(" #\u3000\u00a0*\t")
         lead = len(line.text) - len(line.text.lstrip(" #\u3000\u00a0*\t"))
-        sections.append(new_section(hm.number if hm else None, hm.numeral if hm else None, text,
-                                    line.span(lead, len(line.text.rstrip(" \u00a0\u3000*\t"))),
-                                    hm.canonical if hm else False, hm.alias if hm else False, tuple(blocks), nxt))
+        sections.append(Section(hm.number if hm else None, hm.numeral if hm else None, text,
+                                line.span(lead, len(line.text.rstrip(" \u00a0\u3000*\t"))), hm.canonical if hm else False,
+                                hm.alias if hm else False, tuple(blocks), nxt))
 
     # tables: a region belongs to the table of its section (二/三/四), otherwise to the table its labels vote for
     by_table: dict[str, list[Piece]] = {"t2": [], "t3": [], "t4": []}
@@ -228,9 +227,9 @@ def build(source: Source) -> Parsed:
             break
 
     chrome = [c for c in chrome if c.line not in source.meta_lines]   # the page's own metadata is not pasted chrome
-    report = new_report(source.path, source.text, source.encoding, text_lines, title, tuple(front),
-                        tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span,
-                        _truncation(sections, text_lines, tables))
+    report = Report(source.path, source.text, source.encoding, text_lines, title, tuple(front),
+                    tuple(sections), tables, version, signals, tuple(chrome), pub, pub_span,
+                    _truncation(sections, text_lines, tables))
     problems.extend(_parse_problems(report, source, flat_notes, flats))
     for tid, (span, what) in cutoffs.items():
         problems.append(Diagnostic.at(span, path=report.path, code="GK018", name="too-ambiguous-to-check",
@@ -265,7 +264,7 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
         if cut:
             cutoffs[tid] = (p.span, cut)
         if new.found:
-            tables[tid] = new_table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
+            tables[tid] = Table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
             notes[tid] = (ns, resolved)
     return notes, cutoffs, flats
 

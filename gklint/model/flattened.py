@@ -388,7 +388,7 @@ def align_flattened(tdef: TableDef, p: Paragraph, section: int | None) -> tuple[
             else:
                 notes.append(f"“{r.label}”的“{run}”有 {len(vals) if len(vals) <= _MAX_SOLUTIONS else '多'} 种拆法")
             run_span = text.span(b, b + len(run)) if run else span
-            cells = tuple([new_cell(tdef.id, r.id, c, run, None, UNSPLIT, run_span) for c in r.cols])
+            cells = tuple(Cell(tdef.id, r.id, c, run, None, UNSPLIT, run_span) for c in r.cols)
             rows[rid] = new_row(tdef.id, r.id, r.label, r.label, span, "exact", cells, len(r.cols), len(r.cols))
     out = []
     for r in tdef.rows:
