@@ -347,7 +347,8 @@ class _Rule:
 @lru_cache(maxsize=1)
 def _driver():
     """(the parse configuration: the grammar's tables with its rules as ``_Rule``s and the callbacks above; the
-    parser state class), or None where this Lark's internals are not those of lark 1.2-1.3."""
+    parser state class), or None where this Lark's internals are not those of lark 1.2-1.3 or do not give the tree
+    ``Lark.parse`` gives."""
     try:
         try:
             from lark.parsers.lalr_parser_state import ParseConf, ParserState
@@ -362,9 +363,30 @@ def _driver():
         callbacks = {rules[rule]: _tree_callback(rule.origin.name, [sym.name for sym in rule.expansion])
                      for rule in lark.rules}
         tables = SimpleNamespace(states=states, start_states=table.start_states, end_states=table.end_states)
-        return ParseConf(tables, callbacks, "start"), ParserState
-    except (ImportError, AttributeError, KeyError, TypeError, ValueError):
+        driver = ParseConf(tables, callbacks, "start"), ParserState
+        # the tree of a report with every kind of line, both ways: a Lark whose internals changed in a way the
+        # guards above do not see is then parsed by Lark itself, not misread (once a process, ~1 ms)
+        toks = tokenize(_PROBE)
+        if _fed(driver, toks) != lark.parse(toks):
+            return None
+        return driver
+    except Exception:  # noqa: BLE001 - anything this Lark does otherwise: Lark.parse, which is always right
         return None
+
+
+# every kind of line the lexer hands the parser, before and after the first section heading
+_PROBE = "\n".join(["来源：某局", "某局2023年政府信息公开工作年度报告", "七、其他", "（一）主动公开", "1. 信息发布",
+                    "本年度，我局认真贯彻落实条例。", "| 信息内容 | 本年制发件数 |", "", "一、总体情况", "本年度。",
+                    "某局2023年政府信息公开工作年度报告", "七、其他", "（一）主动公开", "1. 信息发布", "来源：某局",
+                    "| 信息内容 | 本年制发件数 |", "", "二、主动公开政府信息情况", "正文。"])
+
+
+def _fed(driver, toks: list[tuple[str, Line]]) -> Tree:
+    conf, state_class = driver
+    feed = state_class(conf, None).feed_token
+    for tok in _LEXER.lex(toks):
+        feed(tok)
+    return feed(_END, True)
 
 
 _LEXER = LineLexer(None)
@@ -375,13 +397,7 @@ _END = Token("$END", "", 0, 1, 1)
 def _outline_tree(toks: list[tuple[str, Line]]) -> Tree:
     """``parser().parse(toks)``, the tables fed directly (see above)."""
     driver = _driver()
-    if driver is None:
-        return parser().parse(toks)
-    conf, state_class = driver
-    feed = state_class(conf, None).feed_token
-    for tok in _LEXER.lex(toks):
-        feed(tok)
-    return feed(_END, True)
+    return parser().parse(toks) if driver is None else _fed(driver, toks)
 
 
 # The state ``tokenize`` carries from line to line, as bits: a section heading seen (a TITLE line is then read by
