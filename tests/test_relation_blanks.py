@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from gklint.rules.expr import ExprError, compile_expr
 from test_expr import T3_ROWS
-from test_rules_memos import _layouts
+from test_rules_memos import _layouts, bindings_of
 
 TEXTS = ("t3[3.7][$c] == sum(t3[3.*][$c]) - t3[3.7][$c]",
          "t3[$r][total] == sum(t3[$r][natural..other])",
@@ -25,11 +25,7 @@ def test_counted_blanks_are_the_blank_cells_in_rows_that_count():
     for text in TEXTS:
         expr = compile_expr(text)
         for resolver in _layouts():
-            rows, cols = resolver.rows("t3"), resolver.cols("t3")
-            for bindings in ([{"c": c} for c in cols], [{"r": r} for r in rows],
-                             [{"r": r, "c": c} for r in rows for c in cols]):
-                if any(v not in b for v in expr.variables for b in bindings):
-                    continue
+            for bindings in bindings_of(expr, resolver):
                 try:
                     want = expr.values(resolver, bindings)
                 except ExprError:

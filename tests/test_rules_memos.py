@@ -12,6 +12,14 @@ from gklint.rules.expr import ExprError, compile_expr
 from test_expr import GOOD_T3, T3_COLS, T3_ROWS, FakeResolver, MemoResolver
 
 
+def bindings_of(expr, resolver) -> list[list[dict]]:
+    """The lists of bindings of t3's columns, rows, and both, that bind every variable of ``expr``."""
+    rows, cols = resolver.rows("t3"), resolver.cols("t3")
+    return [bindings for bindings in ([{"c": c} for c in cols], [{"r": r} for r in rows],
+                                      [{"r": r, "c": c} for r in rows for c in cols])
+            if not any(v not in b for v in expr.variables for b in bindings)]
+
+
 def _layouts():
     """Resolvers whose tables list different rows and columns (a report missing rows, another template), with the
     same cells, some blank, some unknown."""
@@ -38,11 +46,7 @@ def test_batched_values_follow_each_reports_layout():
         expr = compile_expr(text)
         resolvers = _layouts()
         for resolver in resolvers + resolvers[::-1] + resolvers:       # the memos see every change of layout
-            rows, cols = resolver.rows("t3"), resolver.cols("t3")
-            for bindings in ([{"c": c} for c in cols], [{"r": r} for r in rows],
-                             [{"r": r, "c": c} for r in rows for c in cols]):
-                if any(v not in b for v in expr.variables for b in bindings):
-                    continue
+            for bindings in bindings_of(expr, resolver):
                 try:
                     want = [expr.evaluate(resolver, b).value for b in bindings]
                 except ExprError as exc:        # a range end this layout lacks: the batch raises it too
