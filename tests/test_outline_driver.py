@@ -1,10 +1,11 @@
-"""The outline parsed by feeding the grammar's tables directly (outline._outline_tree) is the tree Lark.parse gives."""
+"""The outline parsed by feeding the grammar's tables directly (lalr_driver.outline_tree) is the tree Lark.parse
+gives."""
 import itertools
 
 import pytest
 from lark import Token, Tree
 
-from gklint.parse import outline
+from gklint.parse import lalr_driver, outline
 
 _LINES = {"TITLE": "某局2023年政府信息公开工作年度报告", "CHROME": "来源：某局", "SECTION": "一、总体情况",
           "SECTION2": "二、主动公开政府信息情况", "SUBHEAD": "（一）主动公开", "ITEMHEAD": "1. 信息发布",
@@ -31,8 +32,8 @@ def _shape(tree):
 @pytest.mark.parametrize("text", list(_texts()))
 def test_the_direct_parse_gives_the_tree_lark_gives(text):
     toks = outline.tokenize(text)
-    assert outline._driver() is not None                         # (this Lark's internals are those it knows)
-    fast, plain = outline._outline_tree(toks), outline.parser().parse(toks)
+    assert lalr_driver.driver() is not None                         # (this Lark's internals are those it knows)
+    fast, plain = lalr_driver.outline_tree(toks), outline.parser().parse(toks)
     assert fast == plain and _shape(fast) == _shape(plain)
 
 
@@ -41,42 +42,42 @@ def test_reports_parse_to_the_trees_lark_gives():
     for path in sorted(Path(__file__).parent.glob("reports/**/*.md"))[:40] + sorted(
             Path(__file__).parent.glob("reports/**/*.txt"))[:40]:
         toks = outline.tokenize(path.read_text(encoding="utf-8", errors="replace"))
-        assert _shape(outline._outline_tree(toks)) == _shape(outline.parser().parse(toks)), path
+        assert _shape(lalr_driver.outline_tree(toks)) == _shape(outline.parser().parse(toks)), path
 
 
 def test_without_the_known_internals_lark_parses(monkeypatch):
     toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
-    monkeypatch.setattr(outline, "_driver", lambda: None)
-    assert outline._outline_tree(toks) == outline.parser().parse(toks)
+    monkeypatch.setattr(lalr_driver, "driver", lambda: None)
+    assert lalr_driver.outline_tree(toks) == outline.parser().parse(toks)
 
 
 def test_an_unknown_inlined_rule_is_refused_not_guessed():
     with pytest.raises(ValueError):
-        outline._tree_callback("_item", ["PARA"])
+        lalr_driver._tree_callback("_item", ["PARA"])
 
 
 def test_a_part_unfolds_its_repetitions_wherever_they_stand():
-    last = outline._tree_callback("section", ["SECTION", "__front_star_1"])
-    first = outline._tree_callback("x", ["__front_star_1", "SECTION"])
-    repeated = outline._tree_callback("__front_star_1", ["__front_star_1", "PARA"])([["a"], "b"])
+    last = lalr_driver._tree_callback("section", ["SECTION", "__front_star_1"])
+    first = lalr_driver._tree_callback("x", ["__front_star_1", "SECTION"])
+    repeated = lalr_driver._tree_callback("__front_star_1", ["__front_star_1", "PARA"])([["a"], "b"])
     assert last(["S", [repeated, "c"]]) == Tree("section", ["S", "a", "b", "c"])
     assert first([[["a"], "b"], "S"]) == Tree("x", ["a", "b", "S"])
-    assert outline._tree_callback("front", [])([]) == Tree("front", [])
+    assert lalr_driver._tree_callback("front", [])([]) == Tree("front", [])
 
 
 def test_a_driver_that_would_give_another_tree_is_not_used(monkeypatch):
     """The driver parses a report with every kind of line both ways when it is first built; a Lark whose
     internals changed in a way the import guards do not see (here: callbacks that build other trees) is then
     left to parse by itself."""
-    real = outline._tree_callback
-    monkeypatch.setattr(outline, "_tree_callback",
+    real = lalr_driver._tree_callback
+    monkeypatch.setattr(lalr_driver, "_tree_callback",
                         lambda name, expansion: real("other" if name == "section" else name, expansion))
-    outline._driver.cache_clear()
+    lalr_driver.driver.cache_clear()
     try:
-        assert outline._driver() is None
+        assert lalr_driver.driver() is None
         toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
-        assert outline._outline_tree(toks) == outline.parser().parse(toks)
+        assert lalr_driver.outline_tree(toks) == outline.parser().parse(toks)
     finally:
         monkeypatch.undo()
-        outline._driver.cache_clear()
-    assert outline._driver() is not None
+        lalr_driver.driver.cache_clear()
+    assert lalr_driver.driver() is not None
