@@ -49,22 +49,18 @@ ABSENT = _Absent()
 _VALUE, _ROW = attrgetter("value"), attrgetter("row")
 
 
-def _everywhere(_table: str) -> None:
-    """``Batch.counts`` when the caller wants every blank cell: None, no filter."""
-    return None
-
 
 class Batch:
     """One batch evaluation: the bindings' variables, the cells, and per binding the blank cells read.
 
-    ``counts(table)``: None (every blank cell read is recorded), or the rows of ``table`` whose blank cells the
-    caller looks for (relations.relation_values: only they can make a relation uncheckable). A read of cells none
+    ``counts``: None (every blank cell read is recorded), or ``counts(table)`` gives the rows of ``table`` whose
+    blank cells the caller looks for (relations.relation_values: only they can make a relation uncheckable). A read of cells none
     of whose blank ones is in those rows records nothing: most reports with blank cells have them in a table
     that is (almost) empty or in rows the report lacks, and the per-binding lists were made for nothing."""
 
     __slots__ = ("vars", "n", "cells_of", "run", "blanks", "counts")
 
-    def __init__(self, variables: list[dict], resolver, run, counts=_everywhere) -> None:
+    def __init__(self, variables: list[dict], resolver, run, counts=None) -> None:
         self.vars, self.n, self.run = variables, len(variables), run
         # table → its (row, col) → cell mapping: the resolver's own (the engine's: the table's index), or cell()
         self.cells_of = getattr(resolver, "table_cells", None) or (lambda table: _TableCells(resolver, table))
@@ -81,9 +77,11 @@ class Batch:
         """Whether the blank cells among ``cells`` (read from ``table``, with these ``values``) are to be recorded:
         always without a filter, else when one of them is in a row that counts (one C-level pass, no list per
         binding)."""
+        if self.counts is None:
+            return True
         rows = self.counts(table)
-        return rows is None or (bool(rows) and not rows.isdisjoint(
-            map(_ROW, compress(cells, map(is_, values, repeat(None))))))
+        return bool(rows) and not rows.isdisjoint(
+            map(_ROW, compress(cells, map(is_, values, repeat(None)))))
 
     def read(self, table: str, keys: list) -> list:
         """The values of one (row, col) of ``table`` per binding; a blank cell goes into that binding's ``blanks``."""

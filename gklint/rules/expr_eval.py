@@ -134,8 +134,7 @@ class Expr:
         if self._batch is _UNSET:
             self._batch = batch_plan(self.root, self._compiler)
         if self._batch is not None:
-            batch = Batch(variables or [as_variables(b) for b in bindings], resolver, run,
-                          *(() if counts is None else (counts,)))
+            batch = Batch(variables or [as_variables(b) for b in bindings], resolver, run, counts)
             try:
                 out = self._batch(batch)
             except (Fallback, ExprError):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ...diagnostics import Severity, Span
@@ -210,8 +211,9 @@ def _lines_text(lines: list[int]) -> str:
 
 
 def cell_total(report: Report, table: str, rows: list[str], col: str) -> int | None:
-    """``cell_sum(...).value`` (None when that is None), without the name and lines a finding quotes: what a claim
-    set asks first, to know whether any claim can contradict the table (most reports make none)."""
+    """The sum of ``col`` over ``rows`` of ``table``; None when the table, a row or a cell is unusable. Without
+    the name and lines a finding quotes (``cell_sum``): what a claim set asks first, to know whether any claim can
+    contradict the table (most reports make none)."""
     t: Table | None = report.tables.get(table)
     if t is None or not t.found:
         return None
@@ -226,18 +228,11 @@ def cell_total(report: Report, table: str, rows: list[str], col: str) -> int | N
 
 def cell_sum(report: Report, table: str, rows: list[str], col: str, name: str | None = None) -> CellRef | None:
     """The sum of ``col`` over ``rows`` of ``table``; None when the table, a row or a cell is unusable."""
-    t: Table | None = report.tables.get(table)
-    if t is None or not t.found:
+    total = cell_total(report, table, rows, col)
+    if total is None:
         return None
-    total, lines = 0, []
-    for rid in rows:
-        c = t.cell(rid, col)
-        v = _int_value(c)
-        if v is None:
-            return None
-        total += v
-        if c.line:
-            lines.append(c.line)
+    t = report.tables[table]
+    lines = [c.line for c in map(t.cell, rows, repeat(col)) if c.line]
     if name is None:
         if len(rows) == 1:
             name = cell_name(t, rows[0], col)

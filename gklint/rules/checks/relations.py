@@ -215,8 +215,9 @@ MAX_TEMPLATE_IDS = 40     # what rows:/cols: of a template table count for (the 
 
 def relation_values(rule, report: Report, ctx) -> tuple:
     """(compiled ``expr``, its bindings, the value under each, the blank cells each read: at least those that
-    can make it uncheckable) of an equation rule on this report, worked out once however many kinds ask (the rule itself and the culprit check). Values only: what a relation read or
-    found missing is asked of ``ctx.evaluate`` for the few that do not hold."""
+    can make it uncheckable) of an equation rule on this report, worked out once however many kinds ask (the rule
+    itself and the culprit check). Values only: what a relation read or found missing is asked of
+    ``ctx.evaluate`` for the few that do not hold."""
     key = ("values", rule.code, id(rule))
     hit = ctx.evaluations.get(key)
     if hit is None or hit[0] is not rule:
