@@ -51,8 +51,8 @@ def codes(path_or_text, rs, *, text=False) -> list[tuple[str, int, str]]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_pack_overrides_apply_only_to_reports_of_its_jurisdiction(tmp_path):
-    pack = write_pack(tmp_path / "gansu", """
+# a provincial pack enabled for one city's agencies only, overriding two national rules there
+GANSU = """
         name: gansu
         prefix: GS
         extends: [national]
@@ -60,7 +60,11 @@ def test_pack_overrides_apply_only_to_reports_of_its_jurisdiction(tmp_path):
         overrides:
           disable: [GK405]
           severity: {GK603: warning}
-    """)
+    """
+
+
+def test_pack_overrides_apply_only_to_reports_of_its_jurisdiction(tmp_path):
+    pack = write_pack(tmp_path / "gansu", GANSU)
     rs = load_ruleset(extra_plugins=[installed_like(pack)])
     assert not rs.errors
     seed = SEEDS / "004_c12fc4cb6f2af7bf.txt"                                        # 中卫: not enabled

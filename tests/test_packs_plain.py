@@ -5,18 +5,11 @@ from __future__ import annotations
 from gklint.api import parse_text
 from gklint.packs import for_report
 from gklint.rules.engine import load_ruleset
-from test_packs import SEEDS, installed_like, write_pack
+from test_packs import GANSU, SEEDS, installed_like, write_pack
 
 
 def test_policy_or_none_is_kept_per_rule_set(tmp_path):
-    pack = write_pack(tmp_path / "gansu", """
-        name: gansu
-        prefix: GS
-        extends: [national]
-        applies-to: {agency: [武威]}
-        overrides:
-          disable: [GK405]
-    """)
+    pack = write_pack(tmp_path / "gansu", GANSU)
     text = (SEEDS / "004_c12fc4cb6f2af7bf.txt").read_text(encoding="utf-8").replace("中卫", "武威")
     report = parse_text(text, path="r.txt").report
     plain, gansu = load_ruleset(), load_ruleset(extra_plugins=[installed_like(pack)])
