@@ -155,3 +155,26 @@ def test_an_entry_with_damaged_expressions_is_a_miss(cache, kinds, pack, exprs):
     entry.write_text(json.dumps(stored, ensure_ascii=False)[:-1] + ", " + exprs + "}", encoding="utf-8")
     assert pack_cache._read(entry, pack) is None
     assert plain(pack_cache.load_pack_cached(pack, kinds)) == plain(first)
+
+
+def test_old_entries_are_pruned_and_the_newest_kept(cache, kinds, pack, monkeypatch):
+    """Each edit of a pack (or of gklint) stores another entry: the folder keeps only the newest few."""
+    import os
+    import time
+
+    monkeypatch.setattr(pack_cache, "KEEP_ENTRIES", 3)
+    made = list(cache.glob("*.json"))          # the national pack's entry (stored by the kinds fixture)
+    rule = pack / "GK401.yaml"
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for k in range(5):                          # the pack, then four edits of it: five more entries
+        if k:
+            rule.write_text(rule.read_text(encoding="utf-8") + f"\n# edit {k}\n", encoding="utf-8")
+        pack_cache.load_pack_cached(pack, kinds)
+        made += [p for p in cache.glob("*.json") if p not in made]
+        for j, p in enumerate(made):           # stored in this order, whatever the clock's tick
+            if p.exists():
+                os.utime(p, ns=(an_hour_ago + j, an_hour_ago + j))
+    assert len(made) == 6
+    assert sorted(cache.glob("*.json")) == sorted(made[-3:])
+    files_not_read(monkeypatch)                 # the last version's entry is there: a hit
+    assert pack_cache.load_pack_cached(pack, kinds)[1]

@@ -31,6 +31,10 @@ from ..resources import cache_dir, code_fingerprint, grammar_path, read_cached, 
 from .loader import MAX_RULE_FILE, MAX_RULES, Pack, Rule, RuleError, load_pack
 
 MAX_ENTRY = 16 * 1024 * 1024      # bytes of one stored pack (the national pack's is ~0.3 MB)
+# entries and still-folder indexes kept (the newest written): each gklint version, edited checkout, pack folder and
+# set of kinds has entries of its own, which would otherwise stay forever; a pruned one is only a miss
+KEEP_ENTRIES = 64
+KEEP_INDEXES = 256
 STILL = 2.0                       # seconds since a folder's last file change after which its stats are trusted
 _TUPLES = tuple(f.name for f in fields(Rule) if f.type.startswith("tuple"))
 
@@ -104,6 +108,7 @@ def _key(directory: Path, kinds: dict) -> str | None:
     key = h.hexdigest()[:32]
     if index is not None:
         store_cached(index, key.encode("ascii"))
+        _prune(index.parent, ".key", KEEP_INDEXES)
     return key
 
 
@@ -165,6 +170,21 @@ def _write(path: Path, directory: Path, pack: Pack, rules: list[Rule], errors: l
         return
     if back is not None and _plain(*back[:3]) == _plain(pack, rules, errors) and back[3] == trees:
         store_cached(path, payload)       # else JSON would not carry it exactly
+        _prune(path.parent, ".json", KEEP_ENTRIES)
+
+
+def _prune(folder: Path, suffix: str, keep: int) -> None:
+    """Remove all but the ``keep`` newest files of ``folder`` ending in ``suffix`` (after a store: a miss)."""
+    try:
+        with os.scandir(folder) as it:
+            found = sorted((e.stat().st_mtime_ns, e.path) for e in it if e.name.endswith(suffix) and e.is_file())
+    except OSError:
+        return
+    for _t, old in found[:-keep]:
+        try:
+            os.unlink(old)
+        except OSError:
+            pass          # another process pruned it first
 
 
 def _plain(pack: Pack, rules: list[Rule], errors: list[RuleError]):
