@@ -113,3 +113,37 @@ def test_found_rows_are_the_rows_the_class_makes():
         pass
     else:
         raise AssertionError("a found row is frozen like one the class makes")
+
+
+def test_kept_rows_give_the_pieces_fresh_rows_give(monkeypatch):
+    """A table row's pieces kept by its text (``_ROWS``) are those the row gives read afresh, wherever the row
+    stands; a view's complete row (``exact``) and a lone " |" (read by the line before) are read afresh always."""
+    from gklint.model import tables
+    from gklint.model.nodes import Line
+
+    rows = ["\t本年新收政府信息公开申请数量\t 12 \t0\t\t/\t3", "| 自然人 | 5 | — | 1,200 |", "0 |", " |", "5", " |",
+            "（一）予以公开\t\u30004\t减4\t103.3879万元", "\t\t\t", "总计\t", "| 7 |"]
+    lines = [("TROW" if ("\t" in r or "|" in r) else "TCELL", Line(r, i + 1, 3)) for i, r in enumerate(rows * 3)]
+    exact = frozenset({1, 8, 9})
+
+    def fresh():
+        monkeypatch.setattr(tables, "ROWS_KEPT", 0)          # the memo emptied before every row
+        tables._ROWS.clear()
+        try:
+            return tables.pieces_of(lines, exact)
+        finally:
+            monkeypatch.setattr(tables, "ROWS_KEPT", tables.KEPT)
+
+    want = fresh()
+    tables._ROWS.clear()
+    first = tables.pieces_of(lines, exact)
+    assert tables._ROWS and " |" not in tables._ROWS            # rows were kept, a lone pipe not
+    again = tables.pieces_of(lines, exact)                       # … and served
+    assert first == again == want
+    assert [p.layout for p in want if p.span.line in (1, 8)] == ["grid"] * 7 + ["grid"] * 4
+    assert [p.layout for p in want if p.span.line in (4, 6)] == ["cell"]      # after "0 |", not after "5"
+    served = tables.pieces_of([(k, Line(l.text, l.line, l.column)) for k, l in lines])   # no complete rows now
+    assert [p.layout for p in served if p.span.line == 1] == ["tab"] * 7
+    monkeypatch.setattr(tables, "ROWS_KEPT", 3)
+    tables.pieces_of([("TROW", Line(f"{i}\t{i}", 1, 1)) for i in range(20)])
+    assert 0 < len(tables._ROWS) <= 3

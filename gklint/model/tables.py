@@ -81,7 +81,7 @@ _new = object.__new__
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
     """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
-    append, kept = out.append, _FIELDS.get
+    append, kept, rows_kept = out.append, _FIELDS.get, _ROWS.get
     prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
     for kind, line in lines:
         text = line.text
@@ -100,53 +100,17 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             append(pc)
             continue
         before, prev_row = prev_row, text
-        only_filled = False      # skip the blank fields (a row that is really one cell)
-        # the fields of the row, and the offset of the first one
-        off = 0
-        if "\t" in text:
-            layout = "grid" if line.line in exact else "tab"
-            fields = text.split("\t")
-        else:
-            layout = "pipe"
-            fields = text.split("|")
-            if not fields[0].strip():
-                off = len(fields[0]) + 1
-                del fields[0]
-            if fields and not fields[-1].strip():
-                del fields[-1]
-        filled = 0          # fields with text: none, one, or more (counting stops at two)
-        for t in fields:
-            if t.strip(_WS):
-                filled += 1
-                if filled > 1:
-                    break
-        if not filled and layout == "pipe" and text.count("|") == 1 and before is not None and \
-                before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
-            # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
-            # a "|" between bare "0" lines is only their separator
-            layout, fields, off = "cell", ("",), text.index("|")
-        elif filled <= 1 and layout != "grid":
-            # "0 |" one cell per line with a stray pipe: a cell line, not a row
-            layout, only_filled = "line", True
-        first = layout != "line" and layout != "cell"
-        as_line = layout == "line"                # a field read as a line's (its value flag), or as a row's
-        n, at = line.line, line.column + off     # at: the column where the field starts
-        for part in fields:
-            d = kept(part)
-            if d is None:
-                d = _field(part)
-            raw, f, ckind, number, lead, line_value, row_value, end, step = d     # (one unpacking, not 9 indexings)
-            if only_filled and not raw:
-                at += step
-                continue
+        specs = rows_kept(text)
+        if specs is None or line.line in exact:
+            specs = _row_specs(text, line.line in exact, before)
+        n, at = line.line, line.column
+        for raw, f, a, b, first, layout, ckind, number, value in specs:
             # Piece(raw, f, span, first, layout, ckind, number, value), its stores inlined (no __init__ call: a
             # few hundred pieces a report)
             pc = _new(Piece)
-            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = first
-            pc.layout = layout; pc.kind = ckind; pc.number = number; pc.value = line_value if as_line else row_value
+            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + a, n, at + b)); pc.row_start = first
+            pc.layout = layout; pc.kind = ckind; pc.number = number; pc.value = value
             append(pc)
-            at += step
-            first = False
     return out
 
 
@@ -172,6 +136,70 @@ def _field(part: str) -> tuple:
 
 
 _VALUE_KINDS = (NUMBER, PLACEHOLDER)
+
+
+# A table row's text → what its pieces take from it: (text, folded, start and end of the span from the line's
+# column, first of the row, layout, kind, number, value) per piece. Rows recur from report to report (a template
+# label and its zeros, a header row): one dictionary look-up a row instead of a split, a strip per field and a
+# look-up per field. Kept only where the pieces are the row's text alone (not a view's complete row, ``exact``;
+# not a lone " |", which is a blank cell or nothing by the line above); at most ROWS_KEPT rows of at most
+# ROW_KEPT_CHARS characters (then the memo starts afresh), so memory stays flat over any number of files.
+ROWS_KEPT = KEPT
+ROW_KEPT_CHARS = 400
+_ROWS: dict[str, tuple] = {}
+
+
+def _row_specs(text: str, grid: bool, before: str | None) -> tuple[tuple, ...]:
+    """The pieces of a table row (TROW) as ``_ROWS`` keeps them; ``grid``: a view's complete row (``exact``),
+    ``before``: the text of the line before when that was a row."""
+    kept = _FIELDS.get
+    only_filled = False      # skip the blank fields (a row that is really one cell)
+    # the fields of the row, and the offset of the first one
+    off = 0
+    if "\t" in text:
+        layout = "grid" if grid else "tab"
+        fields = text.split("\t")
+    else:
+        layout = "pipe"
+        fields = text.split("|")
+        if not fields[0].strip():
+            off = len(fields[0]) + 1
+            del fields[0]
+        if fields and not fields[-1].strip():
+            del fields[-1]
+    filled = 0          # fields with text: none, one, or more (counting stops at two)
+    for t in fields:
+        if t.strip(_WS):
+            filled += 1
+            if filled > 1:
+                break
+    lone = not filled and layout == "pipe" and text.count("|") == 1     # " |": by the line before
+    if lone and before is not None and before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
+        # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
+        # a "|" between bare "0" lines is only their separator
+        layout, fields, off = "cell", ("",), text.index("|")
+    elif filled <= 1 and layout != "grid":
+        # "0 |" one cell per line with a stray pipe: a cell line, not a row
+        layout, only_filled = "line", True
+    first = layout != "line" and layout != "cell"
+    as_line = layout == "line"                # a field read as a line's (its value flag), or as a row's
+    at = off                                  # at: where the field starts, from the line's column
+    out = []
+    for part in fields:
+        d = kept(part)
+        if d is None:
+            d = _field(part)
+        raw, f, ckind, number, lead, line_value, row_value, end, step = d     # (one unpacking, not 9 indexings)
+        if only_filled and not raw:
+            at += step
+            continue
+        out.append((raw, f, at + lead, at + end, first, layout, ckind, number, line_value if as_line else row_value))
+        at += step
+        first = False
+    specs = tuple(out)
+    if not grid and not lone and len(text) <= ROW_KEPT_CHARS:
+        remember(_ROWS, text, specs, ROWS_KEPT)
+    return specs
 
 
 # ----------------------------------------------------------------------------------------------------------
