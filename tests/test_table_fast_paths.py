@@ -117,7 +117,8 @@ def test_found_rows_are_the_rows_the_class_makes():
 
 def test_kept_rows_give_the_pieces_fresh_rows_give(monkeypatch):
     """A table row's pieces kept by its text (``_ROWS``) are those the row gives read afresh, wherever the row
-    stands; a view's complete row (``exact``) and a lone " |" (read by the line before) are read afresh always."""
+    stands; a view's complete row (``exact``) is read afresh always, a lone " |" is kept both ways (a blank cell
+    after a cell closed by a pipe, else nothing)."""
     from gklint.model import tables
     from gklint.model.nodes import Line
 
@@ -137,7 +138,7 @@ def test_kept_rows_give_the_pieces_fresh_rows_give(monkeypatch):
     want = fresh()
     tables._ROWS.clear()
     first = tables.pieces_of(lines, exact)
-    assert tables._ROWS and " |" not in tables._ROWS            # rows were kept, a lone pipe not
+    assert tables._ROWS and type(tables._ROWS[" |"]) is tables._Lone          # rows were kept, a lone pipe both ways
     again = tables.pieces_of(lines, exact)                       # … and served
     assert first == again == want
     assert [p.layout for p in want if p.span.line in (1, 8)] == ["grid"] * 7 + ["grid"] * 4

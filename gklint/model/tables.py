@@ -103,6 +103,8 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
         specs = rows_kept(text)
         if specs is None or line.line in exact:
             specs = _row_specs(text, line.line in exact, before)
+        elif specs.__class__ is _Lone:
+            specs = specs[0] if _closes_cell(before) else specs[1]
         n, at = line.line, line.column
         for raw, f, a, b, first, layout, ckind, number, value in specs:
             # Piece(raw, f, span, first, layout, ckind, number, value), its stores inlined (no __init__ call: a
@@ -141,12 +143,24 @@ _VALUE_KINDS = (NUMBER, PLACEHOLDER)
 # A table row's text → what its pieces take from it: (text, folded, start and end of the span from the line's
 # column, first of the row, layout, kind, number, value) per piece. Rows recur from report to report (a template
 # label and its zeros, a header row): one dictionary look-up a row instead of a split, a strip per field and a
-# look-up per field. Kept only where the pieces are the row's text alone (not a view's complete row, ``exact``;
-# not a lone " |", which is a blank cell or nothing by the line above); at most ROWS_KEPT rows of at most
-# ROW_KEPT_CHARS characters (then the memo starts afresh), so memory stays flat over any number of files.
+# look-up per field. Not kept for a view's complete row (``exact``: read afresh); a lone " |" (a blank cell or
+# nothing, by the line above) is kept as both (``_Lone``). At most ROWS_KEPT rows of at most ROW_KEPT_CHARS
+# characters (then the memo starts afresh), so memory stays flat over any number of files.
 ROWS_KEPT = KEPT
 ROW_KEPT_CHARS = 400
 _ROWS: dict[str, tuple] = {}
+
+
+class _Lone(tuple):
+    """The pieces of a lone " |" row: (after a row closed by a pipe, after anything else)."""
+
+    __slots__ = ()
+
+
+def _closes_cell(before: str | None) -> bool:
+    """Is the line before a lone " |" a cell closed by a pipe ("0 |": one cell per line, each closed by a pipe)?
+    Then the " |" is a blank cell, not nothing; a "|" between bare "0" lines is only their separator."""
+    return before is not None and before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|"))
 
 
 def _row_specs(text: str, grid: bool, before: str | None) -> tuple[tuple, ...]:
@@ -173,15 +187,18 @@ def _row_specs(text: str, grid: bool, before: str | None) -> tuple[tuple, ...]:
             filled += 1
             if filled > 1:
                 break
-    lone = not filled and layout == "pipe" and text.count("|") == 1     # " |": by the line before
-    if lone and before is not None and before.rstrip().endswith("|") and bool(before.strip(" \u00a0\u3000\t|")):
-        # " |" after a "0 |" line (one cell per line, each closed by a pipe): a blank cell, not nothing;
-        # a "|" between bare "0" lines is only their separator
-        layout, fields, off = "cell", ("",), text.index("|")
-    elif filled <= 1 and layout != "grid":
+    if not filled and layout == "pipe" and text.count("|") == 1:
+        # a lone " |": a blank cell after a cell closed by a pipe, else nothing (its one field is blank)
+        d = kept("") or _field("")
+        lone = _Lone(((("", "", text.index("|") + d[4], text.index("|") + d[7], False, "cell", d[2], d[3], d[6]),),
+                      ()))
+        if len(text) <= ROW_KEPT_CHARS:
+            remember(_ROWS, text, lone, ROWS_KEPT)
+        return lone[0] if _closes_cell(before) else lone[1]
+    if filled <= 1 and layout != "grid":
         # "0 |" one cell per line with a stray pipe: a cell line, not a row
         layout, only_filled = "line", True
-    first = layout != "line" and layout != "cell"
+    first = layout != "line"
     as_line = layout == "line"                # a field read as a line's (its value flag), or as a row's
     at = off                                  # at: where the field starts, from the line's column
     out = []
@@ -197,7 +214,7 @@ def _row_specs(text: str, grid: bool, before: str | None) -> tuple[tuple, ...]:
         at += step
         first = False
     specs = tuple(out)
-    if not grid and not lone and len(text) <= ROW_KEPT_CHARS:
+    if not grid and len(text) <= ROW_KEPT_CHARS:
         remember(_ROWS, text, specs, ROWS_KEPT)
     return specs
 
