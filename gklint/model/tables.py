@@ -260,6 +260,12 @@ class Labels:
         self.captions = {folded(c) for c in table.captions}
         self._row_cache: dict[str, LabelMatch | None] = {}
         self._header_cache: dict[str, tuple[str, str] | None] = {}
+        # each row core's and header word's characters counted once (``_shared``: difflib's quick_ratio, which
+        # counts both texts' characters again in every comparison)
+        self._row_counts = [(r, r.core, _counts(r.core)) for r in table.rows]
+        # each row's core, its aliases' cores and its folded aliases, read once
+        self._row_words = [(r, r.core, r.alias_cores, tuple(folded(a) for a in r.aliases)) for r in table.rows]
+        self._header_counts = [(word, cid, _counts(word)) for word, (cid, _q) in self.header_words.items()]
 
     def row(self, f: str) -> LabelMatch | None:
         hit = self._row_cache.get(f, _UNSEEN)
@@ -274,10 +280,10 @@ class Labels:
             return None
         generic = core in self.header_words or core in self.captions
         candidates = []
-        for r in self.table.rows:
-            if core == r.core:
+        for r, rc, alias_cores, aliases in self._row_words:
+            if core == rc:
                 candidates.append(LabelMatch(r, "exact"))
-            elif core in r.alias_cores or f in (folded(a) for a in r.aliases):
+            elif core in alias_cores or f in aliases:
                 candidates.append(LabelMatch(r, "alias"))
         if candidates:
             if num:
@@ -292,22 +298,24 @@ class Labels:
         if generic or len(core) < 4:
             return None
         best, best_ratio = None, 0.0
-        for r in self.table.rows:
-            rc = r.core
-            if len(core) >= 4 and (rc.startswith(core) and len(core) >= 0.5 * len(rc)
-                                   or core.startswith(rc) and len(rc) >= 4):
+        counts = None
+        n = len(core)                       # (4 or more here)
+        for r, rc, rc_counts in self._row_counts:
+            m = len(rc)
+            if rc.startswith(core) and n >= 0.5 * m or core.startswith(rc) and m >= 4:
                 ratio = 0.95
             else:
                 # only a ratio above the best so far and reaching FUZZY can change the answer: skip the full
                 # comparison where an upper bound of it (by the lengths, then by the characters) cannot
-                bound = 2.0 * min(len(core), len(rc)) / (len(core) + len(rc))     # (real_quick_ratio)
+                bound = 2.0 * min(n, m) / (n + m)     # (real_quick_ratio)
                 if bound < FUZZY or bound <= best_ratio:
                     continue
-                sm = difflib.SequenceMatcher(None, core, rc)
-                bound = sm.quick_ratio()
+                if counts is None:
+                    counts = _counts(core)
+                bound = 2.0 * _shared(counts, rc_counts) / (n + m)   # (quick_ratio)
                 if bound < FUZZY or bound <= best_ratio:
                     continue
-                ratio = sm.ratio()
+                ratio = difflib.SequenceMatcher(None, core, rc).ratio()
             if ratio > best_ratio:
                 best, best_ratio = r, ratio
         if best is not None and best_ratio >= FUZZY:
@@ -326,14 +334,35 @@ class Labels:
         if f in self.header_words:
             return self.header_words[f]
         if len(f) >= 4:
-            for word, (cid, _q) in self.header_words.items():
+            counts = None
+            for word, cid, word_counts in self._header_counts:
                 # (the bounds of ``ratio`` first, as in ``_row``, real_quick_ratio by the lengths: most words are
-                # far off)
+                # far off; then quick_ratio by the characters)
                 if len(word) >= 4 and 2.0 * min(len(f), len(word)) / (len(f) + len(word)) >= FUZZY:
-                    sm = difflib.SequenceMatcher(None, f, word)
-                    if sm.quick_ratio() >= FUZZY and sm.ratio() >= FUZZY:
+                    if counts is None:
+                        counts = _counts(f)
+                    if 2.0 * _shared(counts, word_counts) / (len(f) + len(word)) >= FUZZY and \
+                            difflib.SequenceMatcher(None, f, word).ratio() >= FUZZY:
                         return cid, "fuzzy"
         return None
+
+
+def _counts(text: str) -> dict[str, int]:
+    """How many times each character stands in ``text``."""
+    out: dict[str, int] = {}
+    for ch in text:
+        out[ch] = out.get(ch, 0) + 1
+    return out
+
+
+def _shared(a: dict[str, int], b: dict[str, int]) -> int:
+    """The characters two texts have in common, counted with repeats (the matches of difflib's quick_ratio)."""
+    n = 0
+    for ch, k in a.items():
+        m = b.get(ch)
+        if m:
+            n += k if k < m else m
+    return n
 
 
 # a table definition's Labels, kept by the definition's identity (as ``_DATA_ROWS``: a table definition does not hash)
