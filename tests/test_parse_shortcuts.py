@@ -178,7 +178,7 @@ def test_template_signals_count_per_label_as_over_the_joined_pieces():
             "\t本年处理决定数量\t12\t0", "本年收费金额本年收费金额", "| 0 | 12 | — |", "采购项目数量"]
     lines = [("TROW" if ("\t" in r or "|" in r) else "TCELL", outline.Line(r, i + 1, 1)) for i, r in enumerate(rows)]
     pieces = tables.pieces_of(lines)
-    text = "\n".join([p.f for p in pieces if len(p.f) > 1])
+    text = "\n".join([p.f for p in map(tables.Piece._make, pieces) if len(p.f) > 1])     # (plain tuples: named)
     want = {"2021": len(tables._RE_2021.findall(text)), "2019": len(tables._RE_2019.findall(text))}
     assert tables.template_signals(pieces) == want and want["2021"] >= 4 and want["2019"] >= 3
 

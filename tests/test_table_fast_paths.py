@@ -62,7 +62,10 @@ def test_a_line_of_its_own_is_the_piece_a_row_with_one_field_gives():
     """pieces_of's short way for a line that is no row (one field, no loop) gives the piece the row loop gives a
     row with one filled field (a "line" piece), and still forgets the row before it."""
     from gklint.model.nodes import Line
-    from gklint.model.tables import pieces_of
+    from gklint.model.tables import Piece, pieces_of as plain
+
+    def pieces_of(lines):                   # (plain tuples of the fields of a Piece: named here)
+        return [Piece(*p) for p in plain(lines)]
     for text in ("3", " 12 ", "\u3000/", "本年新收", " （七）总计 ", "", "  ", "103.38万元", "减4", "-"):
         alone = pieces_of([("TCELL", Line(text, 4, 2))])
         if not text.strip():
@@ -141,9 +144,10 @@ def test_kept_rows_give_the_pieces_fresh_rows_give(monkeypatch):
     assert tables._ROWS and type(tables._ROWS[" |"]) is tables._Lone          # rows were kept, a lone pipe both ways
     again = tables.pieces_of(lines, exact)                       # … and served
     assert first == again == want
+    want = [tables.Piece(*p) for p in want]
     assert [p.layout for p in want if p.span.line in (1, 8)] == ["grid"] * 7 + ["grid"] * 4
     assert [p.layout for p in want if p.span.line in (4, 6)] == ["cell"]      # after "0 |", not after "5"
-    served = tables.pieces_of([(k, Line(l.text, l.line, l.column)) for k, l in lines])   # no complete rows now
+    served = [tables.Piece(*p) for p in tables.pieces_of([(k, Line(l.text, l.line, l.column)) for k, l in lines])]
     assert [p.layout for p in served if p.span.line == 1] == ["tab"] * 7
     monkeypatch.setattr(tables, "ROWS_KEPT", 3)
     tables.pieces_of([("TROW", Line(f"{i}\t{i}", 1, 1)) for i in range(20)])

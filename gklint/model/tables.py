@@ -13,6 +13,7 @@ import difflib
 import re
 from functools import lru_cache
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
@@ -58,9 +59,12 @@ def parse_value(raw: str) -> tuple[str, int | Decimal | None]:
     return TEXT, None
 
 
-@dataclass(slots=True)
-class Piece:
-    """One text piece of a table's cell stream, with its position and what it holds."""
+class Piece(NamedTuple):
+    """One text piece of a table's cell stream, with its position and what it holds.
+
+    The cell stream itself holds *plain tuples* of these fields in this order (``pieces_of``; ``Piece(*p)`` is a
+    named view of one): a report has a hundred pieces or more, and a tuple costs a fifth of an object with its
+    fields stored one by one, or of a named tuple (made through ``tuple.__new__``); the aligners unpack them."""
 
     text: str            # stripped text as written
     f: str               # folded
@@ -94,10 +98,7 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             d = kept(text) or _field(text)
             raw, f, ckind, number, lead, line_value, _row_value, end, _step = d
             n, at = line.line, line.column
-            pc = _new(Piece)
-            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + lead, n, at + end)); pc.row_start = False
-            pc.layout = "line"; pc.kind = ckind; pc.number = number; pc.value = line_value
-            append(pc)
+            append((raw, f, _span(Span, (n, at + lead, n, at + end)), False, "line", ckind, number, line_value))
             continue
         before, prev_row = prev_row, text
         specs = rows_kept(text)
@@ -107,12 +108,7 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             specs = specs[0] if _closes_cell(before) else specs[1]
         n, at = line.line, line.column
         for raw, f, a, b, first, layout, ckind, number, value in specs:
-            # Piece(raw, f, span, first, layout, ckind, number, value), its stores inlined (no __init__ call: a
-            # few hundred pieces a report)
-            pc = _new(Piece)
-            pc.text = raw; pc.f = f; pc.span = _span(Span, (n, at + a, n, at + b)); pc.row_start = first
-            pc.layout = layout; pc.kind = ckind; pc.number = number; pc.value = value
-            append(pc)
+            append((raw, f, _span(Span, (n, at + a, n, at + b)), first, layout, ckind, number, value))   # (a Piece)
     return out
 
 
@@ -401,14 +397,14 @@ class _RowAcc:
 def _trim(v: list[Piece], layout: str, expected: int) -> list[Piece]:
     """``v`` without its blank ends where the layout makes them no cells (in place: the callers' own lists)."""
     if layout == "tab":
-        while v and not v[-1].f:
+        while v and not v[-1][1]:        # (a piece's folded text: blank)
             v.pop()
-        while v and not v[0].f:
+        while v and not v[0][1]:
             v.pop(0)
     elif layout in ("pipe", "grid"):   # only merged cells' extra slots; a blank cell stays
-        while len(v) > expected and not v[0].f:
+        while len(v) > expected and not v[0][1]:
             v.pop(0)
-        while len(v) > expected and not v[-1].f:
+        while len(v) > expected and not v[-1][1]:
             v.pop()
     return v
 
@@ -419,15 +415,15 @@ _MISTYPED_NUMBER = re.compile(r"^(?:[-+]{2,}|[增减][-+]?|[-+][增减])\d[\d,]*
 
 def _mistyped_number(p: Piece) -> bool:
     """A number with a doubled or worded sign (``--253``, ``减4``): a cell written wrongly (GK206), not a label."""
-    return bool(_MISTYPED_NUMBER.match(p.f))
+    return bool(_MISTYPED_NUMBER.match(p[1]))
 
 
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
     tid, rid = table.id, rowdef.id
     cells = []
-    for cid, p in zip(rowdef.cols, values):
+    for cid, (text, _f, span, _start, _layout, kind, number, _value) in zip(rowdef.cols, values):
         c = _new(CELL_DRAFT)                    # (``new_cell`` inlined)
-        c.table = tid; c.row = rid; c.col = cid; c.raw = p.text; c.value = p.number; c.kind = p.kind; c.span = p.span
+        c.table = tid; c.row = rid; c.col = cid; c.raw = text; c.value = number; c.kind = kind; c.span = span
         c.__class__ = Cell
         cells.append(c)
     if len(cells) < len(rowdef.cols):
@@ -481,23 +477,23 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
     row_of, header_of = labels.row, labels.header
     row_cache, header_cache = labels._row_cache, labels._header_cache     # (the memos, their hits looked up here)
     for p in pieces:
-        if p.row_start:
+        text, f, span, row_start, layout, _kind, _number, value = p
+        if row_start:
             cur = group = None
-        f = p.f
-        if group is not None and f and p.value:
+        if group is not None and f and value:
             # the 2019 shape in a 2021 table: values straight after the group label, no sub-row labels. They
             # are the group's last sub-row (（六）… → 3. 其他); the other sub-rows are then missing (GK202)
             last = [r for r in table.rows if r.id.startswith(group[0].id + ".") and not r.group][-1:]
             if last and last[0].id not in found:
-                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], [], group[1].layout)
+                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], [], group[1][4])
                 found[last[0].id] = cur
             group = None
         if not f:
-            if cur is not None and p.layout != "line" and (
-                    p.layout != "cell" or len(cur.values) < len(cur.match.row.cols)):
+            if cur is not None and layout != "line" and (
+                    layout != "cell" or len(cur.values) < len(cur.match.row.cols)):
                 cur.values.append(p)
             continue
-        if p.value:
+        if value:
             if cur is not None:
                 cur.values.append(p)
             continue
@@ -507,16 +503,16 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         if m is not None:
             if m.row.group:
                 cur = None
-                group = (m.row, p) if p.layout == "tab" else None
+                group = (m.row, p) if layout == "tab" else None
                 continue
             group = None
             prev = found.get(m.row.id)
-            if prev is not None and any(v.f for v in prev.values):
-                notes.append(f"duplicate row {m.row.id} at line {p.span.line}")
+            if prev is not None and any(v[1] for v in prev.values):
+                notes.append(f"duplicate row {m.row.id} at line {span.line}")
                 cur = None
                 continue
-            cur = _new(_RowAcc)             # (_RowAcc(m, p, [], p.layout), without the dataclass's __init__ call)
-            cur.match = m; cur.label = p; cur.values = []; cur.layout = p.layout
+            cur = _new(_RowAcc)             # (_RowAcc(m, p, [], layout), without the dataclass's __init__ call)
+            cur.match = m; cur.label = p; cur.values = []; cur.layout = layout
             found[m.row.id] = cur
             continue
         h = header_cache.get(f, _UNSEEN)
@@ -525,12 +521,12 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
-            headers.append(new_header(p.text, col.label, quality, p.span))
+            headers.append(new_header(text, col.label, quality, span))
             continue
         if cur is None:
             continue
-        if p.layout != "line" or _mistyped_number(p) or (
-                len(cur.values) < len(cur.match.row.cols) and any(v.f for v in cur.values)):
+        if layout != "line" or _mistyped_number(p) or (
+                len(cur.values) < len(cur.match.row.cols) and any(v[1] for v in cur.values)):
             cur.values.append(p)
     rows = []
     tid = table.id
@@ -541,15 +537,15 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
             continue
         values = _trim(acc.values, acc.layout, k)
         written = len(values)   # (a row's values hold no blank piece of a line: the loop above takes none)
-        label = acc.label
-        label_text = _LABEL_TEXTS.get(label.text)
+        text, _f, span = acc.label[:3]
+        label_text = _LABEL_TEXTS.get(text)
         if label_text is None:
-            label_text = remember(_LABEL_TEXTS, label.text, _SPACES.sub(" ", label.text), LABELS_KEPT)
-        rows.append(new_row(tid, rid, label_text, r.label, label.span, acc.match.quality,
+            label_text = remember(_LABEL_TEXTS, text, _SPACES.sub(" ", text), LABELS_KEPT)
+        rows.append(new_row(tid, rid, label_text, r.label, span, acc.match.quality,
                             _cells(table, r, values[:k] if written > k else values), written, k))
         if written > k:
             notes.append(f"row {r.id}: {written} values for {k} columns")
-    span = pieces[0].span if pieces else None
+    span = pieces[0][2] if pieces else None
     return new_table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
 
 
@@ -572,26 +568,27 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
     row_pieces: list[Piece] = []
 
     def flush() -> None:
-        if any(p.value and p.f for p in row_pieces):
-            layout = row_pieces[0].layout
-            vs = [p for p in row_pieces if p.value]
+        if any(p[7] and p[1] for p in row_pieces):        # (a value that is not blank)
+            layout = row_pieces[0][4]
+            vs = [p for p in row_pieces if p[7]]
             values.extend(_trim(vs, layout, 0) if layout == "tab" else
                           _trim(vs, layout, sum(len(r.cols) for r in table.rows)) if layout == "grid" else vs)
         row_pieces.clear()
 
     for p in pieces:
-        if p.row_start:
+        text, f, span, row_start, layout, _kind, _number, value = p
+        if row_start:
             flush()
-        if p.f and not p.value:
+        if f and not value:
             for r in table.rows:
-                if r.core and r.core in p.f and r.id not in group_spans:
-                    group_spans[r.id] = p.span
-            h = labels.header(p.f)
+                if r.core and r.core in f and r.id not in group_spans:
+                    group_spans[r.id] = span
+            h = labels.header(f)
             if h:
-                headers.append(new_header(p.text, table.columns[h[0]].label, h[1], p.span))
+                headers.append(new_header(text, table.columns[h[0]].label, h[1], span))
             continue
-        if p.layout in ("line", "cell"):
-            if p.value:
+        if layout in ("line", "cell"):
+            if value:
                 values.append(p)
         else:
             row_pieces.append(p)
@@ -604,12 +601,12 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
         if not vals and r.id not in group_spans:
             rows.append(absent_row(table.id, r))
             continue
-        span = group_spans.get(r.id) or (vals[0].span if vals else None)
+        span = group_spans.get(r.id) or (vals[0][2] if vals else None)
         rows.append(new_row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
-    return new_table(table.id, version, tuple(rows), pieces[0].span, section, tuple(headers), tuple(notes))
+    return new_table(table.id, version, tuple(rows), pieces[0][2], section, tuple(headers), tuple(notes))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -636,11 +633,12 @@ def _signal_counts(groups) -> dict[str, int]:
     n2021 = n2019 = 0
     for pieces in groups:
         for p in pieces:
-            if p.value:
+            if p[7]:                        # (a value: no label words)
                 continue
-            hit = _SIGNALS.get(p.f)
+            f = p[1]
+            hit = _SIGNALS.get(f)
             if hit is None:
-                hit = remember(_SIGNALS, p.f, _signals_in(p.f), LABELS_KEPT)
+                hit = remember(_SIGNALS, f, _signals_in(f), LABELS_KEPT)
             if hit is not _NO_SIGNALS:
                 n2021 += hit[0]
                 n2019 += hit[1]
@@ -678,6 +676,7 @@ def table_votes(pieces: list[Piece]) -> dict[str, int]:
         for tid, tdef in load_template(v).tables.items():
             lab = Labels.of(tdef)
             for p in pieces:
-                if p.f and not p.value and (lab.row(p.f) or p.f in lab.captions):
+                f = p[1]
+                if f and not p[7] and (lab.row(f) or f in lab.captions):
                     votes[tid] += 1
     return votes
