@@ -411,7 +411,7 @@ def _resolve_by_columns(tdef: TableDef, text: _Text, rows: dict, pending: dict, 
     if not all(k in rows or k in pending for k in ("1", "2", "3.7", "4", *outcome)):
         return
     base = {rid: row_vals(rows[rid]) for rid in rows}
-    if any(v is None for vals in base.values() for v in vals):
+    if any(None in vals for vals in base.values()):     # (a row's values: ints, Decimals or None)
         return
     # each row's values in a combination: the combination's own (a pending row) or the split row's
     at = {rid: i for i, rid in enumerate(ids)}
