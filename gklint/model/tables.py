@@ -83,7 +83,8 @@ _new = object.__new__
 
 
 def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()) -> list[Piece]:
-    """The cell stream of some table lines (terminal, line); ``exact``: view lines that are complete rows."""
+    """The cell stream of some table lines (terminal, line): plain tuples of a ``Piece``'s fields, in its order;
+    ``exact``: view lines that are complete rows."""
     out: list[Piece] = []
     append, kept, rows_kept = out.append, _FIELDS.get, _ROWS.get
     prev_row = None  # the text of the line before when that was a row (TROW): a cell closed by a pipe ("0 |")?
