@@ -81,16 +81,3 @@ def test_a_driver_that_would_give_another_tree_is_not_used(monkeypatch):
         monkeypatch.undo()
         lalr_driver.driver.cache_clear()
     assert lalr_driver.driver() is not None
-
-
-def test_a_terminal_the_tables_have_no_action_for_is_lark_s_error():
-    """Every sequence of the lexer's terminals is a report; were one not (a terminal the tables have no action for),
-    the driver's loop leaves it to Lark.parse, which raises its own error (not a KeyError of the loop's)."""
-    import pytest
-    from lark.exceptions import UnexpectedToken
-
-    from gklint.model.nodes import Line
-    toks = [("SECTION", Line("一、总体情况", 1, 1)), ("BOGUS", Line("x", 2, 1))]
-    assert lalr_driver.driver() is not None
-    with pytest.raises(UnexpectedToken):
-        lalr_driver.outline_tree(toks)

@@ -7,8 +7,9 @@ with every kind of line to exactly the tree ``Lark.parse`` gives; otherwise ``La
 from __future__ import annotations
 
 from functools import lru_cache, partial
+from types import SimpleNamespace
 
-from lark import Tree
+from lark import Token, Tree
 
 # The outline is parsed by the grammar's LALR tables, fed the lexer's terminals straight (``outline_tree``), not
 # through ``Lark.parse``: its front end (start symbol, lexer thread, lexer wrapper, parser state) costs as much as
@@ -51,24 +52,38 @@ def _tree_callback(name: str, expansion: list[str]):
     return part
 
 
+class _Rule:
+    """A grammar rule as the parse loop reads it (its origin and expansion), hashed and compared by identity, in C:
+    Lark's Rule hashes and compares in Python, twice a reduction (the callback's look-up, an assertion)."""
+
+    __slots__ = ("origin", "expansion")
+
+    def __init__(self, rule) -> None:
+        self.origin, self.expansion = rule.origin, rule.expansion
+
+
 @lru_cache(maxsize=1)
 def driver():
-    """(the grammar's tables as ``_fed`` reads them: per state, per symbol, (True, the state a shift goes to) or
-    (False, (the rule's size, its callback above, its symbol)) for a reduction; the start state; the end state;
-    the lexer), or None where this Lark's internals are not those of lark 1.2-1.3 or do not give the tree
+    """(the parse configuration: the grammar's tables with its rules as ``_Rule``s and the callbacks above; the
+    parser state class; the lexer), or None where this Lark's internals are not those of lark 1.2-1.3 or do not give the tree
     ``Lark.parse`` gives."""
     from .outline import LineLexer, parser, tokenize
 
     try:
+        try:
+            from lark.parsers.lalr_parser_state import ParseConf, ParserState
+        except ImportError:
+            from lark.parsers.lalr_parser import ParseConf, ParserState    # type: ignore[attr-defined,no-redef]
         from lark.parsers.lalr_analysis import Shift
         lark = parser()
         table = lark.parser.parser.parser.parse_table
-        reductions = {rule: (len(rule.expansion), _tree_callback(rule.origin.name, [sym.name for sym in rule.expansion]),
-                             rule.origin.name) for rule in lark.rules}
-        states = {state: {sym: (True, arg) if action is Shift else (False, reductions[arg])
-                          for sym, (action, arg) in acts.items()}
+        rules = {rule: _Rule(rule) for rule in lark.rules}
+        states = {state: {sym: (action, arg if action is Shift else rules[arg]) for sym, (action, arg) in acts.items()}
                   for state, acts in table.states.items()}
-        made = states, table.start_states["start"], table.end_states["start"], LineLexer(None)
+        callbacks = {rules[rule]: _tree_callback(rule.origin.name, [sym.name for sym in rule.expansion])
+                     for rule in lark.rules}
+        tables = SimpleNamespace(states=states, start_states=table.start_states, end_states=table.end_states)
+        made = ParseConf(tables, callbacks, "start"), ParserState, LineLexer(None)
         # the tree of a report with every kind of line, both ways: a Lark whose internals changed in a way the
         # guards above do not see is then parsed by Lark itself, not misread (once a process, ~1 ms)
         toks = tokenize(PROBE)
@@ -87,50 +102,15 @@ PROBE = "\n".join(["来源：某局", "某局2023年政府信息公开工作年�
 
 
 def _fed(made, toks: list) -> Tree:
-    """The tree of the lexer's terminals by the tables (``driver``): what Lark's ``ParserState.feed_token`` does
-    a terminal, written out once for the whole input (no call a terminal; a reduction's size, callback and symbol
-    in one tuple, not read off its rule). A terminal the tables have no action for (never: every sequence of
-    terminals is a report) is left to ``Lark.parse``, which says what was wrong."""
-    states, state, end, lexer = made
-    state_stack = [state]
-    value_stack: list = []
-    try:
-        for tok in lexer.lex(toks):
-            kind = tok.type
-            while True:
-                shift, arg = states[state][kind]
-                if shift:
-                    state = arg
-                    state_stack.append(state)
-                    value_stack.append(tok)
-                    break
-                size, callback, origin = arg
-                if size:
-                    children = value_stack[-size:]
-                    del state_stack[-size:]
-                    del value_stack[-size:]
-                else:
-                    children = []
-                value_stack.append(callback(children))
-                state = states[state_stack[-1]][origin][1]        # (the goto after a reduction: a shift)
-                state_stack.append(state)
-        while True:                     # the end of the input: reductions until the start symbol is complete
-            _shift, (size, callback, origin) = states[state]["$END"]
-            if size:
-                children = value_stack[-size:]
-                del state_stack[-size:]
-                del value_stack[-size:]
-            else:
-                children = []
-            value_stack.append(callback(children))
-            state = states[state_stack[-1]][origin][1]
-            state_stack.append(state)
-            if state == end:
-                return value_stack[-1]
-    except (KeyError, TypeError):
-        from .outline import parser
+    conf, state_class, lexer = made
+    feed = state_class(conf, None).feed_token
+    for tok in lexer.lex(toks):
+        feed(tok)
+    return feed(_END, True)
 
-        return parser().parse(toks)
+
+# the end of input (never part of the tree; Lark's own parse makes one a parse, with the last terminal's position)
+_END = Token("$END", "", 0, 1, 1)
 
 
 def outline_tree(toks: list) -> Tree:
