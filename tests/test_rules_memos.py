@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import random
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from gklint.rules.expr import ExprError, compile_expr
+from gklint.rules.expr_batch import ABSENT, table_layout
 from test_expr import GOOD_T3, T3_COLS, T3_ROWS, FakeResolver, MemoResolver
 
 
@@ -18,6 +20,24 @@ def bindings_of(expr, resolver) -> list[list[dict]]:
     return [bindings for bindings in ([{"c": c} for c in cols], [{"r": r} for r in rows],
                                       [{"r": r, "c": c} for r in rows for c in cols])
             if not any(v not in b for v in expr.variables for b in bindings)]
+
+
+class LayoutResolver(FakeResolver):
+    """FakeResolver with the engine's fast paths: one (row, col) → cell index per table (its keys in an order of
+    the test's choosing, so two resolvers with the same cells can have different layouts) and the batch reads
+    by place in it (expr_batch.table_layout, as engine.Resolver.table_layout gives it)."""
+
+    def __init__(self, values: dict, order: random.Random, **kw) -> None:
+        super().__init__(values, **kw)
+        keys = [k for k in values if k[0] == "t3"]
+        order.shuffle(keys)
+        self.index = {"t3": {(r, c): self.cell(t, r, c) for t, r, c in keys}}
+
+    def table_cells(self, table):
+        return self.index.get(table, {})
+
+    def table_layout(self, table):
+        return table_layout(self.table_cells(table))
 
 
 def _layouts():
@@ -32,9 +52,10 @@ def _layouts():
     out = []
     for rows, cols in ((T3_ROWS, T3_COLS), (short_rows, T3_COLS), (T3_ROWS, T3_COLS[2:]), (short_rows, T3_COLS[:4]),
                        (T3_ROWS + ["3.3.3"], T3_COLS)):
-        for cls in (FakeResolver, MemoResolver):
+        for cls in (FakeResolver, MemoResolver, LayoutResolver, LayoutResolver):
             v = {k: (rng.choice([0, 1, 7]) if x is not None and rng.random() < 0.3 else x) for k, x in values.items()}
-            out.append(cls(v, rows={"t3": rows}, cols={"t3": cols}))
+            more = {"order": rng} if cls is LayoutResolver else {}
+            out.append(cls(v, rows={"t3": rows}, cols={"t3": cols}, **more))
     return out
 
 
@@ -57,6 +78,21 @@ def test_batched_values_follow_each_reports_layout():
                 assert expr.values(resolver, bindings, blanks) == want, (text, rows, cols)
                 for b, read in zip(bindings, blanks):
                     assert all(m in read for m in expr.evaluate(resolver, b).missing if not isinstance(m, tuple))
+
+
+def test_a_layouts_reads_are_the_index_look_ups():
+    """Reading by place in a table's layout gives what looking each key up in its index gives, ABSENT for a key
+    the table lacks, whatever layouts came before (the same keys in another order is another layout)."""
+    rng = random.Random(4)
+    keys = [(r, c) for r in T3_ROWS for c in T3_COLS]
+    for _ in range(30):
+        index = {k: SimpleNamespace(value=rng.choice([None, 0, 3])) for k in rng.sample(keys, rng.randrange(len(keys) + 1))}
+        layout, cells, values = table_layout(index)
+        assert cells == [*index.values(), ABSENT] and values == [c.value for c in cells]
+        for n in (0, 1, 2, 9):
+            read = [rng.choice(keys) for _ in range(n)]
+            assert layout.getter(read)(cells) == [index.get(k, ABSENT) for k in read]
+            assert layout.getter(read) is layout.getter(read)       # kept per list of keys
 
 
 def test_wildcard_ids_follow_each_reports_listing():

@@ -22,6 +22,7 @@ from ..model.build import Parsed
 from .checks import Finding, Kind
 from ..diagnostics import Diagnostic, Severity, Span, new_diagnostic
 from ..model import Report
+from . import expr_batch
 from .loader import Pack, Rule, RuleError, render_message
 from .pack_cache import load_pack_cached
 from .saferegex import RegexTimeout
@@ -37,6 +38,7 @@ class Resolver:
         self.memo: dict = {}    # what the expression evaluator derives from rows()/cols(), once per report
         self._ids: dict[tuple[str, str], tuple[str, ...]] = {}    # (table, "rows"/"cols") → ids, once per report
         self._cells: dict[str, dict] = {}
+        self._layouts: dict[str, tuple] = {}
 
     def table_cells(self, table: str) -> dict:
         """(row, col) → cell of one table: the table's own index (Table.cell_index), built when a relation
@@ -46,6 +48,14 @@ class Resolver:
             t = self.report.tables.get(table)
             cells = self._cells[table] = t.cell_index if t is not None else {}
         return cells
+
+    def table_layout(self, table: str) -> tuple:
+        """What expr_batch.table_layout gives of the table's index (its layout, cells and values in that order),
+        once per report: the batch evaluation reads a table's cells and values by place through it."""
+        hit = self._layouts.get(table)
+        if hit is None:
+            hit = self._layouts[table] = expr_batch.table_layout(self.table_cells(table))
+        return hit
 
     def lookup(self, key: tuple[str, str, str]):
         return self.table_cells(key[0]).get(key[1:])

@@ -17,7 +17,7 @@ language defines, at the binding and node where it arises.
 from __future__ import annotations
 
 from itertools import compress, repeat
-from operator import attrgetter, is_
+from operator import attrgetter, is_, itemgetter
 
 from .expr_ast import Arith, Call, Compare, Neg, Not, Num, RefSpec, _Node, _free_multirefs
 
@@ -49,6 +49,64 @@ ABSENT = _Absent()
 _VALUE, _ROW = attrgetter("value"), attrgetter("row")
 
 
+class Layout:
+    """The keys of one table's ``(row, col) → cell`` index, in its order, and for each list of keys a reference
+    reads (the lists _Keys keeps), a getter of the cells (or values) at those keys' places in the index's cells
+    in that order: made once per layout, which is the same for most reports (a template's table). A read is
+    then one C-level ``itemgetter`` over a list, not a dict look-up per key (a tuple key's hash is computed each
+    time: ~600 machine instructions a key, most of the equation kind's cost)."""
+
+    __slots__ = ("keys", "_places", "_getters")
+
+    KEPT = 64                                   # getters kept per layout (a rule set reads a few dozen lists)
+
+    def __init__(self, keys: tuple) -> None:
+        self.keys = keys
+        self._places = {key: i for i, key in enumerate(keys)}
+        self._getters: dict[int, tuple] = {}    # id(keys read) → (those keys, their getter)
+
+    def getter(self, keys: list):
+        """``f(seq) -> [seq[place of key] for key in keys]``, where a key the table lacks has the place just past
+        its cells (TableCells puts ABSENT there)."""
+        hit = self._getters.get(id(keys))
+        if hit is not None and hit[0] is keys:
+            return hit[1]
+        absent = len(self.keys)
+        places = [self._places.get(key, absent) for key in keys]
+        if len(places) > 1:
+            pick = itemgetter(*places)
+            get = lambda seq: list(pick(seq))       # noqa: E731
+        elif places:
+            place = places[0]
+            get = lambda seq: [seq[place]]          # noqa: E731
+        else:
+            get = lambda seq: []                    # noqa: E731
+        self._getters = getters = self._getters if len(self._getters) < self.KEPT else {}
+        getters[id(keys)] = (keys, get)         # the entry keeps the keys alive: the id stays theirs
+        return get
+
+
+_LAYOUTS: list[Layout] = []       # the last few layouts met, the latest first
+
+
+def table_layout(cells_by_key: dict) -> tuple[Layout, list, list]:
+    """(the layout of a table's ``(row, col) → cell`` index, its cells in that order then ABSENT, their values):
+    once per table and report (engine.Resolver.table_layout), for the batch reads. The layout is found by
+    comparing the index's keys with those of the last few met (a run meets a few: a template's tables; equal
+    keys are mostly the very same strings, so a comparison is cheaper than hashing them all)."""
+    keys = tuple(cells_by_key)
+    for layout in _LAYOUTS:
+        if layout.keys == keys:
+            break
+    else:
+        layout = Layout(keys)
+        _LAYOUTS.insert(0, layout)
+        del _LAYOUTS[4:]
+    cells = list(cells_by_key.values())
+    cells.append(ABSENT)
+    return layout, cells, [c.value for c in cells]
+
+
 
 class Batch:
     """One batch evaluation: the bindings' variables, the cells, and per binding the blank cells read.
@@ -58,12 +116,14 @@ class Batch:
     of whose blank ones is in those rows records nothing: most reports with blank cells have them in a table
     that is (almost) empty or in rows the report lacks, and the per-binding lists were made for nothing."""
 
-    __slots__ = ("vars", "n", "cells_of", "run", "blanks", "counts")
+    __slots__ = ("vars", "n", "cells_of", "layout_of", "run", "blanks", "counts")
 
     def __init__(self, variables: list[dict], resolver, run, counts=None) -> None:
         self.vars, self.n, self.run = variables, len(variables), run
         # table → its (row, col) → cell mapping: the resolver's own (the engine's: the table's index), or cell()
         self.cells_of = getattr(resolver, "table_cells", None) or (lambda table: _TableCells(resolver, table))
+        # table → what table_layout gives of it, when the resolver keeps that (the engine's does): reads by place
+        self.layout_of = getattr(resolver, "table_layout", None)
         self.blanks: list[list] = [[] for _ in variables]
         self.counts = counts
 
@@ -83,11 +143,30 @@ class Batch:
         return bool(rows) and not rows.isdisjoint(
             map(_ROW, compress(cells, map(is_, values, repeat(None)))))
 
+    def cells_and_values(self, table: str, keys: list):
+        """(the cells at ``keys`` of ``table``, ABSENT for a key it lacks, or None when not made yet; their values).
+        By place in the table's layout when the resolver has one (the cells then made only when a value is
+        None: the caller asks ``cells_at``), else by look-up."""
+        if self.layout_of is not None:
+            layout, cells, values = self.layout_of(table)
+            return None, layout.getter(keys)(values)
+        cells = list(map(self.cells_of(table).get, keys, repeat(ABSENT)))
+        return cells, list(map(_VALUE, cells))
+
+    def cells_at(self, table: str, keys: list) -> list:
+        if self.layout_of is not None:
+            layout, cells, _values = self.layout_of(table)
+            return layout.getter(keys)(cells)
+        return list(map(self.cells_of(table).get, keys, repeat(ABSENT)))
+
     def read(self, table: str, keys: list) -> list:
         """The values of one (row, col) of ``table`` per binding; a blank cell goes into that binding's ``blanks``."""
-        cells = list(map(self.cells_of(table).get, keys, repeat(ABSENT)))
-        out = list(map(_VALUE, cells))
-        if None in out and self.recorded(table, cells, out):   # a blank or unknown cell: looked at only then
+        cells, out = self.cells_and_values(table, keys)
+        if None in out:                 # a blank or unknown cell: looked at only then
+            if cells is None:
+                cells = self.cells_at(table, keys)
+            if not self.recorded(table, cells, out):
+                return out
             for blanks, cell in zip(self.blanks, cells):
                 if cell.value is None and cell is not ABSENT:
                     blanks.append(cell)
@@ -235,11 +314,14 @@ class _Plan:
 
         def values(b: Batch) -> list[list]:
             flat, spans = keys.get(b, (rows(b), cols(b)), make)
-            cells = list(map(b.cells_of(table).get, flat, repeat(ABSENT)))
-            got = list(map(_VALUE, cells))
+            cells, got = b.cells_and_values(table, flat)
             out = [got[start:end] for start, end in spans]
-            if None in got and b.recorded(table, cells, got):   # a blank or unknown cell: looked at only then,
-                for blanks, values, (start, end) in zip(b.blanks, out, spans):   # in the bindings that read one
+            if None in got:             # a blank or unknown cell: looked at only then, in the bindings that read one
+                if cells is None:
+                    cells = b.cells_at(table, flat)
+                if not b.recorded(table, cells, got):
+                    return out
+                for blanks, values, (start, end) in zip(b.blanks, out, spans):
                     if None in values:
                         blanks += [cell for cell in cells[start:end] if cell.value is None and cell is not ABSENT]
             return out
