@@ -229,3 +229,29 @@ def test_char_edits_are_edit_at_per_place():
         assert char_edits(lines, line, column, text, places, FULLWIDTH) == want, (line, text)
     assert char_edits(lines, 3, 1, "甲,乙", [1], FULLWIDTH) == [
         {"line": 3, "column": 2, "end_line": 3, "end_column": 3, "old": ",", "text": "，"}]
+
+
+def test_column_listing_is_the_tables_col_ids():
+    """engine.Resolver.listing's columns (its layout's, when the index holds every cell) are ``Table.col_ids``, on
+    the seed reports and on their tables with a row given twice (the index then holds the first row's cells only,
+    and the listing is worked out from every cell)."""
+    from dataclasses import replace
+
+    from gklint.api import parse_file
+    from gklint.rules.engine import Resolver
+
+    from conftest import REPORTS
+
+    seen = 0
+    for path in sorted((REPORTS / "seeds").glob("*.txt")):
+        report = parse_file(path).report
+        variants = [report.tables]
+        extra = {tid: replace(t, rows=t.rows + t.rows[:1]) for tid, t in report.tables.items() if t.rows}
+        variants.append(extra)
+        for tables in variants:
+            resolver = Resolver(replace(report, tables=tables) if tables is not report.tables else report)
+            for tid, t in tables.items():
+                assert resolver.listing(tid, "cols") == tuple(t.col_ids)
+                assert resolver.listing(tid, "cols") == tuple(t.col_ids)      # (kept: the same again)
+                seen += 1
+    assert seen

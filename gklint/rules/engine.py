@@ -15,6 +15,7 @@ import re
 import traceback
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -28,6 +29,7 @@ from .pack_cache import load_pack_cached
 from .saferegex import RegexTimeout
 
 DEFAULT_MAX_FINDINGS = 100       # per rule (code) and file; 0 = no cap
+_CELLS = attrgetter("cells")
 
 
 class Resolver:
@@ -70,9 +72,17 @@ class Resolver:
         if ids is None:
             t = self.report.tables.get(table)
             ids = self._ids[table, what] = () if t is None else (
-                tuple([r.id for r in t.rows]) if what == "rows"
-                else tuple(dict.fromkeys([c.col for r in t.rows for c in r.cells])))    # = t.col_ids, in one pass
+                tuple([r.id for r in t.rows]) if what == "rows" else self._cols(table, t))
         return ids
+
+    def _cols(self, table: str, t) -> tuple[str, ...]:
+        """``t.col_ids``: its layout's (kept per layout, and the batch reads need the layout anyway) when the index
+        holds every cell of the table (no row id or column of a row twice: the index is then every cell in
+        order), else worked out in one pass."""
+        layout, cells, _values = self.table_layout(table)
+        if len(cells) - 1 == sum(map(len, map(_CELLS, t.rows))):      # (cells: the index's, then ABSENT)
+            return layout.cols
+        return tuple(dict.fromkeys([c.col for r in t.rows for c in r.cells]))
 
     def _listing(self, table: str, what: str) -> list[str]:
         return list(self.listing(table, what))

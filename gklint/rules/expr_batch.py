@@ -56,7 +56,7 @@ class Layout:
     then one C-level ``itemgetter`` over a list, not a dict look-up per key (a tuple key's hash is computed each
     time: ~600 machine instructions a key, most of the equation kind's cost)."""
 
-    __slots__ = ("keys", "_places", "_getters")
+    __slots__ = ("keys", "_places", "_getters", "_cols")
 
     KEPT = 64                                   # getters kept per layout (a rule set reads a few dozen lists)
 
@@ -64,6 +64,14 @@ class Layout:
         self.keys = keys
         self._places = {key: i for i, key in enumerate(keys)}
         self._getters: dict[int, tuple] = {}    # id(keys read) → (those keys, their getter)
+        self._cols: tuple[str, ...] | None = None
+
+    @property
+    def cols(self) -> tuple[str, ...]:
+        """The columns of the keys, in order of first appearance (once per layout)."""
+        if self._cols is None:
+            self._cols = tuple(dict.fromkeys([col for _row, col in self.keys]))
+        return self._cols
 
     def getter(self, keys: list):
         """``f(seq) -> [seq[place of key] for key in keys]``, where a key the table lacks has the place just past
