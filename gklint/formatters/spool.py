@@ -21,7 +21,8 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Iterable, Iterator
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
+from .concise import format_line
 
 #: a spooled finding's fix: only that it has one (what rich shows)
 SHOWN_FIX = {"spooled": True}
@@ -48,8 +49,6 @@ def _line_blob(diags: list[Diagnostic]) -> bytes:
     ``groups`` does): a path with nothing to merge needs no sort, and its lines are written as they are. The
     blob is the rows (line, column, code, message: the sort key; the line's length) as JSON, a NUL (never in
     JSON), then the lines' text."""
-    from .concise import format_line
-
     rows = sorted(([d.line, d.column, d.code, d.message, format_line(d)] for d in diags), key=_SORT_KEY)
     # each row as json.dumps writes [line, column, code, message, length], written directly for the usual types
     # (json.dumps makes an encoder per call and walks lists of lists: ~15 % of a file's encoding, in instructions)
@@ -108,8 +107,6 @@ def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, 
     """(what a ``lines`` spool's ``add_encoded`` takes, whether any is an error) for one file's findings: made in
     the pool worker that linted the file (``gklint.lint.lint_paths``' ``encode``), so the parent only writes
     bytes, and each finding already as its concise line."""
-    from ..diagnostics import Severity
-
     return ([(p, _line_blob(ds)) for p, ds in _by_path(diags).items()],
             any(d.severity is Severity.ERROR for d in diags))
 

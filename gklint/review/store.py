@@ -26,12 +26,11 @@ import json
 import tempfile
 from array import array
 from decimal import Decimal
-from functools import partial
-from itertools import chain, repeat
+from itertools import chain
 from operator import attrgetter, itemgetter
 
 from ..memo import remember
-from .facts import Facts, Place, Sentence
+from .facts import Facts, facts_of, safe_gather
 
 _SCALARS = ("path", "agency", "agency_source", "year", "year_source", "template", "format")
 _STR_OR_NONE = (str, type(None))
@@ -66,17 +65,28 @@ class Packed:
         # [index, page, location] of the places that have them (Word, PDF); text reports have none
         wheres = [] if set(map(_where, places)) <= _NOWHERE else [
             [i, p[4], p[5]] for i, p in enumerate(places) if p[4] is not None or p[5] is not None]
-        values = list(map(_first, cells.values()))
+        return cls.gathered((f.path, f.agency, f.agency_source, f.year, f.year_source, f.template, f.format,
+                             tuple(cells), list(map(_first, cells.values())), ints, wheres,
+                             list(map(_first, sentences)), list(map(_second, sentences))))
+
+    @classmethod
+    def gathered(cls, g: tuple | None) -> "Packed | None":
+        """Packed facts of ``gklint.review.facts.gather``'s flat data (what a worker packs: no ``Facts`` made)."""
+        if g is None:
+            return None
+        path, agency, a_src, year, y_src, template, fmt, keys, values, ints, wheres, hashes, texts = g
         # what tells two reports apart (``values_and_hashes``: read for every report of an agency's year that has
         # another, such as a page and its PDF) on the first line, the places on the second: ~100 numbers, half
-        # of the JSON and most of its decoding, read only when the report is unpacked whole
-        tell = [_key_text(tuple(cells)), values if all(type(v) is int for v in values) else
-                [v if type(v) is int else ["D", str(v)] for v in values], b"".join(map(_first, sentences)).hex()]
+        # of the JSON and most of its decoding, read only when the report is unpacked whole. Both lines are
+        # written as json.dumps would write them, by joins: lists of ints are the usual case, and a JSON encoder
+        # costs as much to make and call as what it writes (~40 % of packing, in instructions)
+        tell = "[%s,%s,\"%s\"]" % (_key_json(keys), _ints(values) if _all_ints(values) else _dumps(
+            [v if type(v) is int else ["D", str(v)] for v in values]), b"".join(hashes).hex())
+        where = _dumps([ints, wheres]) if wheres or not _all_ints(ints) else f"[{_ints(ints)},[]]"
         # the sentences' texts after the JSON, one a line (a sentence never holds a line break): no JSON string
         # decoding for what is read only when a copied-narrative finding quotes them
-        return cls(f.path, f.agency, f.agency_source, f.year, f.year_source, f.template, f.format,
-                   "\n".join([_dumps(tell), _dumps([ints, wheres]), *map(_second, sentences)]
-                              ).encode("utf-8", "surrogatepass"), sound=True)
+        return cls(path, agency, a_src, year, y_src, template, fmt,
+                   "\n".join([tell, where, *texts]).encode("utf-8", "surrogatepass"), sound=True)
 
     def blob(self) -> bytes:
         """The blob; ValueError when it is a cache entry's that is gone or changed since it was read."""
@@ -153,22 +163,39 @@ _first, _second, _third, _four = itemgetter(0), itemgetter(1), itemgetter(2), it
 _where = itemgetter(4, 5)       # (page, location)
 _NOWHERE = {(None, None)}
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_KEY_TEXTS: dict[tuple, str] = {}
+_KEY_JSON: dict[tuple, str] = {}
+_INT = {int}
 
 
-def _key_text(keys: tuple) -> str:
-    """The cells' keys as ``_keys`` reads them back; reports of one template have the same (kept, bounded)."""
-    got = _KEY_TEXTS.get(keys)
+def _key_json(keys: tuple) -> str:
+    """The cells' keys as JSON of the text ``_keys`` reads back; reports of one template have the same (kept,
+    bounded)."""
+    got = _KEY_JSON.get(keys)
     if got is None:
-        got = remember(_KEY_TEXTS, keys, "\x1f".join("\x1e".join(k) for k in keys), 256)
+        got = remember(_KEY_JSON, keys, _dumps("\x1f".join("\x1e".join(k) for k in keys)), 256)
     return got
+
+
+def _all_ints(xs: list) -> bool:
+    return set(map(type, xs)) <= _INT      # (not bool: JSON writes it otherwise)
+
+
+def _ints(xs: list) -> str:
+    """A list of ints as json.dumps writes it (``_all_ints``): one %-format of them all, the format kept per
+    length (ints are written one by one in C; ``map(str, …)`` costs twice as much, json.dumps 1.5 times)."""
+    f = _INT_FORMATS.get(len(xs))
+    if f is None:
+        f = remember(_INT_FORMATS, len(xs), "[%s]" % ",".join(["%d"] * len(xs)), 256)
+    return f % tuple(xs)
+
+
+_INT_FORMATS: dict[int, str] = {}
 
 
 _NOT_PACKED = (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError)
 
 
-def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new__, Place),
-            make_sentence=partial(tuple.__new__, Sentence)) -> Facts:
+def _unpack(p: Packed, x: list, texts: list[str]) -> Facts:
     # Checked as a whole (a blob may come from a cache entry someone else wrote), built with C-level calls:
     # a run unpacks every report of every agency group, in the parent, after the workers are done.
     keys, values, hashes, ints, wheres = x
@@ -177,26 +204,26 @@ def _unpack(p: Packed, x: list, texts: list[str], make_place=partial(tuple.__new
     if not (len(values) == n_cells and len(hashes) == 16 * n_sent and len(ints) == 4 * (1 + n_cells + n_sent)
             and set(map(type, ints)) == {int}):
         raise TypeError("not packed facts")
-    places = list(map(make_place, zip(ints[0::4], ints[1::4], ints[2::4], ints[3::4], repeat(None), repeat(None))))
-    for i, page, loc in wheres:
+    for _i, page, loc in wheres:         # (the index is checked by indexing the places: ``facts_of``)
         if not (type(page) in (int, type(None)) and type(loc) in _STR_OR_NONE):
             raise TypeError("not a place")
-        places[i] = make_place((*places[i][:4], page, loc))
-    cells = {}
-    for k, v, place in zip(keys, values, places[1:]):
-        if type(v) is not int:
-            if v[0] != "D":
-                raise TypeError("not a cell value")
-            v = Decimal(str(v[1]))
-        cells[k] = (v, place)
+    if not _all_ints(values):
+        values = list(map(_value, values))
     raw = bytes.fromhex(hashes)
-    sentences = tuple(map(make_sentence, zip([raw[i:i + 8] for i in range(0, 8 * n_sent, 8)], texts,
-                                             places[1 + n_cells:])))
     if not (all(type(v) in _STR_OR_NONE for v in (p.path, p.agency, p.agency_source, p.year_source, p.template))
             and type(p.format) is str and type(p.year) in (int, type(None))):
         raise TypeError("not facts")
-    return Facts(p.path, p.agency, p.agency_source, p.year, p.year_source, p.template, p.format, places[0],
-                 cells, sentences)
+    return facts_of((p.path, p.agency, p.agency_source, p.year, p.year_source, p.template, p.format, keys, values,
+                     ints, wheres, [raw[i:i + 8] for i in range(0, 8 * n_sent, 8)], texts))
+
+
+def _value(v) -> object:
+    """A cell value of a blob: an int, or ["D", its text] for a Decimal."""
+    if type(v) is int:
+        return v
+    if v[0] != "D":
+        raise TypeError("not a cell value")
+    return Decimal(str(v[1]))
 
 
 _KEYS: dict[str, tuple] = {}
@@ -212,6 +239,11 @@ def _keys(text: str) -> tuple:
             raise TypeError("not cell keys")
         remember(_KEYS, text, got, 256)
     return got
+
+
+def packed_facts(parsed, source=None) -> Packed | None:
+    """The report's facts packed (``safe_gather``), as a pool worker sends them: no ``Facts`` made."""
+    return Packed.gathered(safe_gather(parsed, source))
 
 
 def read_ref(ref: tuple) -> bytes:
