@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
-from .resources import write_atomic
+from .resources import prune_files, write_atomic
 
 SCHEMA = 4     # 2: facts packed (gklint.review.store); 3: diagnostics after the head line, concise lines kept;
                # 4: the packed facts' places on a line of their own
@@ -305,20 +305,8 @@ class ResultCache:
             write_atomic(target, json.dumps({"key": key, "diagnostics": [[p, [_diag_out(d, p) for d in ds]]
                                                                          for p, ds in found.items()]},
                                             ensure_ascii=False, separators=(",", ":")).encode())
-            _prune_files(os.path.dirname(target), KEEP_CORPUS)
+            prune_files(os.path.dirname(target), ".json", KEEP_CORPUS)
         except (OSError, ValueError):
-            pass
-
-
-def _prune_files(folder: str, keep: int) -> None:
-    try:
-        entries = sorted((e.stat().st_mtime, e.path) for e in os.scandir(folder) if e.name.endswith(".json"))
-    except OSError:
-        return
-    for _mtime, path in entries[:-keep]:
-        try:
-            os.unlink(path)
-        except OSError:
             pass
 
 

@@ -91,6 +91,22 @@ def store_cached(path: Path, payload: bytes) -> None:
         pass
 
 
+def prune_files(folder, suffix: str, keep: int) -> None:
+    """Remove all but the ``keep`` newest files of ``folder`` (by modification time) whose names end in ``suffix``:
+    a cache folder whose entries are keyed by what produced them (a version, a configuration) would otherwise
+    keep the old ones forever. Best effort: a file another process removed first is skipped."""
+    try:
+        with os.scandir(folder) as it:
+            found = sorted((e.stat().st_mtime_ns, e.path) for e in it if e.name.endswith(suffix) and e.is_file())
+    except OSError:
+        return
+    for _t, old in found[:-keep]:
+        try:
+            os.unlink(old)
+        except OSError:
+            pass
+
+
 def derived_entry(kind: str, stem: str, source: bytes, max_bytes: int):
     """What gklint derives from one of its own data files (a template's YAML, the divisions table), kept as JSON
     in ``cache_dir()/kind``, named by the file's hash and gklint's version: ``(entry, keep)``. ``entry`` is the

@@ -27,7 +27,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from ..diagnostics import Severity
-from ..resources import cache_dir, code_fingerprint, grammar_path, read_cached, store_cached
+from ..resources import cache_dir, code_fingerprint, grammar_path, prune_files, read_cached, store_cached
 from .loader import MAX_RULE_FILE, MAX_RULES, Pack, Rule, RuleError, load_pack
 
 MAX_ENTRY = 16 * 1024 * 1024      # bytes of one stored pack (the national pack's is ~0.3 MB)
@@ -108,7 +108,7 @@ def _key(directory: Path, kinds: dict) -> str | None:
     key = h.hexdigest()[:32]
     if index is not None:
         store_cached(index, key.encode("ascii"))
-        _prune(index.parent, ".key", KEEP_INDEXES)
+        prune_files(index.parent, ".key", KEEP_INDEXES)
     return key
 
 
@@ -170,21 +170,7 @@ def _write(path: Path, directory: Path, pack: Pack, rules: list[Rule], errors: l
         return
     if back is not None and _plain(*back[:3]) == _plain(pack, rules, errors) and back[3] == trees:
         store_cached(path, payload)       # else JSON would not carry it exactly
-        _prune(path.parent, ".json", KEEP_ENTRIES)
-
-
-def _prune(folder: Path, suffix: str, keep: int) -> None:
-    """Remove all but the ``keep`` newest files of ``folder`` ending in ``suffix`` (after a store: a miss)."""
-    try:
-        with os.scandir(folder) as it:
-            found = sorted((e.stat().st_mtime_ns, e.path) for e in it if e.name.endswith(suffix) and e.is_file())
-    except OSError:
-        return
-    for _t, old in found[:-keep]:
-        try:
-            os.unlink(old)
-        except OSError:
-            pass          # another process pruned it first
+        prune_files(path.parent, ".json", KEEP_ENTRIES)
 
 
 def _plain(pack: Pack, rules: list[Rule], errors: list[RuleError]):
