@@ -275,24 +275,28 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
                             severities=cfg.severity, max_size=max_size, max_findings=max_findings,
                             **({"encode": spooling.encode_concise} if encoded else {}))
     checked, errors = 0, False
-    for path, text, diags in review.with_progress(stream, len(files), run):
-        checked += 1
-        if encoded:
-            spool.add_encoded(diags[0], path)
-            errors = errors or diags[1]
-            continue
-        ignored = cfg.ignored_for(path) if per_file else None
-        if ignored:
-            diags = _not_ignored(diags, ignored)
-        diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
-        if spool is None or lines_read:
-            sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
-                text, diags if lines_read else (), _reread(path, max_size))   # stdin cannot be read again
-        if spool is None:
-            all_diags.extend(diags)
-        else:
-            spool.add(path, diags)
-            errors = errors or any(d.severity is Severity.ERROR for d in diags)
+    progress = review.with_progress(stream, len(files), run)
+    try:
+        for path, text, diags in progress:
+            checked += 1
+            if encoded:
+                spool.add_encoded(diags[0], path)
+                errors = errors or diags[1]
+                continue
+            ignored = cfg.ignored_for(path) if per_file else None
+            if ignored:
+                diags = _not_ignored(diags, ignored)
+            diags = cfg.adjusted(path, diags)   # per-directory `overrides` blocks
+            if spool is None or lines_read:
+                sources[path] = text if stdin_data is not None and path == stdin_filename else keep_lines(
+                    text, diags if lines_read else (), _reread(path, max_size))   # stdin cannot be read again
+            if spool is None:
+                all_diags.extend(diags)
+            else:
+                spool.add(path, diags)
+                errors = errors or any(d.severity is Severity.ERROR for d in diags)
+    except KeyboardInterrupt:   # Ctrl-C while a file's findings were taken here, not while the next was awaited
+        review.stop(run, progress, stream)
     if run.interrupted:
         click.echo(f"gklint: 已中断（Ctrl-C）：{checked}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)
     from .lint import corpus_diagnostics

@@ -76,6 +76,28 @@ def test_ctrl_c_reports_what_was_done(many, jobs):
     assert time.monotonic() - start < 20   # the files not started are dropped, not checked
 
 
+@pytest.mark.parametrize("fmt", ["concise", "rich"])
+def test_ctrl_c_while_a_files_findings_are_taken(monkeypatch, fmt):
+    """Ctrl-C lands where it lands: here while the command line takes a file's findings (between two files, out
+    of the progress loop's reach), which must stop the run the same way (was click's "Aborted!", exit 1)."""
+    from click.testing import CliRunner
+
+    from gklint.cli import main
+    from gklint.formatters import spool
+
+    taken = []
+
+    def interrupted(self, *args):
+        taken.append(args)
+        if len(taken) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(spool.Spool, "add_encoded" if fmt == "concise" else "add", interrupted)
+    res = CliRunner().invoke(main, ["check", *map(str, SEEDS), "--format", fmt, "--jobs", "1", "--no-cache"])
+    assert res.exit_code == 130 and "Aborted" not in res.output
+    assert "已中断（Ctrl-C）：3/5 个文件已检查" in res.stderr and len(taken) == 3
+
+
 def test_statistics_per_agency_and_score(tmp_path):
     score = tmp_path / "score.toml"
     score.write_text('base = 100\n[deductions]\nGK6 = 1\nGK602 = 2\nGK5 = 3\n[caps]\nGK602 = 4\n', encoding="utf-8")

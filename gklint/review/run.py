@@ -62,13 +62,21 @@ def with_progress(items, total: int, run: Run, stream=None):
                 advance(item[0])
                 yield item
         except KeyboardInterrupt:
-            run.interrupted = True
-            close = getattr(items, "close", None)
-            if close:
-                try:
-                    close()
-                except BaseException:  # noqa: BLE001 - a pool being torn down by the same Ctrl-C
-                    pass
+            stop(run, items)
+
+
+def stop(run: Run, *iterators) -> None:
+    """Ctrl-C: ``run`` is interrupted, and each of ``iterators`` that can be closed is (a pool's files not
+    started are dropped). For the Ctrl-C that comes while the caller handles an item of ``with_progress``
+    (between two of its steps, out of its reach): the caller catches it and stops the run here."""
+    run.interrupted = True
+    for items in iterators:
+        close = getattr(items, "close", None)
+        if close:
+            try:
+                close()
+            except BaseException:  # noqa: BLE001 - a pool being torn down by the same Ctrl-C
+                pass
 
 
 @contextmanager
