@@ -27,7 +27,7 @@ from .store import Packed
 class CorpusFinding:
     """A cross-year check's finding about one report, before it becomes a Diagnostic."""
 
-    report: Facts                 # the report the finding is about (the later year's)
+    report: Facts                 # the report the finding is about (the later year's): its path and year are read
     place: Place
     params: dict[str, Any] = field(default_factory=dict)
     message: str | None = None    # key into the rule's `messages`

@@ -61,7 +61,12 @@ class Facts:
     def values_and_hashes(self) -> tuple[dict, set]:
         """(cell key → value, the set of the sentences' hashes): what tells two reports apart
         (``gklint.review.checks.same_report``)."""
-        return {k: v for k, (v, _p) in self.cells.items()}, {s.hash for s in self.sentences}
+        values, hashes = self.values_and_hash_list()
+        return values, set(hashes)
+
+    def values_and_hash_list(self) -> tuple[dict, list]:
+        """(cell key → value, the sentences' hashes in order): what the cross-year checks compare."""
+        return {k: v for k, (v, _p) in self.cells.items()}, [s.hash for s in self.sentences]
 
 
 def _place(source, span: Span | None, path: str) -> Place:

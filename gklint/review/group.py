@@ -51,10 +51,27 @@ class Group(Sequence):
     def values_and_hashes(self, i: int) -> tuple[dict, set]:
         """``Facts.values_and_hashes`` of report ``i``: from the report when it is unpacked (or given unpacked),
         else from its packed blob's head, without unpacking it whole."""
+        m, f = self._at_hand(i)
+        return f.values_and_hashes() if f is not None else m.values_and_hashes()
+
+    def values_and_hash_list(self, i: int) -> tuple[dict, list]:
+        """``Facts.values_and_hash_list`` of report ``i``, as ``values_and_hashes`` gets its values."""
+        m, f = self._at_hand(i)
+        return f.values_and_hash_list() if f is not None else m.values_and_hash_list()
+
+    def titled(self, i: int) -> tuple:
+        """(report ``i`` as a finding about the whole report names it: something with its ``path`` and ``year``,
+        where its title is): of a packed report, the packed facts and ``Packed.title_place``, without unpacking it
+        whole (a run's copies of one year are each such a finding, ``duplicate_year``)."""
+        m, f = self._at_hand(i)
+        return (f, f.title_place) if f is not None else (m, m.title_place())
+
+    def _at_hand(self, i: int) -> tuple:
+        """(member ``i``, its ``Facts`` when they are at hand: given unpacked, kept, or the last asked for; else
+        None)."""
         m = self._members[i]
         i %= len(self._members)
-        f = m if isinstance(m, Facts) else self._kept.get(i, self._last[1] if self._last[0] == i else None)
-        return f.values_and_hashes() if f is not None else m.values_and_hashes()
+        return m, m if isinstance(m, Facts) else self._kept.get(i, self._last[1] if self._last[0] == i else None)
 
     def __iter__(self):
         return (self[i] for i in range(len(self._members)))

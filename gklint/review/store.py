@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from array import array
 from decimal import Decimal
@@ -30,7 +31,7 @@ from itertools import chain
 from operator import attrgetter, itemgetter
 
 from ..memo import remember
-from .facts import Facts, facts_of, safe_gather
+from .facts import Facts, Place, facts_of, safe_gather
 
 _SCALARS = ("path", "agency", "agency_source", "year", "year_source", "template", "format")
 _STR_OR_NONE = (str, type(None))
@@ -118,9 +119,15 @@ class Packed:
         return _unpack(self, [*json.loads(tell), *json.loads(places)], texts)
 
     def values_and_hashes(self) -> tuple[dict, set]:
-        """(cell key → value, the set of its sentences' hashes): what telling two reports apart needs
-        (``gklint.review.checks.same_report``), from the blob's first line only, without the places and texts a
-        whole unpack reads and builds. For a blob known to unpack (``sound``); else from ``unpack``."""
+        """``Facts.values_and_hashes`` (what telling two reports apart needs, ``gklint.review.checks.same_report``),
+        from the blob's first line (``values_and_hash_list``)."""
+        values, hashes = self.values_and_hash_list()
+        return values, set(hashes)
+
+    def values_and_hash_list(self) -> tuple[dict, list]:
+        """``Facts.values_and_hash_list`` (cell key → value, the sentences' hashes in order: what the cross-year
+        checks compare) from the blob's first line only, without the places and texts a whole unpack reads and
+        builds. For a blob known to unpack (``sound``); else from ``unpack``."""
         if self.sound:
             try:
                 head = self.blob().split(b"\n", 1)[0].decode("utf-8", "surrogatepass")
@@ -130,9 +137,25 @@ class Packed:
                 keys, values, hashes = json.loads(head)[:3]
                 values = [v if type(v) is int else Decimal(str(v[1])) for v in values]
                 raw = bytes.fromhex(hashes)
-                return dict(zip(_keys(keys), values)), {raw[i:i + 8] for i in range(0, len(raw), 8)}
+                return dict(zip(_keys(keys), values)), [raw[i:i + 8] for i in range(0, len(raw), 8)]
         f = self.unpack()
-        return f.values_and_hashes() if f else ({}, set())
+        return f.values_and_hash_list() if f else ({}, [])
+
+    def title_place(self) -> Place:
+        """``Facts.title_place``: for a blob known to unpack whose places have no page or location (a text report,
+        a web page), the first four numbers of its places line, without decoding the rest (what a finding about
+        the whole report needs, ``gklint.review.checks``); else from ``unpack``."""
+        if self.sound:
+            try:
+                places = self.blob().split(b"\n", 2)[1]
+            except (ValueError, IndexError):      # a referenced cache entry changed since (as unpack)
+                pass
+            else:
+                m = _TITLE_INTS.match(places)
+                if m is not None and places.endswith(b",[]]"):
+                    return _tuple_new(Place, (*map(int, m.groups()), None, None))
+        f = self.unpack()
+        return f.title_place if f else Place(1, 1, 1, 1)
 
     def sound_one(self) -> "Packed | None":
         """Packed facts whose blob unpacks: these (unpacked once to know, unless known), else those of the file
@@ -159,6 +182,8 @@ class Packed:
         return f"Packed({self.path!r}, {self.agency!r}, {self.year!r})"
 
 
+_TITLE_INTS = re.compile(rb"\[\[(\d+),(\d+),(\d+),(\d+)[,\]]")    # the places line's start: the title's place
+_tuple_new = tuple.__new__
 _first, _second, _third, _four = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(0, 1, 2, 3)
 _where = itemgetter(4, 5)       # (page, location)
 _NOWHERE = {(None, None)}
