@@ -255,3 +255,37 @@ def test_column_listing_is_the_tables_col_ids():
                 assert resolver.listing(tid, "cols") == tuple(t.col_ids)      # (kept: the same again)
                 seen += 1
     assert seen
+
+
+def test_rows_layout_is_the_index_layout():
+    """expr_batch.rows_layout (the engine's: from the rows, without Table.cell_index) gives the keys, cells and
+    values table_layout gives of the index, on the seed reports' tables and on variants with a row given twice,
+    a column given twice in a row and a row lacking cells, whatever shapes came before."""
+    from dataclasses import replace
+
+    from gklint.api import parse_file
+    from gklint.rules.checks import consistency
+    from gklint.rules.expr_batch import rows_layout
+
+    from conftest import REPORTS
+
+    variants = []
+    for path in sorted((REPORTS / "seeds").glob("*.txt"))[:4]:
+        for t in parse_file(path).report.tables.values():
+            rows = t.rows
+            # copies of rows and cells are other objects with other values: a look-up that kept the second one
+            # of a key instead of the first would be seen
+            again = tuple(replace(r, cells=tuple(replace(c, value=7, raw="7") for c in r.cells)) for r in rows[:2])
+            variants += [t, replace(t, rows=rows + again), replace(t, rows=rows[1:] + again)]
+            if rows and rows[0].cells:
+                r0 = replace(rows[0], cells=rows[0].cells + again[0].cells[:1])
+                variants += [replace(t, rows=(r0,) + rows[1:]), replace(t, rows=(replace(rows[0], cells=()),) + rows[1:])]
+    variants.append(replace(variants[0], rows=()))
+    for t in variants + variants[::-1]:
+        layout, cells, values = rows_layout(t.rows)
+        want_layout, want_cells, want_values = table_layout(t.cell_index)
+        assert layout.keys == want_layout.keys and tuple(t.cell_index) == layout.keys
+        assert cells == want_cells and all(a is b for a, b in zip(cells, want_cells)) and values == want_values
+        # the claim sets' look-up (by the row, without the index) finds what the index does
+        for row, col in [(r.id, c.col) for r in t.rows for c in r.cells] + [("1", "nope"), ("9.9", "total")]:
+            assert consistency._cell(t, row, col) is t.cell(row, col)

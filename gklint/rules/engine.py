@@ -32,6 +32,20 @@ DEFAULT_MAX_FINDINGS = 100       # per rule (code) and file; 0 = no cap
 _CELLS = attrgetter("cells")
 
 
+class _Cells:
+    """``(row, col) → cell`` of one table (``get`` only), by place in its layout: what ``Table.cell_index`` maps,
+    without the index (see expr_batch.rows_layout)."""
+
+    __slots__ = ("places", "cells")
+
+    def __init__(self, places: dict, cells: list) -> None:
+        self.places, self.cells = places, cells
+
+    def get(self, key: tuple[str, str], default=None):
+        place = self.places.get(key)
+        return default if place is None else self.cells[place]
+
+
 class Resolver:
     """Cell lookup for the expression language, over one report's aligned tables."""
 
@@ -39,24 +53,26 @@ class Resolver:
         self.report = report
         self.memo: dict = {}    # what the expression evaluator derives from rows()/cols(), once per report
         self._ids: dict[tuple[str, str], tuple[str, ...]] = {}    # (table, "rows"/"cols") → ids, once per report
-        self._cells: dict[str, dict] = {}
+        self._cells: dict[str, _Cells] = {}
         self._layouts: dict[str, tuple] = {}
 
-    def table_cells(self, table: str) -> dict:
-        """(row, col) → cell of one table: the table's own index (Table.cell_index), built when a relation
-        first reads the table (the batch evaluation reads a table's cells through it, one dict look-up each)."""
+    def table_cells(self, table: str) -> _Cells:
+        """(row, col) → cell of one table, as the table's index (Table.cell_index) maps them (``get`` only): by
+        place in its layout (the batch evaluation reads a table's cells through it)."""
         cells = self._cells.get(table)
         if cells is None:
-            t = self.report.tables.get(table)
-            cells = self._cells[table] = t.cell_index if t is not None else {}
+            layout, by_place, _values = self.table_layout(table)
+            cells = self._cells[table] = _Cells(layout.places, by_place)
         return cells
 
     def table_layout(self, table: str) -> tuple:
-        """What expr_batch.table_layout gives of the table's index (its layout, cells and values in that order),
-        once per report: the batch evaluation reads a table's cells and values by place through it."""
+        """What expr_batch.rows_layout gives of the table's rows (its layout, cells and values in that order: as
+        expr_batch.table_layout gives of its index), once per report: the batch evaluation reads a table's
+        cells and values by place through it."""
         hit = self._layouts.get(table)
         if hit is None:
-            hit = self._layouts[table] = expr_batch.table_layout(self.table_cells(table))
+            t = self.report.tables.get(table)
+            hit = self._layouts[table] = expr_batch.rows_layout(t.rows if t is not None else ())
         return hit
 
     def lookup(self, key: tuple[str, str, str]):

@@ -16,7 +16,7 @@ language defines, at the binding and node where it arises.
 """
 from __future__ import annotations
 
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, is_, itemgetter
 
 from .expr_ast import Arith, Call, Compare, Neg, Not, Num, RefSpec, _Node, _free_multirefs
@@ -56,13 +56,13 @@ class Layout:
     then one C-level ``itemgetter`` over a list, not a dict look-up per key (a tuple key's hash is computed each
     time: ~600 machine instructions a key, most of the equation kind's cost)."""
 
-    __slots__ = ("keys", "_places", "_getters", "_cols")
+    __slots__ = ("keys", "places", "_getters", "_cols")
 
     KEPT = 64                                   # getters kept per layout (a rule set reads a few dozen lists)
 
     def __init__(self, keys: tuple) -> None:
         self.keys = keys
-        self._places = {key: i for i, key in enumerate(keys)}
+        self.places = {key: i for i, key in enumerate(keys)}
         self._getters: dict[int, tuple] = {}    # id(keys read) → (those keys, their getter)
         self._cols: tuple[str, ...] | None = None
 
@@ -80,7 +80,7 @@ class Layout:
         if hit is not None and hit[0] is keys:
             return hit[1]
         absent = len(self.keys)
-        places = [self._places.get(key, absent) for key in keys]
+        places = [self.places.get(key, absent) for key in keys]
         if len(places) > 1:
             pick = itemgetter(*places)
             get = lambda seq: list(pick(seq))       # noqa: E731
@@ -102,17 +102,73 @@ def table_layout(cells_by_key: dict) -> tuple[Layout, list, list]:
     once per table and report (engine.Resolver.table_layout), for the batch reads. The layout is found by
     comparing the index's keys with those of the last few met (a run meets a few: a template's tables; equal
     keys are mostly the very same strings, so a comparison is cheaper than hashing them all)."""
-    keys = tuple(cells_by_key)
-    for layout in _LAYOUTS:
-        if layout.keys == keys:
-            break
-    else:
-        layout = Layout(keys)
-        _LAYOUTS.insert(0, layout)
-        del _LAYOUTS[4:]
+    layout = _layout_of_keys(tuple(cells_by_key))
     cells = list(cells_by_key.values())
     cells.append(ABSENT)
     return layout, cells, [c.value for c in cells]
+
+
+def _layout_of_keys(keys: tuple) -> Layout:
+    """The layout of these keys: one met lately, else a new one (kept among the last few)."""
+    for layout in _LAYOUTS:
+        if layout.keys == keys:
+            return layout
+    layout = Layout(keys)
+    _LAYOUTS.insert(0, layout)
+    del _LAYOUTS[4:]
+    return layout
+
+
+_ID, _CELLS, _COL = attrgetter("id"), attrgetter("cells"), attrgetter("col")
+_ROW_SHAPES: list[tuple] = []     # (shape, layout, pick or None) of the last few row shapes met, the latest first
+
+
+def rows_layout(rows: tuple) -> tuple[Layout, list, list]:
+    """What ``table_layout(table.cell_index)`` gives, from the table's rows, without the index: the index's keys
+    and which cell each holds (the first row of an id, its first cell of a column) follow from the rows' ids,
+    how many cells each row has and the cells' columns alone (the rows' *shape*), which is the same for most
+    reports (a template's table). So the shape is read by C-level maps and compared with the last few met (equal
+    shapes are mostly the very same strings: a comparison, no hashing), and the cells are the rows' cells in
+    order (or, when a row id or a column of a row comes twice, those the index would keep: ``pick``), then
+    ABSENT. The index (a tuple key made and hashed per cell: ~150 K machine instructions a report) is not made."""
+    cells = list(chain.from_iterable(map(_CELLS, rows)))
+    shape = (tuple(map(_ID, rows)), tuple(map(len, map(_CELLS, rows))), tuple(map(_COL, cells)))
+    for known, layout, pick in _ROW_SHAPES:
+        if known == shape:
+            break
+    else:
+        layout, pick = _shape_layout(rows)
+        _ROW_SHAPES.insert(0, (shape, layout, pick))
+        del _ROW_SHAPES[8:]
+    if pick is not None:
+        cells = pick(cells)
+    cells.append(ABSENT)
+    return layout, cells, list(map(_VALUE, cells))
+
+
+def _shape_layout(rows: tuple):
+    """(the layout of the index Table.cell_index builds of ``rows``, a function picking the index's cells from the
+    rows' cells in order, or None when they are all of them in order): once per shape."""
+    first: dict[str, int] = {}             # row id → the index of its first row
+    for i, r in enumerate(rows):
+        first.setdefault(r.id, i)
+    starts, n = [], 0
+    for r in rows:
+        starts.append(n)
+        n += len(r.cells)
+    places: dict[tuple[str, str], int] = {}
+    for rid, i in first.items():
+        for j, c in enumerate(rows[i].cells):
+            places.setdefault((rid, c.col), starts[i] + j)
+    order = list(places.values())
+    if order == list(range(n)):
+        pick = None
+    elif len(order) > 1:
+        get = itemgetter(*order)
+        pick = lambda cells: list(get(cells))     # noqa: E731
+    else:
+        pick = lambda cells: [cells[i] for i in order]    # noqa: E731
+    return _layout_of_keys(tuple(places)), pick
 
 
 
