@@ -400,20 +400,21 @@ def check_duplicated_words(rule, report: Report, ctx):
     singles = [s for s in rule.opt("single") or [] if len(s) == 1]
     text, starts = _units_text(report)
     # only a line with a match of _DUP (which no line break can be part of) or a doubled single can have a
-    # finding: the rest are not looked at
-    doubled = any(ch * 2 in text for ch in singles)
-    candidates = _dup_lines(text, starts)
-    if not candidates and not doubled:
+    # finding: the rest are not looked at (nor walked over: the lines are taken by index)
+    look = _dup_lines(text, starts)
+    for ch in singles:
+        i = text.find(ch * 2)
+        while i >= 0:                        # (the usual case: none)
+            look.add(bisect_right(starts, i) - 1)
+            i = text.find(ch * 2, i + 1)
+    if not look:
         return
-    n = -1
-    for unit in prose_units(report):
-        for line in unit:
-            n += 1
-            if not doubled and n not in candidates:
-                continue
-            for a, b, w in duplicated_words(line.text, allow, singles):
-                yield Finding(line.span(a, b), {"word": line.text[a:b], "unit": w,
-                                                "context": quote(line.text[max(0, a - 6):b + 6], 24)})
+    lines = list(chain.from_iterable(prose_units(report)))     # the units' lines, in the order of ``starts``
+    for n in sorted(look):
+        line = lines[n]
+        for a, b, w in duplicated_words(line.text, allow, singles):
+            yield Finding(line.span(a, b), {"word": line.text[a:b], "unit": w,
+                                            "context": quote(line.text[max(0, a - 6):b + 6], 24)})
 
 
 # ----------------------------------------------------------------------------------------------------------
