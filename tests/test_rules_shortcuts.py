@@ -31,3 +31,35 @@ def test_duplicated_words_look_at_the_lines_the_per_line_walk_finds_in():
                     for line in chain.from_iterable(prose_units(report))
                     for a, b, w in ty.duplicated_words(line.text, allow, [s for s in singles if len(s) == 1])]
             assert got == want, (text, singles)
+
+
+def test_only_w_and_W_lower_to_w():
+    """mask_urls asks for a w or W before making a lower-case copy of a text to look for www. in it."""
+    import sys
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if "w" in c.lower()] == ["W", "w"]
+
+
+def test_mask_urls_is_the_scan_each_time():
+    """mask_urls (its w/W test first, its memo of the texts with an address) gives what the plain scans give,
+    asked again and again of texts with and without addresses, more of them than it keeps."""
+    import re
+
+    from gklint.rules.checks import content
+
+    url = re.compile(content.URL_RE.pattern, re.I)
+    web = re.compile(content._WEB_RE.pattern, re.I)
+
+    def plain(text: str) -> str:
+        if "@" in text:
+            return url.sub(lambda m: " " * len(m.group(0)), text)
+        if "://" in text or ("." in text and "www." in text.lower()):
+            return web.sub(lambda m: " " * len(m.group(0)), text)
+        return text
+
+    rng = random.Random(507)
+    pieces = ["网址", "http://a.gov.cn/x", "WWW.b.cn", "wWw.c", "www", ".", "@", "x@y.cn", "，", "申请", " ", "Ww.", "W"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(8))) + str(i) for i in range(120)]
+    for _ in range(3):
+        for text in rng.sample(texts, len(texts)):
+            assert content.mask_urls(text) == plain(text), text

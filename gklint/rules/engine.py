@@ -15,7 +15,6 @@ import re
 import traceback
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -29,7 +28,6 @@ from .pack_cache import load_pack_cached
 from .saferegex import RegexTimeout
 
 DEFAULT_MAX_FINDINGS = 100       # per rule (code) and file; 0 = no cap
-_CELLS = attrgetter("cells")
 
 
 class _Cells:
@@ -96,7 +94,7 @@ class Resolver:
         holds every cell of the table (no row id or column of a row twice: the index is then every cell in
         order), else worked out in one pass."""
         layout, cells, _values = self.table_layout(table)
-        if len(cells) - 1 == sum(map(len, map(_CELLS, t.rows))):      # (cells: the index's, then ABSENT)
+        if len(cells) - 1 == sum([len(r.cells) for r in t.rows]):      # (cells: the index's, then ABSENT)
             return layout.cols
         return tuple(dict.fromkeys([c.col for r in t.rows for c in r.cells]))
 

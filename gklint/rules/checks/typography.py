@@ -106,7 +106,7 @@ def halfwidth_marks(text: str, marks: str) -> list[int]:
         start, end = m.start(), m.end()      # a leading （一）: its parentheses are not reported
     between = _between(marks)
     if between is not None:
-        return [i for i in map(_start, between.finditer(masked)) if not start <= i < end
+        return [i for m in between.finditer(masked) if not start <= (i := m.start()) < end
                 and (masked[i - 1] not in _GAPS or is_cjk_text(_neighbour(masked, i, -1)))]
     out = []
     for hit in rx.finditer(masked):          # the marks only, not every character
@@ -114,10 +114,6 @@ def halfwidth_marks(text: str, marks: str) -> list[int]:
         if not start <= i < end and is_cjk_text(_neighbour(masked, i, -1)) and is_cjk_text(_neighbour(masked, i, 1)):
             out.append(i)
     return out
-
-
-def _start(m) -> int:
-    return m.start()
 
 
 @per_object
