@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Iterator
 
 from ... import fixes
@@ -18,7 +18,7 @@ from ...diagnostics import Severity
 from ...model import Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
-from .content import (lines_with, mask_urls, prose_lines, prose_text, prose_units, quote, trimmed_span,
+from .content import (line_starts, lines_with, mask_urls, prose_lines, prose_text, prose_units, quote, trimmed_span,
                       units_are_lines)
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -51,10 +51,7 @@ def _units_text(report: Report) -> tuple[str, tuple[int, ...]]:
     if units_are_lines(report):
         return prose_text(report)            # the same lines: the same text
     texts = [line.text for unit in prose_units(report) for line in unit]
-    starts = [0]
-    for t in texts:
-        starts.append(starts[-1] + len(t) + 1)
-    return "\n".join(texts), tuple(starts[:-1])
+    return "\n".join(texts), line_starts(texts)
 
 
 def _lines_with(report: Report, rx) -> set[int]:
@@ -119,11 +116,7 @@ def halfwidth_marks(text: str, marks: str) -> list[int]:
 @per_object
 def _unit_ends(report: Report) -> tuple[int, ...]:
     """For each prose unit, the index (into the units' lines, in order) just past its last line."""
-    ends, n = [], 0
-    for unit in prose_units(report):
-        n += len(unit)
-        ends.append(n)
-    return tuple(ends)
+    return tuple(accumulate(map(len, prose_units(report))))
 
 
 @kind("halfwidth_punctuation", options={
