@@ -5,9 +5,11 @@ Positions are 1-based lines and columns (Unicode code points) in the original fi
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field, is_dataclass, replace
+from dataclasses import asdict, field, is_dataclass, replace
 from enum import Enum
 from typing import Any, NamedTuple
+
+from .records import frozen
 
 
 class Severity(str, Enum):
@@ -43,7 +45,7 @@ class Span(NamedTuple):
         return cls(line, column, line, column + max(length, 1))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Diagnostic:
     """One finding: where (1-based, end exclusive), how severe, which rule, what it says, and an optional fix."""
 
@@ -62,6 +64,24 @@ class Diagnostic:
     # (``gklint parse --text``); these say where that is in the document.
     page: int | None = None          # PDF page, 1-based
     location: str | None = None      # readable place: 第 3 页, 第 12 段, 表格 2 第 5 行第 3 格
+
+    def __init__(self, path: str, line: int, column: int, end_line: int, end_column: int, severity: Severity,
+                 code: str, name: str, message: str, fix: dict[str, Any] | None = None,
+                 extra: dict[str, Any] | None = None, page: int | None = None, location: str | None = None) -> None:
+        _set = object.__setattr__       # (a frozen dataclass: gklint.records)
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+        _set(self, "severity", severity)
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "message", message)
+        _set(self, "fix", fix)
+        _set(self, "extra", {} if extra is None else extra)       # (None: a new mapping, the field's default)
+        _set(self, "page", page)
+        _set(self, "location", location)
 
     @classmethod
     def at(cls, span: Span | None, *, path: str, code: str, name: str, message: str,

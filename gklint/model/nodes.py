@@ -6,15 +6,19 @@ original file. Canonical ids (``t3`` / ``"3.7"`` / ``total``) are those of repor
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Iterator, Union
 
 from ..diagnostics import Span
+from ..records import frozen
 
 Number = Union[int, Decimal]
 # Span(...) without the named tuple's Python-level __new__ (the same tuple; rules ask blocks' spans many times)
 _span = tuple.__new__
+# the node types are frozen dataclasses (gklint.records): their __init__ sets each field with this, as a frozen
+# dataclass's does
+_set = object.__setattr__
 
 # Cell kinds: what the report wrote in a template cell.
 NUMBER = "number"            # a parseable number (value set)
@@ -45,7 +49,7 @@ class cached_property:
 
 
 # slots on the node types made in bulk (cells, rows, lines: hundreds per report): cheaper to create and smaller
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Cell:
     """One template cell of a table: what the report wrote there, its kind and value, and where."""
 
@@ -57,6 +61,16 @@ class Cell:
     kind: str
     span: Span | None
 
+    def __init__(self, table: str, row: str, col: str, raw: str, value: Number | None, kind: str,
+                 span: Span | None) -> None:
+        _set(self, "table", table)
+        _set(self, "row", row)
+        _set(self, "col", col)
+        _set(self, "raw", raw)
+        _set(self, "value", value)
+        _set(self, "kind", kind)
+        _set(self, "span", span)
+
     @property
     def missing(self) -> bool:
         return self.kind == MISSING
@@ -66,7 +80,7 @@ class Cell:
         return self.span.line if self.span else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Row:
     """One template row of a table: its label as written, how it matched, and its cells."""
 
@@ -83,8 +97,18 @@ class Row:
     # every row many times a report; derived, so not an argument, and out of repr, equality and hashing
     present: bool = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        _set_present(self, self.label_match != "absent")
+    def __init__(self, table: str, id: str, label: str, template_label: str, label_span: Span | None,
+                 label_match: str, cells: tuple[Cell, ...], written: int, expected: int) -> None:
+        _set(self, "table", table)
+        _set(self, "id", id)
+        _set(self, "label", label)
+        _set(self, "template_label", template_label)
+        _set(self, "label_span", label_span)
+        _set(self, "label_match", label_match)
+        _set(self, "cells", cells)
+        _set(self, "written", written)
+        _set(self, "expected", expected)
+        _set(self, "present", label_match != "absent")
 
     def cell(self, col: str) -> Cell | None:
         for c in self.cells:
@@ -93,10 +117,8 @@ class Row:
         return None
 
 
-_set_present = Row.__dict__["present"].__set__
 
-
-@dataclass(frozen=True)
+@frozen
 class HeaderLabel:
     """A column header label as written, and what the template says (for label-deviation rules)."""
 
@@ -105,8 +127,14 @@ class HeaderLabel:
     match: str
     span: Span
 
+    def __init__(self, text: str, template_label: str, match: str, span: Span) -> None:
+        _set(self, "text", text)
+        _set(self, "template_label", template_label)
+        _set(self, "match", match)
+        _set(self, "span", span)
 
-@dataclass(frozen=True)
+
+@frozen
 class Table:
     """One standard table aligned to the template (t2, t3, t4)."""
 
@@ -117,6 +145,16 @@ class Table:
     section: int | None         # the section number the table was found in
     headers: tuple[HeaderLabel, ...] = ()
     notes: tuple[str, ...] = ()
+
+    def __init__(self, id: str, template: str, rows: tuple[Row, ...], span: Span | None, section: int | None,
+                 headers: tuple[HeaderLabel, ...] = (), notes: tuple[str, ...] = ()) -> None:
+        _set(self, "id", id)
+        _set(self, "template", template)
+        _set(self, "rows", rows)
+        _set(self, "span", span)
+        _set(self, "section", section)
+        _set(self, "headers", headers)
+        _set(self, "notes", notes)
 
     @cached_property
     def _row_index(self) -> dict[str, Row]:
@@ -164,13 +202,18 @@ class Table:
         return False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Line:
     """One logical line of the report (a physical line, or a segment of a very long crawled line)."""
 
     text: str
     line: int
     column: int                 # 1-based column of text[0] in the original line
+
+    def __init__(self, text: str, line: int, column: int) -> None:
+        _set(self, "text", text)
+        _set(self, "line", line)
+        _set(self, "column", column)
 
     def span(self, start: int = 0, end: int | None = None) -> Span:
         end = len(self.text) if end is None else end
@@ -249,7 +292,7 @@ def new_paragraph(lines: tuple[Line, ...]) -> "Paragraph":
     return o
 
 
-@dataclass(frozen=True)
+@frozen
 class Heading:
     """A sub-heading such as （一）主动公开 or 1. 信息发布数量, or a top-level heading outside the template."""
 
@@ -258,12 +301,21 @@ class Heading:
     span: Span
     numeral: int | None
 
+    def __init__(self, kind: str, text: str, span: Span, numeral: int | None) -> None:
+        _set(self, "kind", kind)
+        _set(self, "text", text)
+        _set(self, "span", span)
+        _set(self, "numeral", numeral)
 
-@dataclass(frozen=True)
+
+@frozen
 class Paragraph:
     """Consecutive narrative lines."""
 
     lines: tuple[Line, ...]
+
+    def __init__(self, lines: tuple[Line, ...]) -> None:
+        _set(self, "lines", lines)
 
     @cached_property
     def text(self) -> str:
@@ -285,11 +337,14 @@ class Paragraph:
         return last, max(len(last.text) - 1, 0)
 
 
-@dataclass(frozen=True)
+@frozen
 class TableRegion:
     """Consecutive table lines (as the outline found them)."""
 
     lines: tuple[Line, ...]
+
+    def __init__(self, lines: tuple[Line, ...]) -> None:
+        _set(self, "lines", lines)
 
     @property
     def span(self) -> Span:
@@ -300,7 +355,7 @@ class TableRegion:
 Block = Union[Heading, Paragraph, TableRegion]
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     """One top-level section of the report and its blocks."""
 
@@ -313,6 +368,17 @@ class Section:
     blocks: tuple[Block, ...]
     end_line: int
 
+    def __init__(self, number: int | None, numeral: int | None, heading: str, span: Span, canonical: bool,
+                 alias: bool, blocks: tuple[Block, ...], end_line: int) -> None:
+        _set(self, "number", number)
+        _set(self, "numeral", numeral)
+        _set(self, "heading", heading)
+        _set(self, "span", span)
+        _set(self, "canonical", canonical)
+        _set(self, "alias", alias)
+        _set(self, "blocks", blocks)
+        _set(self, "end_line", end_line)
+
     def paragraphs(self) -> Iterator[Paragraph]:
         for b in self.blocks:
             if isinstance(b, Paragraph):
@@ -323,7 +389,7 @@ class Section:
         return "\n".join(b.text for b in self.blocks if isinstance(b, (Paragraph, Heading)))
 
 
-@dataclass(frozen=True)
+@frozen
 class Title:
     """The report's title line and what it names (agency, year)."""
 
@@ -333,8 +399,15 @@ class Title:
     span: Span
     well_formed: bool
 
+    def __init__(self, text: str, agency: str | None, year: int | None, span: Span, well_formed: bool) -> None:
+        _set(self, "text", text)
+        _set(self, "agency", agency)
+        _set(self, "year", year)
+        _set(self, "span", span)
+        _set(self, "well_formed", well_formed)
 
-@dataclass(frozen=True)
+
+@frozen
 class Report:
     """One parsed report: its text, title, sections, aligned tables and chrome."""
 
@@ -352,6 +425,26 @@ class Report:
     publication_date: tuple[int, int, int] | None = None
     publication_span: Span | None = None
     truncated_at: Span | None = None     # where a cut-off report (web page or file ending early) stops
+
+    def __init__(self, path: str, text: str, encoding: str, lines: tuple[str, ...], title: Title | None,
+                 preamble: tuple[Block, ...], sections: tuple[Section, ...], tables: dict[str, Table] | None = None,
+                 template: str | None = None, template_signals: dict[str, int] | None = None,
+                 chrome: tuple[Line, ...] = (), publication_date: tuple[int, int, int] | None = None,
+                 publication_span: Span | None = None, truncated_at: Span | None = None) -> None:
+        _set(self, "path", path)
+        _set(self, "text", text)
+        _set(self, "encoding", encoding)
+        _set(self, "lines", lines)
+        _set(self, "title", title)
+        _set(self, "preamble", preamble)
+        _set(self, "sections", sections)
+        _set(self, "tables", {} if tables is None else tables)     # (None: a new mapping, the field's default)
+        _set(self, "template", template)
+        _set(self, "template_signals", {} if template_signals is None else template_signals)
+        _set(self, "chrome", chrome)
+        _set(self, "publication_date", publication_date)
+        _set(self, "publication_span", publication_span)
+        _set(self, "truncated_at", truncated_at)
 
     @property
     def agency(self) -> str | None:
