@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
+from .records import frozen
 from .rules.loader import Pack, Rule, RuleError
 
 PACK_KEYS = {"name", "prefix", "version", "description", "requires-gklint", "extends", "templates", "applies-to",
@@ -39,7 +40,7 @@ OVERRIDE_KEYS = {"disable", "severity", "options", "aliases"}
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     """The parsed, validated metadata of one pack."""
 
@@ -54,6 +55,23 @@ class Policy:
     severity: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+
+    def __init__(self, pack: Pack, extends: tuple[str, ...] = (), since: int | None = None, until: int | None = None,
+                 versions: tuple[str, ...] = (), agencies: tuple[str, ...] = (), configured: bool = False,
+                 disable: tuple[str, ...] = (), severity: dict[str, str] | None = None,
+                 options: dict[str, dict] | None = None, aliases: tuple[str, ...] = ()) -> None:
+        _set = object.__setattr__       # (a frozen dataclass: gklint.records)
+        _set(self, "pack", pack)
+        _set(self, "extends", extends)
+        _set(self, "since", since)
+        _set(self, "until", until)
+        _set(self, "versions", versions)
+        _set(self, "agencies", agencies)
+        _set(self, "configured", configured)
+        _set(self, "disable", disable)
+        _set(self, "severity", {} if severity is None else severity)     # (None: a new mapping, the default)
+        _set(self, "options", {} if options is None else options)
+        _set(self, "aliases", aliases)
 
     @property
     def name(self) -> str:

@@ -102,13 +102,19 @@ def test_own_init_required():
 
 
 def _gklint_frozen_classes():
-    import gklint.diagnostics
-    import gklint.model.nodes
+    import importlib
 
-    for module in (gklint.model.nodes, gklint.diagnostics):
+    for name in ("model.nodes", "diagnostics", "model.template", "model.divisions", "readers.base", "rules.loader",
+                 "packs"):
+        module = importlib.import_module(f"gklint.{name}")
         for obj in vars(module).values():
-            if isinstance(obj, type) and obj.__module__ == module.__name__ and dataclasses.is_dataclass(obj):
+            if (isinstance(obj, type) and obj.__module__ == module.__name__ and dataclasses.is_dataclass(obj)
+                    and getattr(obj.__setattr__, "__module__", None) == "gklint.records"):
                 yield obj
+
+
+def test_classes_found():
+    assert len(list(_gklint_frozen_classes())) == 23
 
 
 @pytest.mark.parametrize("cls", list(_gklint_frozen_classes()), ids=lambda c: c.__name__)

@@ -18,10 +18,10 @@ name's places become ``Division`` objects when it is first looked up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from ..records import frozen
 from ..resources import data_dir, derived_entry
 
 # 56 民族 as they appear in the names of autonomous areas (长阳土家族自治县 → 长阳)
@@ -33,12 +33,16 @@ _SUFFIX = re.compile(r"(?:特别行政区|地区|林区|新区|省|市|州|盟|�
 MAX_NAME = 12          # characters of the longest full name looked for
 
 
-@dataclass(frozen=True)
+@frozen
 class Division:
     """One place: its code and full name."""
 
     code: str           # 2 (province), 4 (prefecture) or 6 (county) digits
     name: str
+
+    def __init__(self, code: str, name: str) -> None:
+        object.__setattr__(self, "code", code)      # (a frozen dataclass: gklint.records)
+        object.__setattr__(self, "name", name)
 
 
 def short_name(name: str) -> str | None:

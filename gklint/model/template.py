@@ -9,14 +9,16 @@ missing, damaged or not what was written is a miss (the YAML is read and the ent
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from ..records import frozen
 from ..resources import derived_entry, template_path
 from ..textnorm import folded, strip_numbering
 
+_set = object.__setattr__       # (the classes are frozen dataclasses: gklint.records)
 
-@dataclass(frozen=True)
+
+@frozen
 class ColumnDef:
     """One column of a template table: its label, the label variants accepted, and what its cells hold."""
 
@@ -27,12 +29,21 @@ class ColumnDef:
     signed: bool = False
     unit: str | None = None
 
+    def __init__(self, id: str, label: str, aliases: tuple[str, ...], type: str, signed: bool = False,
+                 unit: str | None = None) -> None:
+        _set(self, "id", id)
+        _set(self, "label", label)
+        _set(self, "aliases", aliases)
+        _set(self, "type", type)
+        _set(self, "signed", signed)
+        _set(self, "unit", unit)
+
     @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(folded(x) for x in (self.label, *self.aliases))
 
 
-@dataclass(frozen=True)
+@frozen
 class RowDef:
     """One row of a template table: its label and variants, and the columns it has cells in."""
 
@@ -41,6 +52,14 @@ class RowDef:
     aliases: tuple[str, ...]
     cols: tuple[str, ...]
     group: bool = False    # a row-spanning group label, not a data row
+
+    def __init__(self, id: str, label: str, aliases: tuple[str, ...], cols: tuple[str, ...],
+                 group: bool = False) -> None:
+        _set(self, "id", id)
+        _set(self, "label", label)
+        _set(self, "aliases", aliases)
+        _set(self, "cols", cols)
+        _set(self, "group", group)
 
     @cached_property
     def keys(self) -> tuple[str, ...]:
@@ -61,7 +80,7 @@ class RowDef:
         return tuple(strip_numbering(folded(a))[1] for a in self.aliases)
 
 
-@dataclass(frozen=True)
+@frozen
 class TableDef:
     """One table of a template: its title, section, columns and rows."""
 
@@ -71,6 +90,15 @@ class TableDef:
     columns: dict[str, ColumnDef]
     rows: tuple[RowDef, ...]
     captions: tuple[str, ...]
+
+    def __init__(self, id: str, title: str, section: int, columns: dict[str, ColumnDef], rows: tuple[RowDef, ...],
+                 captions: tuple[str, ...]) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "section", section)
+        _set(self, "columns", columns)
+        _set(self, "rows", rows)
+        _set(self, "captions", captions)
 
     def row(self, row_id: str) -> RowDef | None:
         for r in self.rows:
@@ -96,7 +124,7 @@ class TableDef:
         return sum(len(r.cols) for r in self.data_rows)
 
 
-@dataclass(frozen=True)
+@frozen
 class SectionDef:
     """One of the six sections: its number and heading, and the heading variants accepted."""
 
@@ -104,14 +132,24 @@ class SectionDef:
     heading: str
     aliases: tuple[str, ...]
 
+    def __init__(self, number: int, heading: str, aliases: tuple[str, ...]) -> None:
+        _set(self, "number", number)
+        _set(self, "heading", heading)
+        _set(self, "aliases", aliases)
 
-@dataclass(frozen=True)
+
+@frozen
 class Template:
     """One version of the national template (2021 or 2019): sections and tables."""
 
     version: str
     sections: tuple[SectionDef, ...]
     tables: dict[str, TableDef]
+
+    def __init__(self, version: str, sections: tuple[SectionDef, ...], tables: dict[str, TableDef]) -> None:
+        _set(self, "version", version)
+        _set(self, "sections", sections)
+        _set(self, "tables", tables)
 
 
 def _table(tid: str, d: dict) -> TableDef:

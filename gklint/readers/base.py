@@ -16,10 +16,11 @@ Readers are plugins: ``gklint_readers`` returns ``Reader`` objects (see ``gklint
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..diagnostics import Diagnostic, Severity, Span
+from ..records import frozen
 
 if TYPE_CHECKING:
     from .positions import PositionMap
@@ -42,7 +43,7 @@ def __getattr__(name: str):
 _LINE_REF = re.compile(r"第 (\d+)(?:–(\d+))? 行")
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """A report as read: the text view, its encoding, read problems, and where the view came from."""
 
@@ -59,6 +60,20 @@ class Source:
     # view lines the reader made from the page's own metadata (HTML <title>/<meta>, its 发布时间/来源 bar): read
     # like any line (the publication date), but not text the author pasted into the report (no GK602)
     meta_lines: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+
+    def __init__(self, path: str, text: str, encoding: str, problems: tuple[Diagnostic, ...] = (),
+                 format: str = "text", positions: PositionMap | None = None, original: str | None = None,
+                 exact_rows: frozenset[int] = frozenset(), meta_lines: frozenset[int] = frozenset()) -> None:
+        _set = object.__setattr__       # (a frozen dataclass: gklint.records)
+        _set(self, "path", path)
+        _set(self, "text", text)
+        _set(self, "encoding", encoding)
+        _set(self, "problems", problems)
+        _set(self, "format", format)
+        _set(self, "positions", positions)
+        _set(self, "original", original)
+        _set(self, "exact_rows", exact_rows)
+        _set(self, "meta_lines", meta_lines)
 
     @property
     def excerpt_text(self) -> str:
@@ -148,16 +163,30 @@ class Reader(Protocol):
     def read(self, data: bytes, path: str) -> Source: ...
 
 
-@dataclass(frozen=True)
+def _never(head: bytes) -> bool:
+    return False
+
+
+@frozen
 class SimpleReader:
     """A ``Reader`` from plain functions (how the built-in readers are declared)."""
 
     name: str
     suffixes: tuple[str, ...]
     read: Callable[[bytes, str], Source]
-    sniff: Callable[[bytes], bool] = field(default=lambda head: False)
+    sniff: Callable[[bytes], bool] = _never
     priority: int = 0
     container: bool = False    # the file holds more than its text (fonts, images): a larger size limit applies
+
+    def __init__(self, name: str, suffixes: tuple[str, ...], read: Callable[[bytes, str], Source],
+                 sniff: Callable[[bytes], bool] = _never, priority: int = 0, container: bool = False) -> None:
+        _set = object.__setattr__       # (a frozen dataclass: gklint.records)
+        _set(self, "name", name)
+        _set(self, "suffixes", suffixes)
+        _set(self, "read", read)
+        _set(self, "sniff", sniff)
+        _set(self, "priority", priority)
+        _set(self, "container", container)
 
 
 def problem(path: str, code: str, name: str, message: str, severity: Severity = Severity.ERROR,

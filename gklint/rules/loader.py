@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from .checks import Kind
 from ..diagnostics import Severity
+from ..records import frozen
+
+_set = object.__setattr__       # (Rule and Pack are frozen dataclasses: gklint.records)
 
 
 
@@ -67,7 +70,7 @@ class RuleError(ValueError):
         self.path, self.line, self.message = path, line, message
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """One rule, as its YAML file gives it (checked against SCHEMA and its kind's options)."""
 
@@ -88,6 +91,29 @@ class Rule:
     tags: tuple[str, ...] = ()
     pack: str = ""
     path: str = ""
+
+    def __init__(self, code: str, name: str, summary: str, severity: Severity, kind: str, message: str,
+                 rationale: str, examples: dict[str, str], options: dict[str, Any] | None = None,
+                 messages: dict[str, str] | None = None, scope: str = "report", references: tuple[str, ...] = (),
+                 templates: tuple[str, ...] = ("2021", "2019"), aliases: tuple[str, ...] = (),
+                 tags: tuple[str, ...] = (), pack: str = "", path: str = "") -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "summary", summary)
+        _set(self, "severity", severity)
+        _set(self, "kind", kind)
+        _set(self, "message", message)
+        _set(self, "rationale", rationale)
+        _set(self, "examples", examples)
+        _set(self, "options", {} if options is None else options)       # (None: a new mapping, the default)
+        _set(self, "messages", {} if messages is None else messages)
+        _set(self, "scope", scope)
+        _set(self, "references", references)
+        _set(self, "templates", templates)
+        _set(self, "aliases", aliases)
+        _set(self, "tags", tags)
+        _set(self, "pack", pack)
+        _set(self, "path", path)
 
     def opt(self, name: str) -> Any:
         return self.options.get(name)
@@ -271,7 +297,7 @@ def load_rule(path: Path, kinds: dict[str, Kind], pack: str = "") -> Rule:
     return rule
 
 
-@dataclass(frozen=True)
+@frozen
 class Pack:
     """One rule pack: its folder and what its pack.yaml says."""
 
@@ -282,6 +308,16 @@ class Pack:
     description: str
     meta: dict = field(default_factory=dict, compare=False)   # all of pack.yaml (gklint.packs reads the rest)
     source: str = ""                                          # where it came from (set by load_ruleset)
+
+    def __init__(self, name: str, path: Path, prefix: str, version: str, description: str, meta: dict | None = None,
+                 source: str = "") -> None:
+        _set(self, "name", name)
+        _set(self, "path", path)
+        _set(self, "prefix", prefix)
+        _set(self, "version", version)
+        _set(self, "description", description)
+        _set(self, "meta", {} if meta is None else meta)       # (None: a new mapping, the default)
+        _set(self, "source", source)
 
 
 def load_pack(directory: Path, kinds: dict[str, Kind]) -> tuple[Pack, list[Rule], list[RuleError]]:
