@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from .records import mutable
 
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "packs", "max-file-size", "max-findings-per-rule",
         "min-severity", "baseline", "overrides", "score", "cache-dir"}
@@ -45,7 +47,7 @@ class ConfigError(ValueError):
     pass
 
 
-@dataclass
+@mutable
 class Config:
     """A project's configuration (see the module docstring for each key); the defaults when there is none."""
 
@@ -62,6 +64,27 @@ class Config:
     overrides: list = field(default_factory=list)   # per-directory blocks (gklint.overrides.Block)
     score: str | None = None                  # a scoring file (扣分 per rule and caps: gklint.review.summary)
     cache_dir: str | None = None              # the result cache's folder (gklint.cache), relative to this file
+
+    def __init__(self, path: Path | None = None, select: list[str] | None = None, ignore: list[str] | None = None,
+                 severity: dict[str, str] | None = None, per_file_ignores: dict[str, list[str]] | None = None,
+                 packs: list[Path] | None = None, max_file_size: int | None = None,
+                 max_findings_per_rule: int | None = None, min_severity: str | None = None,
+                 baseline: str | None = None, overrides: list | None = None, score: str | None = None,
+                 cache_dir: str | None = None) -> None:
+        # (a dataclass: gklint.records; None for a list or mapping: a new empty one, the field's default)
+        self.path = path
+        self.select = [] if select is None else select
+        self.ignore = [] if ignore is None else ignore
+        self.severity = {} if severity is None else severity
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores
+        self.packs = [] if packs is None else packs
+        self.max_file_size = max_file_size
+        self.max_findings_per_rule = max_findings_per_rule
+        self.min_severity = min_severity
+        self.baseline = baseline
+        self.overrides = [] if overrides is None else overrides
+        self.score = score
+        self.cache_dir = cache_dir
 
     def adjusted(self, path: str, diags: list) -> list:
         """One file's diagnostics under the ``overrides`` blocks whose ``files`` match it."""

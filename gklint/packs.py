@@ -28,10 +28,10 @@ both packs; neither override is applied to that rule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Iterable
 
-from .records import frozen
+from .records import frozen, mutable
 from .rules.loader import Pack, Rule, RuleError
 
 PACK_KEYS = {"name", "prefix", "version", "description", "requires-gklint", "extends", "templates", "applies-to",
@@ -241,7 +241,7 @@ def _check_options(rule: Rule, options: dict, kinds: dict) -> list[str]:
     return out
 
 
-@dataclass
+@mutable
 class Effective:
     """What the enabled packs change for one report."""
 
@@ -252,6 +252,19 @@ class Effective:
     options: dict[str, tuple[dict, str]] = field(default_factory=dict)   # code → (options, pack)
     aliases: dict[str, str] = field(default_factory=dict)      # label → pack
     conflicts: list[str] = field(default_factory=list)
+
+    def __init__(self, enabled: list[tuple[Policy, str]], disabled: list[tuple[Policy, str]],
+                 off: dict[str, str] | None = None, severity: dict[str, tuple[str, str]] | None = None,
+                 options: dict[str, tuple[dict, str]] | None = None, aliases: dict[str, str] | None = None,
+                 conflicts: list[str] | None = None) -> None:
+        # (a dataclass: gklint.records; None: a new empty one, the field's default)
+        self.enabled = enabled
+        self.disabled = disabled
+        self.off = {} if off is None else off
+        self.severity = {} if severity is None else severity
+        self.options = {} if options is None else options
+        self.aliases = {} if aliases is None else aliases
+        self.conflicts = [] if conflicts is None else conflicts
 
 
 def effective(policies: list[Policy], agency: str | None, year: int | None, template: str | None,

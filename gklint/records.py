@@ -11,7 +11,8 @@ with ``object.__setattr__``, as a frozen dataclass's does; the other methods are
 such classes (tests/test_records.py checks them against ``@dataclass(frozen=True)``).
 
 The class is made a dataclass with ``init=False, repr=False, eq=False`` (its fields, their order and options, its
-``__match_args__``; ``frozen`` there is False, since the methods that make it frozen are these).
+``__match_args__``; ``frozen`` there is False, since the methods that make it frozen are these). ``@mutable`` is
+the same for a plain ``@dataclass`` (not frozen, so unhashable, as a dataclass with ``eq`` is).
 """
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ def frozen(cls=None, /, *, slots: bool = False):
     return wrap if cls is None else wrap(cls)
 
 
+def mutable(cls: type) -> type:
+    """``@dataclass`` for a class that writes its own ``__init__`` (see above)."""
+    if "__init__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__}: a @mutable class writes its own __init__")
+    cls = dataclass(cls, init=False, repr=False, eq=False)
+    _add_methods(cls, fields(cls), False, frozen=False)
+    return cls
+
+
 def _tuple_of(names: tuple[str, ...]):
     """A function giving the tuple of an object's attributes ``names`` (in C: ``attrgetter``)."""
     if len(names) > 1:
@@ -43,7 +53,7 @@ def _tuple_of(names: tuple[str, ...]):
     return lambda obj: ()
 
 
-def _add_methods(cls: type, fs: tuple, slots: bool) -> None:
+def _add_methods(cls: type, fs: tuple, slots: bool, frozen: bool = True) -> None:
     names = tuple(f.name for f in fs)
     key = _tuple_of(tuple(f.name for f in fs if f.compare))
     shown = tuple(f.name for f in fs if f.repr)
@@ -71,8 +81,12 @@ def _add_methods(cls: type, fs: tuple, slots: bool) -> None:
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
 
-    methods = {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__, "__setattr__": __setattr__,
-               "__delattr__": __delattr__}
+    if not frozen:      # equal by its fields, and so not hashable (a dataclass with eq, not frozen)
+        cls.__hash__ = None
+        methods = {"__eq__": __eq__, "__repr__": __repr__}
+    else:
+        methods = {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__, "__setattr__": __setattr__,
+                   "__delattr__": __delattr__}
     if slots:       # pickling and copying set the fields again: past __setattr__, as a frozen dataclass does
         def __getstate__(self):
             return [getattr(self, n) for n in names]

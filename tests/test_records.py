@@ -7,7 +7,7 @@ from dataclasses import FrozenInstanceError, dataclass, field
 
 import pytest
 
-from gklint.records import frozen
+from gklint.records import frozen, mutable
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,32 @@ def test_defaults_agree_with_the_fields():
     assert Plain(1).b == "x" and Plain(1).c == {} and Plain(1).c is not Plain(1).c
 
 
+@dataclass
+class MutableRef:
+    a: int
+    b: list = field(default_factory=list)
+
+
+@mutable
+class Mutable:
+    a: int
+    b: list = field(default_factory=list)
+
+    def __init__(self, a: int, b: list | None = None) -> None:
+        self.a = a
+        self.b = [] if b is None else b
+
+
+def test_mutable_as_a_dataclass():
+    o, r = Mutable(1, [2]), MutableRef(1, [2])
+    assert repr(o) == repr(r).replace("MutableRef", "Mutable")
+    assert o == Mutable(1, [2]) and o != Mutable(1) and o != r
+    assert Mutable.__hash__ is None and MutableRef.__hash__ is None
+    o.a = 5
+    assert dataclasses.replace(o, b=[3]) == Mutable(5, [3]) and dataclasses.asdict(o) == {"a": 5, "b": [2]}
+    assert Mutable(1).b == [] and Mutable(1).b is not Mutable(1).b
+
+
 def test_own_init_required():
     with pytest.raises(TypeError):
         @frozen
@@ -105,16 +131,16 @@ def _gklint_frozen_classes():
     import importlib
 
     for name in ("model.nodes", "diagnostics", "model.template", "model.divisions", "readers.base", "rules.loader",
-                 "packs"):
+                 "packs", "config"):
         module = importlib.import_module(f"gklint.{name}")
         for obj in vars(module).values():
             if (isinstance(obj, type) and obj.__module__ == module.__name__ and dataclasses.is_dataclass(obj)
-                    and getattr(obj.__setattr__, "__module__", None) == "gklint.records"):
+                    and getattr(obj.__eq__, "__module__", None) == "gklint.records"):
                 yield obj
 
 
 def test_classes_found():
-    assert len(list(_gklint_frozen_classes())) == 23
+    assert len(list(_gklint_frozen_classes())) == 25
 
 
 @pytest.mark.parametrize("cls", list(_gklint_frozen_classes()), ids=lambda c: c.__name__)
