@@ -64,7 +64,7 @@ def install() -> bool:
         flags = int(flags)      # re passes an int; a RegexFlag from elsewhere is the same key
         key = f"{flags}:{p}"
         kept = (_table if _table is not None else _load()).get(key) or _new.get(key)
-        if kept is not None:
+        if kept is not None and _well_formed(kept):      # (checked here, when used: most entries of a run are not)
             try:
                 return _sre.compile(p, kept[0], _code_of(kept[1]), kept[2], kept[3], tuple(kept[4]))
             except Exception:  # noqa: BLE001 - damaged or foreign: compile it as re does
@@ -131,13 +131,14 @@ def _load() -> dict:
     _table = {}       # first: a compile while the file is read (none is expected) finds an empty table
     try:
         _where = _file()
-        _table.update(_read(_where))
+        _table.update(_read(_where, checked=False))
     except Exception:  # noqa: BLE001 - the table is a cache: without it every pattern is compiled as re does
         _where = None
     return _table
 
 
-def _read(path) -> dict:
+def _read(path, checked: bool = True) -> dict:
+    """The stored table (its first ``MAX_ENTRIES``), only the well-formed entries unless not ``checked``."""
     import json
 
     from .resources import read_cached
@@ -149,6 +150,8 @@ def _read(path) -> dict:
         return {}
     if not isinstance(data, dict):
         return {}
+    if not checked:
+        return data if len(data) <= MAX_ENTRIES else dict(list(data.items())[:MAX_ENTRIES])
     return {k: v for k, v in list(data.items())[:MAX_ENTRIES] if _well_formed(v)}
 
 

@@ -145,3 +145,16 @@ def test_installed_before_anything_else_is_imported(tmp_path):
         assert (got.returncode, got.stdout.split()[1:]) == (0, ["True"]), got.stderr
         assert int(got.stdout.split()[0]) >= 3
     assert _stored(tmp_path)
+
+
+def test_an_entry_that_is_not_well_formed_is_a_miss_when_used(fresh):
+    """Entries are checked when a compile finds them (not all when the file is read): a valid program with
+    group names that are not numbers is compiled by re, as a damaged file is."""
+    regexcache._keep("0:(?P<g>a+)", "(?P<g>a+)", 0, RE_COMPILE("(?P<g>a+)", 0), _sre, _compiler, _parser)
+    entry = regexcache._new.pop("0:(?P<g>a+)")
+    entry[3] = {"g": "one"}
+    (fresh / "regex").mkdir()
+    regexcache._file().write_text(json.dumps({"0:(?P<g>a+)": entry, "0:b+": "x"}), encoding="utf-8")
+    made = _compiler.compile("(?P<g>a+)", 0)
+    assert made == RE_COMPILE("(?P<g>a+)", 0) and made.groupindex == {"g": 1}
+    assert _compiler.compile("b+", 0) == RE_COMPILE("b+", 0)
