@@ -81,12 +81,17 @@ _SPLIT = _Seen()
 # checks in C tell (no regular expression: a class of the Han range takes ~3 ms to compile): it is printable
 # (no space, control or zero-width character is: " " was replaced), it is in NFKC (a character NFKC changes
 # is never in NFKC, whatever stands around it), and it holds none of the printable characters that fold
-# otherwise although NFKC keeps them (quotes, dashes, brackets: ``_FOLDED_ALTHOUGH_NFKC``). ~10x cheaper; any
-# other text is translated. (The common ones are looked up in _TABLE here, so the dropped ones are in _DROPPED,
-# which ``_fold`` maps positions with.)
+# otherwise although NFKC keeps them (quotes, dashes, brackets: ``_FOLDED_ALTHOUGH_NFKC``, replaced in turn). ~10x
+# cheaper; any other text is translated. (The common and rare ones are looked up in _TABLE here, so the dropped
+# ones are in _DROPPED, which ``_fold`` maps positions with.)
 _COMMON = tuple((ch, _TABLE[ord(ch)]) for ch in " \t\n\xa0\u3000，（）：；“”#*\"'")
 _FOLDED_ALTHOUGH_NFKC = tuple(sorted(ch for ch in (*_DROP, *_MAP) if ch.isprintable() and ch not in dict(_COMMON)
                                      and (ch in _DROP or _MAP[ch] != ch) and unicodedata.is_normalized("NFKC", ch)))
+# ... and what they fold to (none or one character, itself folding to itself: each is replaced in place, as the
+# common ones are). A text with one of them (〔2023〕, 【】, an em dash: a long crawled line often has one) was
+# translated a character at a time
+_RARE = tuple((ch, _TABLE[ord(ch)]) for ch in _FOLDED_ALTHOUGH_NFKC)
+assert all(len(f) <= 1 and _TABLE[ord(f)] == f for _ch, f in _COMMON + _RARE if f)
 
 
 def _translate(text: str) -> str:
@@ -96,11 +101,11 @@ def _translate(text: str) -> str:
         if ch in out:
             out = out.replace(ch, f)
     if out.isprintable() and unicodedata.is_normalized("NFKC", out):
-        for ch in _FOLDED_ALTHOUGH_NFKC:
+        # every character left folds to itself but those of _RARE (printable, in NFKC), replaced by their folds
+        for ch, f in _RARE:
             if ch in out:
-                break
-        else:
-            return out
+                out = out.replace(ch, f)
+        return out
     return text.translate(_TABLE)
 
 

@@ -77,3 +77,23 @@ def test_the_fast_fold_is_translate():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_rare_folded_characters_are_replaced_in_place():
+    # the printable characters NFKC keeps that fold otherwise (quotes, dashes, brackets: ``_RARE``) are replaced
+    # as the common ones are, not by translating the whole text: a text with one of them (〔2023〕 in a long
+    # crawled line) folds as str.translate folds it, and the positions of one whose dropped quotes only ever
+    # took that path are still right (run apart: the fold tables only grow)
+    code = ("from gklint.textnorm import fold, folded, _TABLE, _translate, _RARE\n"
+            "t = '文号〔2023〕‘1’号【标题】——·`x`'\n"
+            "assert sorted(ch for ch, _f in _RARE) == sorted('`·–—‘’【】〔〕'), _RARE\n"
+            "assert _translate(t) == t.translate(_TABLE) == '文号[2023]1号[标题]--.x', _translate(t)\n"
+            "f, idx = fold(t); assert f == folded(t) and [t[i] for i in idx] == list('文号〔2023〕1号【标题】——·x'), idx\n"
+            "long = '本年度，' * 100 + '〔2023〕' + '“依申请公开”。' * 50\n"
+            "assert folded(long) == long.translate(_TABLE)\n"
+            "print('ok')")
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent)
+    assert out.stdout.strip() == "ok", out.stderr
