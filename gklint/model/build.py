@@ -9,7 +9,7 @@ from lark import Token, Tree
 
 from ..diagnostics import Diagnostic, Severity, Span
 from .flattened import CUT_OFF, align_flattened, flattened_table
-from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title, new_paragraph
+from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title, new_paragraph, new_table
 from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
 from .tables import Piece, align_tables, pieces_of, table_votes
@@ -264,7 +264,7 @@ def _flattened_tables(tables: dict[str, Table], sections: list[Section]):
         if cut:
             cutoffs[tid] = (p.span, cut)
         if new.found:
-            tables[tid] = Table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
+            tables[tid] = new_table(tid, t.template, new.rows, new.span, num, (), tuple(["flattened", *ns]))
             notes[tid] = (ns, resolved)
     return notes, cutoffs, flats
 
@@ -292,9 +292,8 @@ def _truncation(sections, lines, tables: dict[str, Table]) -> Span | None:
     end = len(lines)
     while end > 1 and not lines[end - 1].strip():
         end -= 1
-    last_line = lines[end - 1].strip() if lines else ""
-    tail_rows_missing = any(t.found and not t.rows[-1].present for t in tables.values())
-    if 6 - last >= 2 or tail_rows_missing or not last_line.endswith(_SENTENCE_END):
+    if 6 - last >= 2 or any(t.found and not t.rows[-1].present for t in tables.values()) \
+            or not (lines[end - 1].strip() if lines else "").endswith(_SENTENCE_END):    # (the cheap test first)
         return Span(end, 1, end, len(lines[end - 1]) + 1)
     return None
 
@@ -311,7 +310,7 @@ def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None)
         out.append(Diagnostic.at(Span.point(1, 1), path=path, code="GK004", name="decoded-as-gb18030",
                                  severity=Severity.INFO,
                                  message="文件不是 UTF-8 编码，已按 GB18030（GBK）解码；发布到网页前建议另存为 UTF-8"))
-    if not source.text.strip():
+    if not source.text or source.text.isspace():       # (``not text.strip()``, without a copy of the text)
         return out
     if not report.sections and report.title is None and not any(t.found for t in report.tables.values()):
         out.append(Diagnostic.at(Span.point(1, 1), path=path, code="GK005", name="no-report-structure",
@@ -354,14 +353,13 @@ def _parse_problems(report: Report, source: Source, flat_notes=None, flats=None)
         # the section's run-together line as ``_flattened_tables`` found it (the same table and section)
         flat = flats[tid] if flats is not None and tid in flats else flattened_table(sec)
         digits = [flat] if flat is not None else []
-        region_lines = [b for b in sec.blocks if isinstance(b, TableRegion)
-                        and sum(1 for l in b.lines if _NUMBER_FIELD.search(l.text)) >= 3]
         if digits:
             out.append(Diagnostic.at(digits[0].span, path=path, code="GK011", name="table-cells-run-together",
                                      severity=Severity.WARNING,
                                      message=f"第{name}部分的统计表单元格连在一起（如“{max(re.findall(r'[0-9]+', digits[0].text), key=len)}”），"
                                              "无法可靠地拆分为各个单元格，表格未检查"))
-        elif region_lines:
+        elif region_lines := [b for b in sec.blocks if isinstance(b, TableRegion)
+                              and sum(1 for l in b.lines if _NUMBER_FIELD.search(l.text)) >= 3]:
             out.append(Diagnostic.at(region_lines[0].span, path=path, code="GK010", name="table-not-aligned",
                                      severity=Severity.WARNING,
                                      message=f"第{name}部分有表格内容，但无法与模板的行标签对齐，表格未检查"))

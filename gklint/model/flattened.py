@@ -45,8 +45,14 @@ def flattened_table(section):
             if len(line.text) < 60 or "\t" in line.text or line.text.count("|") > 2:
                 continue
             f = folded(line.text)
-            if sum(1 for w in _TABLE_WORDS if w in f) >= 2 and _THREE_DIGITS.search(f):
-                return Paragraph((line,))
+            words = 0                       # table words in the line: two are enough (a loop, not a generator)
+            for w in _TABLE_WORDS:
+                if w in f:
+                    words += 1
+                    if words == 2:
+                        if _THREE_DIGITS.search(f):
+                            return Paragraph((line,))
+                        break
     return None
 
 
