@@ -131,7 +131,7 @@ _CHROME_ANY = re.compile(
 _CHROME_START = re.compile(
     r"\s*标题\s*[:：]|\s*文号\s*[:：]|=+\s*正文\s*=+$|\s*时间\s*[:：]\s*\d{4}|\s*登录\s*注册\s*$|\s*(?:上|下)一篇\s*[:：]")
 _TITLE = re.compile(r"信息公开.*(年度报告|年报|工作报告)")
-_TITLE_LABEL = re.compile(r"^标题[:：]")
+_TITLE_LABELS = ("标题:", "标题：")
 _CLAUSE_END = ("。", "；", ";", "，", ",", "：", ":")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _TOP = re.compile(r"^[一二三四五六七八九十]+[、.,]")
@@ -218,7 +218,7 @@ def line_shape(raw: str, f: str) -> tuple[str | None, str, str]:
         return _FIXED["SECTION"]
     title = None                                    # only before the first section (``tokenize``)
     if "信息公开" in f:
-        tf = _TITLE_LABEL.sub("", f)
+        tf = f[3:] if f.startswith(_TITLE_LABELS) else f      # (the label "标题：" off; no pattern, no copy)
         # the cheap tests first (the title pattern scans a long line once per 信息公开 in it)
         if len(tf) <= 80 and "。" not in tf and _TITLE.search(tf) and (
                 tf != f or not (_CHROME_START.match(raw) or _CHROME_ANY.search(raw))) and (
