@@ -44,16 +44,18 @@ def bases() -> list[Path]:
 
 
 _INT = re.compile(r"(?<![\d.])\d{1,6}(?![\d.])")
+_CELL_LINE = re.compile(r"\s*\d{1,6}\s*$")       # a cell of a table written a cell a line
 
 
 def vary(text: str, j: int) -> str:
     """Copy ``j`` of a report (0: the report itself): table numbers × (j + 1), which keeps every sum balanced
-    that was balanced, and ``（j）`` before the last full stop of each paragraph."""
+    that was balanced (in rows of cells and in tables written a cell a line: a line that is a number), and
+    ``（j）`` before the last full stop of each paragraph."""
     if j == 0:
         return text
     out = []
     for line in text.split("\n"):
-        if "\t" in line or line.lstrip().startswith("|"):
+        if "\t" in line or line.lstrip().startswith("|") or _CELL_LINE.match(line):
             line = _INT.sub(lambda m: str(int(m.group(0)) * (j + 1)), line)
         elif len(line) >= 20 and "。" in line:
             i = line.rfind("。")
