@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from gklint.rules.expr import ExprError, compile_expr
-from gklint.rules.expr_batch import ABSENT, table_layout
+from gklint.rules.expr_batch import ABSENT, layout_of_keys
 from test_expr import GOOD_T3, T3_COLS, T3_ROWS, FakeResolver, MemoResolver
 
 
@@ -22,10 +22,17 @@ def bindings_of(expr, resolver) -> list[list[dict]]:
             if not any(v not in b for v in expr.variables for b in bindings)]
 
 
+def table_layout(cells_by_key: dict) -> tuple:
+    """(the layout of a ``(row, col) → cell`` index, its cells in that order then ABSENT, their values): what
+    expr_batch.rows_layout gives of a table's rows, here of any index (its keys in any order)."""
+    cells = [*cells_by_key.values(), ABSENT]
+    return layout_of_keys(tuple(cells_by_key)), cells, [c.value for c in cells]
+
+
 class LayoutResolver(FakeResolver):
     """FakeResolver with the engine's fast paths: one (row, col) → cell index per table (its keys in an order of
     the test's choosing, so two resolvers with the same cells can have different layouts) and the batch reads
-    by place in it (expr_batch.table_layout, as engine.Resolver.table_layout gives it)."""
+    by place in it (``table_layout``, as engine.Resolver.table_layout gives it)."""
 
     def __init__(self, values: dict, order: random.Random, **kw) -> None:
         super().__init__(values, **kw)
@@ -264,7 +271,6 @@ def test_rows_layout_is_the_index_layout():
     from dataclasses import replace
 
     from gklint.api import parse_file
-    from gklint.rules.checks import consistency
     from gklint.rules.expr_batch import rows_layout
 
     from conftest import REPORTS
@@ -286,6 +292,6 @@ def test_rows_layout_is_the_index_layout():
         want_layout, want_cells, want_values = table_layout(t.cell_index)
         assert layout.keys == want_layout.keys and tuple(t.cell_index) == layout.keys
         assert cells == want_cells and all(a is b for a, b in zip(cells, want_cells)) and values == want_values
-        # the claim sets' look-up (by the row, without the index) finds what the index does
+        # Table.cell's look-up (by the row, without the index) finds what the index does
         for row, col in [(r.id, c.col) for r in t.rows for c in r.cells] + [("1", "nope"), ("9.9", "total")]:
-            assert consistency._cell(t, row, col) is t.cell(row, col)
+            assert t.cell(row, col) is t.cell_index.get((row, col))

@@ -64,9 +64,8 @@ class Resolver:
         return cells
 
     def table_layout(self, table: str) -> tuple:
-        """What expr_batch.rows_layout gives of the table's rows (its layout, cells and values in that order: as
-        expr_batch.table_layout gives of its index), once per report: the batch evaluation reads a table's
-        cells and values by place through it."""
+        """What expr_batch.rows_layout gives of the table's rows (its layout, cells and values in that order),
+        once per report: the batch evaluation reads a table's cells and values by place through it."""
         hit = self._layouts.get(table)
         if hit is None:
             t = self.report.tables.get(table)

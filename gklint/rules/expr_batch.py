@@ -97,19 +97,10 @@ class Layout:
 _LAYOUTS: list[Layout] = []       # the last few layouts met, the latest first
 
 
-def table_layout(cells_by_key: dict) -> tuple[Layout, list, list]:
-    """(the layout of a table's ``(row, col) → cell`` index, its cells in that order then ABSENT, their values):
-    once per table and report (engine.Resolver.table_layout), for the batch reads. The layout is found by
-    comparing the index's keys with those of the last few met (a run meets a few: a template's tables; equal
-    keys are mostly the very same strings, so a comparison is cheaper than hashing them all)."""
-    layout = _layout_of_keys(tuple(cells_by_key))
-    cells = list(cells_by_key.values())
-    cells.append(ABSENT)
-    return layout, cells, [c.value for c in cells]
-
-
-def _layout_of_keys(keys: tuple) -> Layout:
-    """The layout of these keys: one met lately, else a new one (kept among the last few)."""
+def layout_of_keys(keys: tuple) -> Layout:
+    """The layout of these keys (a table's ``(row, col)`` keys in its index's order): one met lately (a run meets
+    a few: a template's tables; equal keys are mostly the very same strings, so a comparison is cheaper than
+    hashing them all), else a new one, kept among the last few."""
     for layout in _LAYOUTS:
         if layout.keys == keys:
             return layout
@@ -123,7 +114,8 @@ _ROW_SHAPES: list[tuple] = []     # (shape, layout, pick or None) of the last fe
 
 
 def rows_layout(rows: tuple) -> tuple[Layout, list, list]:
-    """What ``table_layout(table.cell_index)`` gives, from the table's rows, without the index: the index's keys
+    """(the layout of the table's ``Table.cell_index``, the cells it holds in that order then ABSENT, their values),
+    once per table and report (engine.Resolver.table_layout), from the table's rows, without the index: its keys
     and which cell each holds (the first row of an id, its first cell of a column) follow from the rows' ids,
     how many cells each row has and the cells' columns alone (the rows' *shape*), which is the same for most
     reports (a template's table). So the shape is read (by comprehensions: a slot read in a specialised loop is
@@ -171,7 +163,7 @@ def _shape_layout(rows: tuple):
         pick = lambda cells: list(get(cells))     # noqa: E731
     else:
         pick = lambda cells: [cells[i] for i in order]    # noqa: E731
-    return _layout_of_keys(tuple(places)), pick
+    return layout_of_keys(tuple(places)), pick
 
 
 

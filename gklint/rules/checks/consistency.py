@@ -210,13 +210,6 @@ def _lines_text(lines: list[int]) -> str:
     return f"第 {lines[0]}–{lines[-1]} 行"
 
 
-def _cell(t: Table, row: str, col: str):
-    """``t.cell(row, col)`` (the first row of the id, its first cell of the column) without the table's cell index
-    (made for a few look-ups a report, it cost more than they do: the relation rules read cells by place)."""
-    r = t.row(row)
-    return r.cell(col) if r is not None else None
-
-
 def cell_total(report: Report, table: str, rows: list[str], col: str) -> int | None:
     """The sum of ``col`` over ``rows`` of ``table``; None when the table, a row or a cell is unusable. Without
     the name and lines a finding quotes (``cell_sum``): what a claim set asks first, to know whether any claim can
@@ -226,7 +219,7 @@ def cell_total(report: Report, table: str, rows: list[str], col: str) -> int | N
         return None
     total = 0
     for rid in rows:
-        v = _int_value(_cell(t, rid, col))
+        v = _int_value(t.cell(rid, col))
         if v is None:
             return None
         total += v
@@ -239,7 +232,7 @@ def cell_sum(report: Report, table: str, rows: list[str], col: str, name: str | 
     if total is None:
         return None
     t = report.tables[table]
-    lines = [c.line for c in map(_cell, repeat(t), rows, repeat(col)) if c.line]
+    lines = [c.line for c in map(t.cell, rows, repeat(col)) if c.line]
     if name is None:
         if len(rows) == 1:
             name = cell_name(t, rows[0], col)
@@ -565,9 +558,9 @@ def _review_litigation(rule, report, cls):
             bad = None
             for g in groups:
                 for col in ("total", "upheld", "corrected", "other", "pending"):
-                    v = _int_value(_cell(t4, g, col))
+                    v = _int_value(t4.cell(g, col))
                     if v:
-                        bad = (g, col, v, _cell(t4, g, col).line)
+                        bad = (g, col, v, t4.cell(g, col).line)
                         break
                 if bad:
                     break
