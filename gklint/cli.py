@@ -295,7 +295,7 @@ def check_cmd(paths, fmt, select, ignore, packs, config_path, no_config, jobs, s
             else:
                 spool.add(path, diags)
                 errors = errors or any(d.severity is Severity.ERROR for d in diags)
-    except KeyboardInterrupt:   # Ctrl-C while a file's findings were taken here, not while the next was awaited
+    except KeyboardInterrupt:   # Ctrl-C, while the next file was awaited or while one's findings were taken here
         review.stop(run, progress, stream)
     if run.interrupted:
         click.echo(f"gklint: 已中断（Ctrl-C）：{checked}/{len(files)} 个文件已检查，下面只报告这些文件", err=True)

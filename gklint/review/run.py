@@ -52,23 +52,20 @@ def results(files, ruleset, run: Run, *, scheduler: str | None = None, **lint_op
 
 def with_progress(items, total: int, run: Run, stream=None):
     """Yield ``items``; a rich progress bar on stderr when it is a terminal and there is more than one file.
-    Ctrl-C ends the iteration cleanly (``run.interrupted``); what was done so far stays in ``run``."""
+    Ctrl-C, wherever it lands (here, in ``items`` or in the caller between two items), reaches the caller's loop,
+    which stops the run with ``stop``: what was done so far stays in ``run``."""
     stream = stream or sys.stderr
     show = total > 1 and getattr(stream, "isatty", lambda: False)()
     with _bar(show, total, stream) as advance:
-        try:
-            for item in items:
-                run.done += 1
-                advance(item[0])
-                yield item
-        except KeyboardInterrupt:
-            stop(run, items)
+        for item in items:
+            run.done += 1
+            advance(item[0])
+            yield item
 
 
 def stop(run: Run, *iterators) -> None:
     """Ctrl-C: ``run`` is interrupted, and each of ``iterators`` that can be closed is (a pool's files not
-    started are dropped). For the Ctrl-C that comes while the caller handles an item of ``with_progress``
-    (between two of its steps, out of its reach): the caller catches it and stops the run here."""
+    started are dropped)."""
     run.interrupted = True
     for items in iterators:
         close = getattr(items, "close", None)
