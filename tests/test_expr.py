@@ -546,7 +546,9 @@ def test_a_kept_ast_is_compiled_without_the_parser(fresh_compile, monkeypatch):
     def refuse():
         raise AssertionError("the expression parser was built")
 
-    monkeypatch.setattr(expr, "_parser", refuse)
+    from gklint.rules import expr_parse
+
+    monkeypatch.setattr(expr_parse, "_parser", refuse)
     for text in TREE_CASES:
         assert tree(text) == want[text]
         assert compile_expr(text).boolean

@@ -10,7 +10,8 @@ import pytest
 from lark import Lark
 
 from gklint.parse import lark_tables
-from gklint.parse.outline import LineLexer, tokenize
+from gklint.parse.lark_outline import LineLexer
+from gklint.parse.outline import tokenize
 from gklint.resources import grammar_path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,11 +1,16 @@
-"""The outline parsed by feeding the grammar's tables directly (lalr_driver.outline_tree) is the tree Lark.parse
-gives."""
+"""The outline parsed from the report grammar's kept tables (lalr_driver.Tables, outline.outline_tree) is the tree
+Lark.parse gives; the tables are kept as plain JSON in the cache folder, read by a later process without Lark, and
+a missing, damaged or foreign file is rebuilt (or Lark parses), never trusted and never a crash."""
 import itertools
+import json
+import subprocess
+import sys
 
 import pytest
-from lark import Token, Tree
+from lark import Tree as LarkTree
 
-from gklint.parse import lalr_driver, outline
+from gklint.parse import lalr_driver, lark_outline, outline
+from gklint.parse.lalr_driver import Token, Tree
 
 _LINES = {"TITLE": "某局2023年政府信息公开工作年度报告", "CHROME": "来源：某局", "SECTION": "一、总体情况",
           "SECTION2": "二、主动公开政府信息情况", "SUBHEAD": "（一）主动公开", "ITEMHEAD": "1. 信息发布",
@@ -23,18 +28,27 @@ def _texts():
 
 
 def _shape(tree):
-    if isinstance(tree, Tree):
-        return (type(tree), tree.data, [_shape(c) for c in tree.children])
+    if isinstance(tree, (Tree, LarkTree)):
+        return (tree.data, [_shape(c) for c in tree.children])
     assert type(tree) is Token
     return (tree.type, str(tree), tree.start_pos, tree.end_pos, tree.line, tree.column, tree.end_line, tree.end_column)
 
 
+@pytest.fixture()
+def fresh(tmp_path, monkeypatch):
+    """An empty cache folder and no tables read yet in this process."""
+    monkeypatch.setenv("GKLINT_CACHE_DIR", str(tmp_path))
+    lalr_driver.tables.cache_clear()
+    yield tmp_path / "grammars"
+    lalr_driver.tables.cache_clear()
+
+
 @pytest.mark.parametrize("text", list(_texts()))
-def test_the_direct_parse_gives_the_tree_lark_gives(text):
+def test_the_kept_tables_give_the_tree_lark_gives(text):
     toks = outline.tokenize(text)
-    assert lalr_driver.driver() is not None                         # (this Lark's internals are those it knows)
-    fast, plain = lalr_driver.outline_tree(toks), outline.parser().parse(toks)
-    assert fast == plain and _shape(fast) == _shape(plain)
+    assert lalr_driver.tables() is not None                   # (this Lark's tables are those it knows)
+    ours, plain = outline.outline_tree(toks), lark_outline.parser().parse(toks)
+    assert type(ours) is Tree and _shape(ours) == _shape(plain)
 
 
 def test_reports_parse_to_the_trees_lark_gives():
@@ -42,13 +56,52 @@ def test_reports_parse_to_the_trees_lark_gives():
     for path in sorted(Path(__file__).parent.glob("reports/**/*.md"))[:40] + sorted(
             Path(__file__).parent.glob("reports/**/*.txt"))[:40]:
         toks = outline.tokenize(path.read_text(encoding="utf-8", errors="replace"))
-        assert _shape(lalr_driver.outline_tree(toks)) == _shape(outline.parser().parse(toks)), path
+        assert _shape(outline.outline_tree(toks)) == _shape(lark_outline.parser().parse(toks)), path
 
 
-def test_without_the_known_internals_lark_parses(monkeypatch):
+def test_the_tables_are_kept_as_json_and_read_back_without_lark(fresh):
     toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
-    monkeypatch.setattr(lalr_driver, "driver", lambda: None)
-    assert lalr_driver.outline_tree(toks) == outline.parser().parse(toks)
+    want = _shape(outline.outline_tree(toks))           # built by Lark here, and stored
+    [path] = fresh.glob("outline-*.json")
+    data = json.loads(path.read_text(encoding="ascii"))
+    assert set(data) == {"rules", "states", "start", "end"}
+    script = ("import sys; from gklint.parse import outline; "
+              "toks = outline.tokenize('来源：某局\\n一、总体情况\\n正文。\\n'); tree = outline.outline_tree(toks); "
+              "print('lark' in sys.modules, tree.data, [c.data for c in tree.children])")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "GKLINT_CACHE_DIR": str(fresh.parent)}).stdout.split()
+    assert out[:2] == ["False", "start"] and want[0] == "start"
+
+
+@pytest.mark.parametrize("content", [b"", b"{", b"[]", b'{"rules": [], "states": [], "start": 0, "end": 0}',
+                                     b'{"rules": [["x", []]], "states": [{}], "start": 5, "end": 0}',
+                                     "\u00ff".encode("latin-1")])
+def test_a_damaged_or_foreign_file_is_built_again(fresh, content):
+    toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
+    want = _shape(lark_outline.parser().parse(toks))
+    outline.outline_tree(toks)
+    [path] = fresh.glob("outline-*.json")
+    path.write_bytes(content)
+    lalr_driver.tables.cache_clear()
+    assert _shape(outline.outline_tree(toks)) == want
+    assert json.loads(path.read_bytes())["start"] == lalr_driver.tables().start     # written again
+
+
+def test_tables_that_do_not_parse_are_left_to_lark(fresh, monkeypatch):
+    """Tables whose loop would give another tree than Lark's (here: callbacks that build other nodes) are not kept
+    nor used: Lark parses."""
+    real = lalr_driver._tree_callback
+    monkeypatch.setattr(lalr_driver, "_tree_callback",
+                        lambda name, expansion: real("other" if name == "section" else name, expansion))
+    assert lalr_driver.tables() is None and not list(fresh.glob("outline-*.json"))
+    toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
+    assert _shape(outline.outline_tree(toks)) == _shape(lark_outline.parser().parse(toks))
+
+
+def test_a_sequence_the_tables_have_no_action_for_is_lark_s_to_refuse(monkeypatch):
+    toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
+    monkeypatch.setattr(lalr_driver.Tables, "parse", lambda self, toks: {}["no action"])
+    assert _shape(outline.outline_tree(toks)) == _shape(lark_outline.parser().parse(toks))
 
 
 def test_an_unknown_inlined_rule_is_refused_not_guessed():
@@ -63,21 +116,3 @@ def test_a_part_unfolds_its_repetitions_wherever_they_stand():
     assert last(["S", [repeated, "c"]]) == Tree("section", ["S", "a", "b", "c"])
     assert first([[["a"], "b"], "S"]) == Tree("x", ["a", "b", "S"])
     assert lalr_driver._tree_callback("front", [])([]) == Tree("front", [])
-
-
-def test_a_driver_that_would_give_another_tree_is_not_used(monkeypatch):
-    """The driver parses a report with every kind of line both ways when it is first built; a Lark whose
-    internals changed in a way the import guards do not see (here: callbacks that build other trees) is then
-    left to parse by itself."""
-    real = lalr_driver._tree_callback
-    monkeypatch.setattr(lalr_driver, "_tree_callback",
-                        lambda name, expansion: real("other" if name == "section" else name, expansion))
-    lalr_driver.driver.cache_clear()
-    try:
-        assert lalr_driver.driver() is None
-        toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
-        assert lalr_driver.outline_tree(toks) == outline.parser().parse(toks)
-    finally:
-        monkeypatch.undo()
-        lalr_driver.driver.cache_clear()
-    assert lalr_driver.driver() is not None

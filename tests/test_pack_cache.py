@@ -125,7 +125,9 @@ def test_a_hit_gives_the_rules_expressions_without_building_the_expression_parse
     def refuse():
         raise AssertionError("the expression parser was built")
 
-    monkeypatch.setattr(expr, "_parser", refuse)
+    from gklint.rules import expr_parse
+
+    monkeypatch.setattr(expr_parse, "_parser", refuse)
     try:
         pack_cache.load_pack_cached(NATIONAL, kinds)
         assert {t: to_data(expr.compile_expr(t).root) for t in texts} == want

@@ -200,13 +200,13 @@ def test_flattened_text_places_characters_as_the_full_map_did():
 
 
 def test_line_lexer_tokens_are_what_token_makes():
-    from lark import Token
+    from gklint.parse.lalr_driver import Token
 
     toks = outline.tokenize((SEEDS[0]).read_text(encoding="utf-8"))
-    for tok in outline.LineLexer(None).lex(toks):
+    for tok in outline.terminals(toks):
         line, last = toks[tok.start_pos][1], toks[tok.end_pos - 1][1]
-        want = Token(tok.type, line.text, start_pos=tok.start_pos, line=line.line, column=line.column,
-                     end_line=last.line, end_column=last.column + len(last.text), end_pos=tok.end_pos)
+        want = Token(tok.type, line.text, tok.start_pos, tok.end_pos, line.line, line.column, last.line,
+                     last.column + len(last.text))
         assert tok == want and repr(tok) == repr(want)
         assert all(getattr(tok, name) == getattr(want, name) for name in Token.__slots__)
 

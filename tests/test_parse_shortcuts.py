@@ -186,12 +186,12 @@ def test_template_signals_count_per_label_as_over_the_joined_pieces():
 def test_lexer_hands_over_paragraphs_and_chrome_runs_as_one_terminal_each():
     text = "来源：某局\n打印 关闭窗口\n某局2023年政府信息公开工作年度报告\n一、总体情况\n第一行\n第二行\n\n第三行。\n| a | b |\n|---|---|\n"
     toks = outline.tokenize(text)
-    lexed = [(t.type, t.start_pos, t.end_pos) for t in outline.LineLexer(None).lex(toks)]
+    lexed = [(t.type, t.start_pos, t.end_pos) for t in outline.terminals(toks)]
     kinds = [k for k, _line in toks]
     assert kinds[:2] == ["CHROME", "CHROME"] and kinds[4:6] == ["PARA", "CONT"]
     assert lexed == [("CHROME", 0, 2), ("TITLE", 2, 3), ("SECTION", 3, 4), ("PARA", 4, 6), ("PARA", 6, 7),
                      ("TABLE", 7, 9)]
-    tree = outline.parser().parse(toks)
+    tree = outline.outline_tree(toks)
     assert [part.data for part in tree.children] == ["front", "section"]
     assert [[t.type for t in part.children] for part in tree.children] == [
         ["CHROME", "TITLE"], ["SECTION", "PARA", "PARA", "TABLE"]]

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
-from lark import Token, Tree
+from ..parse.lalr_driver import Token, Tree
 
 from ..diagnostics import Diagnostic, Severity, Span
 from .flattened import CUT_OFF, align_flattened, flattened_table

@@ -1,23 +1,73 @@
-"""The report grammar's LALR tables fed the lexer's terminals directly (``outline_tree``), not through ``Lark.parse``.
+"""The outline tree from the report grammar's LALR tables, without importing Lark on the way (``outline_tree``).
 
-Lark builds the tables from ``grammars/report.lark`` (``gklint.parse.outline.parser``) and stays the reference:
-the driver here is used only when this Lark's internals are those it knows (lark 1.2-1.3) and it parses a report
-with every kind of line to exactly the tree ``Lark.parse`` gives; otherwise ``Lark.parse`` does the work.
+Lark builds the tables from ``grammars/report.lark`` (``gklint.parse.lark_outline``) and stays the reference.
+What a parse needs of them — each state's actions, the grammar's rules, the start and end states — is kept in
+gklint's cache folder as plain JSON (``outline-<hash>.json``, the hash of the grammar text, this format and gklint's
+version), written once after Lark built the tables and the loop below parsed a report with every kind of line to
+exactly the tree ``Lark.parse`` gives. A run then reads that file (~20 K machine instructions) and walks the
+tables itself: Lark (~90 M instructions to import, ~15 M to load its parser) is imported only to build them again,
+or when they cannot be had (then ``Lark.parse`` does the work, as it does for a file that is missing, damaged or
+not what this version wrote).
+
+The tree is made of this module's ``Tree`` (``data``, ``children``) and ``Token`` (the classified line run: its
+``type``, ``start_pos``/``end_pos`` into the line list, where it stands): what the builder (``gklint.model.build``)
+reads of Lark's, equal to Lark's tree of the same terminals in data, types and positions
+(tests/test_outline_driver.py).
 """
 from __future__ import annotations
 
-from functools import lru_cache, partial
-from types import SimpleNamespace
+import hashlib
+import json
+from functools import lru_cache
 
-from lark import Token, Tree
+from .. import __version__
+from ..resources import cache_dir, grammar_path, read_cached, store_cached
 
-# The outline is parsed by the grammar's LALR tables, fed the lexer's terminals straight (``outline_tree``), not
-# through ``Lark.parse``: its front end (start symbol, lexer thread, lexer wrapper, parser state) costs as much as
-# the terminals of a short report, and its tree builder makes a Tree per terminal for the grammar's repetitions
-# (``front: (…)*`` is a left-recursive helper rule ``__front_star_1``, its node inlined into its parent again by a
-# child filter). Here a repetition's node is the plain list ``[earlier, last]`` (``list``, in C) and the part that
-# holds it (front, section, start) unfolds it once: the same tree (tests/test_outline_driver.py), ~60 K machine
-# instructions a report less. With a Lark whose internals differ the outline is parsed by ``Lark.parse``.
+#: the stored tables' format (in the file name's hash: another format is another file)
+FORMAT = 1
+MAX_TABLES = 1024 * 1024      # bytes of the stored file (the report grammar's are ~3 KB)
+
+
+class Token:
+    """A terminal of the outline: a run of classified lines (``lines[start_pos:end_pos]``) of one ``type``."""
+
+    __slots__ = ("type", "value", "start_pos", "end_pos", "line", "column", "end_line", "end_column")
+
+    def __init__(self, type: str, value: str, start_pos: int, end_pos: int, line: int, column: int,
+                 end_line: int, end_column: int) -> None:
+        self.type, self.value, self.start_pos, self.end_pos = type, value, start_pos, end_pos
+        self.line, self.column, self.end_line, self.end_column = line, column, end_line, end_column
+
+    def __eq__(self, other) -> bool:
+        return type(other) is Token and self.type == other.type and self.start_pos == other.start_pos \
+            and self.end_pos == other.end_pos and self.value == other.value
+
+    __hash__ = None       # (mutable, as Lark's tokens are compared by value)
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r})"
+
+
+class Tree:
+    """A node of the outline: a rule's name (``data``) and its children (trees and tokens)."""
+
+    __slots__ = ("data", "children")
+
+    def __init__(self, data: str, children: list) -> None:
+        self.data, self.children = data, children
+
+    def __eq__(self, other) -> bool:
+        return type(other) is Tree and self.data == other.data and self.children == other.children
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Tree({self.data!r}, {self.children!r})"
+
+
 def _repeated(node: list) -> list:
     """The items of a repetition's node, in order (its nodes nest as ``[[[a], b], c]``)."""
     out = []
@@ -30,14 +80,16 @@ def _repeated(node: list) -> list:
 
 
 def _tree_callback(name: str, expansion: list[str]):
-    """What a reduction of the rule ``name: expansion`` makes of its children (a list of its own)."""
+    """What a reduction of the rule ``name: expansion`` makes of its children (a list of its own), as Lark's tree
+    builder does for this grammar: a repetition's helper rule (``__front_star_1``, which Lark inlines into its
+    parent) is the plain list ``[earlier, last]`` (``list``, in C) and the part that holds it unfolds it once."""
     if name.startswith("_"):
         if not (name.startswith("__") and "_star_" in name):
             raise ValueError(f"an inlined rule other than a repetition: {name}")
         return list
     held = frozenset(i for i, sym in enumerate(expansion) if sym.startswith("_"))
     if not held:
-        return partial(Tree, name)
+        return lambda children: Tree(name, children)
     if held == {len(expansion) - 1}:       # (the grammar's parts: front, section, start; their repetition last)
         return lambda children: Tree(name, children[:-1] + _repeated(children[-1]))
 
@@ -52,73 +104,73 @@ def _tree_callback(name: str, expansion: list[str]):
     return part
 
 
-class _Rule:
-    """A grammar rule as the parse loop reads it (its origin and expansion), hashed and compared by identity, in C:
-    Lark's Rule hashes and compares in Python, twice a reduction (the callback's look-up, an assertion)."""
+class Tables:
+    """The report grammar's LALR tables as the parse loop reads them: per state, terminal or rule name →
+    (shift: the next state) or (reduce: the rule's name, how many values it takes, what it makes of them)."""
 
-    __slots__ = ("origin", "expansion")
+    __slots__ = ("states", "start", "end")
 
-    def __init__(self, rule) -> None:
-        self.origin, self.expansion = rule.origin, rule.expansion
+    def __init__(self, data: dict) -> None:
+        rules = [(name, len(expansion), _tree_callback(name, expansion)) for name, expansion in data["rules"]]
+        self.states = [{sym: (target, None) if shift else (None, rules[target])
+                        for sym, (shift, target) in acts.items()} for acts in data["states"]]
+        self.start, self.end = data["start"], data["end"]
+        if not (0 <= self.start < len(self.states) and 0 <= self.end < len(self.states)):
+            raise ValueError("start or end state out of range")
+
+    def parse(self, toks) -> Tree:
+        """The tree of ``toks`` (tokens of ``gklint.parse.outline.terminals``); ValueError where the tables
+        have no action (never for this grammar: every sequence of terminals is a report)."""
+        states, end = self.states, self.end
+        stack = [self.start]
+        values: list = []
+        for tok in toks:
+            kind = tok.type
+            while True:
+                target, rule = states[stack[-1]][kind]       # (KeyError: no action)
+                if rule is None:
+                    stack.append(target)
+                    values.append(tok)
+                    break
+                self._reduce(stack, values, rule)
+        while True:
+            _target, rule = states[stack[-1]]["$END"]
+            self._reduce(stack, values, rule)
+            if stack[-1] == end:
+                return values[-1]
+
+    def _reduce(self, stack: list, values: list, rule: tuple) -> None:
+        name, size, make = rule
+        if size:
+            children = values[-size:]
+            del stack[-size:], values[-size:]
+        else:
+            children = []
+        stack.append(self.states[stack[-1]][name][0])
+        values.append(make(children))
+
+
+def _path():
+    text = grammar_path("report.lark").read_bytes()
+    key = hashlib.sha256(b"%d\n%s\n" % (FORMAT, __version__.encode()) + text).hexdigest()[:24]
+    return cache_dir() / "grammars" / f"outline-{key}.json"
 
 
 @lru_cache(maxsize=1)
-def driver():
-    """(the parse configuration: the grammar's tables with its rules as ``_Rule``s and the callbacks above; the
-    parser state class; the lexer), or None where this Lark's internals are not those of lark 1.2-1.3 or do not give the tree
-    ``Lark.parse`` gives."""
-    from .outline import LineLexer, parser, tokenize
-
-    try:
+def tables() -> Tables | None:
+    """The report grammar's tables: read from the cache, else built by Lark (and stored when they parse a report
+    with every kind of line to the tree Lark gives); None when they cannot be had (Lark then parses)."""
+    path = _path()
+    raw = read_cached(path, MAX_TABLES)
+    if raw is not None:
         try:
-            from lark.parsers.lalr_parser_state import ParseConf, ParserState
-        except ImportError:
-            from lark.parsers.lalr_parser import ParseConf, ParserState    # type: ignore[attr-defined,no-redef]
-        from lark.parsers.lalr_analysis import Shift
-        lark = parser()
-        table = lark.parser.parser.parser.parse_table
-        rules = {rule: _Rule(rule) for rule in lark.rules}
-        states = {state: {sym: (action, arg if action is Shift else rules[arg]) for sym, (action, arg) in acts.items()}
-                  for state, acts in table.states.items()}
-        callbacks = {rules[rule]: _tree_callback(rule.origin.name, [sym.name for sym in rule.expansion])
-                     for rule in lark.rules}
-        tables = SimpleNamespace(states=states, start_states=table.start_states, end_states=table.end_states)
-        made = ParseConf(tables, callbacks, "start"), ParserState, LineLexer(None)
-        # the tree of a report with every kind of line, both ways: a Lark whose internals changed in a way the
-        # guards above do not see is then parsed by Lark itself, not misread (once a process, ~1 ms)
-        toks = tokenize(PROBE)
-        if _fed(made, toks) != lark.parse(toks):
-            return None
-        return made
-    except Exception:  # noqa: BLE001 - anything this Lark does otherwise: Lark.parse, which is always right
+            return Tables(json.loads(raw))
+        except Exception:  # noqa: BLE001 - a damaged or foreign file is a miss: built again below
+            pass
+    from .lark_outline import table_data
+
+    data = table_data()
+    if data is None:
         return None
-
-
-# every kind of line the lexer hands the parser, before and after the first section heading
-PROBE = "\n".join(["来源：某局", "某局2023年政府信息公开工作年度报告", "七、其他", "（一）主动公开", "1. 信息发布",
-                    "本年度，我局认真贯彻落实条例。", "| 信息内容 | 本年制发件数 |", "", "一、总体情况", "本年度。",
-                    "某局2023年政府信息公开工作年度报告", "七、其他", "（一）主动公开", "1. 信息发布", "来源：某局",
-                    "| 信息内容 | 本年制发件数 |", "", "二、主动公开政府信息情况", "正文。"])
-
-
-def _fed(made, toks: list) -> Tree:
-    conf, state_class, lexer = made
-    feed = state_class(conf, None).feed_token
-    for tok in lexer.lex(toks):
-        feed(tok)
-    return feed(_END, True)
-
-
-# the end of input (never part of the tree; Lark's own parse makes one a parse, with the last terminal's position)
-_END = Token("$END", "", 0, 1, 1)
-
-
-def outline_tree(toks: list) -> Tree:
-    """``parser().parse(toks)`` of the classified lines (``gklint.parse.outline.tokenize``), the tables fed
-    directly (see above)."""
-    made = driver()
-    if made is None:
-        from .outline import parser
-
-        return parser().parse(toks)
-    return _fed(made, toks)
+    store_cached(path, json.dumps(data).encode("ascii"))
+    return Tables(data)

@@ -1,8 +1,9 @@
 """Stage 2: classify the report's lines and parse them into the outline with the Lark grammar.
 
-``grammars/report.lark`` is an LALR grammar over line terminals; ``LineLexer`` here decides which terminal
-each logical line is. The grammar is compiled once per process (``parser()``); its tables are fed the terminals
-by ``gklint.parse.lalr_driver``.
+``grammars/report.lark`` is an LALR grammar over line terminals; ``tokenize`` here decides which terminal each
+logical line is and ``terminals`` hands runs of lines over as one. The grammar's tables, built by Lark once and
+kept, are walked by ``gklint.parse.lalr_driver`` (Lark itself parses only where they cannot be had:
+``gklint.parse.lark_outline``).
 """
 from __future__ import annotations
 
@@ -11,14 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
-from lark import Lark, Token, Tree
-from lark.lexer import Lexer
-
 from ..memo import KEPT, remember
 from ..model.nodes import LINE_DRAFT, Line
 from ..model.template import load_template
 from ..textnorm import cn_number, folded, strip_numbering
-from .lalr_driver import outline_tree
+from .lalr_driver import Token, Tree, tables
 
 # ----------------------------------------------------------------------------------------------------------
 # Section headings
@@ -245,53 +243,48 @@ _TABLE_KINDS = frozenset(TABLE_LINES)
 _LEAVES_TABLE = frozenset(("SECTION", "TITLE", "SUBHEAD", "TOPHEAD"))    # the kinds after which a table has ended
 
 
-class LineLexer(Lexer):
-    """Custom Lark lexer: the input is the classified line list; a run of table lines becomes one TABLE token, a
-    paragraph's first line and its CONT lines one PARA token, a run of chrome lines one CHROME token.
-
-    ``start_pos``/``end_pos`` of a token are indices into that list, so the builder gets the lines back.
-    """
-
-    def __init__(self, lexer_conf) -> None:  # noqa: D401 - Lark's interface
-        pass
-
-    def lex(self, data):  # type: ignore[override]
-        i, n = 0, len(data)
-        while i < n:
-            kind, line = data[i]
-            j = i + 1
-            if kind in _TABLE_KINDS:
-                while j < n and data[j][0] in _TABLE_KINDS:
-                    j += 1
-                kind = "TABLE"
-            elif kind == "PARA" or kind == "CONT":     # (CONT comes only after PARA from ``tokenize``)
-                while j < n and data[j][0] == "CONT":
-                    j += 1
-                kind = "PARA"
-            elif kind == "CHROME":
-                while j < n and data[j][0] == "CHROME":
-                    j += 1
-            last = data[j - 1][1]
-            # Token(kind, line.text, start_pos=i, …) with its fields set directly (Token.__new__ sorts out
-            # deprecated arguments first, a good part of the cost of a token)
-            tok = _str_new(Token, line.text)
-            tok.type, tok.value, tok.start_pos, tok.end_pos = kind, line.text, i, j
-            tok.line, tok.column, tok.end_line, tok.end_column = line.line, line.column, last.line, \
-                last.column + len(last.text)
-            yield tok
-            i = j
+def terminals(data: list):
+    """The terminals of the classified line list: a run of table lines is one TABLE token, a paragraph's first
+    line and its CONT lines one PARA token, a run of chrome lines one CHROME token; ``start_pos``/``end_pos`` of a
+    token are indices into the list, so the builder gets the lines back."""
+    i, n = 0, len(data)
+    while i < n:
+        kind, line = data[i]
+        j = i + 1
+        if kind in _TABLE_KINDS:
+            while j < n and data[j][0] in _TABLE_KINDS:
+                j += 1
+            kind = "TABLE"
+        elif kind == "PARA" or kind == "CONT":     # (CONT comes only after PARA from ``tokenize``)
+            while j < n and data[j][0] == "CONT":
+                j += 1
+            kind = "PARA"
+        elif kind == "CHROME":
+            while j < n and data[j][0] == "CHROME":
+                j += 1
+        last = data[j - 1][1]
+        tok = _new(Token)       # (``Token(...)`` with its fields set here: a call less per terminal)
+        tok.type, tok.value, tok.start_pos, tok.end_pos = kind, line.text, i, j
+        tok.line, tok.column, tok.end_line, tok.end_column = line.line, line.column, last.line, \
+            last.column + len(last.text)
+        yield tok
+        i = j
 
 
-_str_new = str.__new__
 _new = object.__new__
 
 
-@lru_cache(maxsize=1)
-def parser() -> Lark:
-    from .lark_tables import lalr   # the tables built once, then loaded from the user cache (JSON)
+def outline_tree(toks: list) -> Tree:
+    """The outline of the classified lines (``tokenize``): the tree ``Lark.parse`` gives, from the kept tables."""
+    made = tables()
+    if made is not None:
+        try:
+            return made.parse(terminals(toks))
+        except (KeyError, ValueError):       # (no sequence of this grammar's terminals: Lark says what is wrong)
+            pass
+    from .lark_outline import parser
 
-    # no propagate_positions: the builder takes positions from the tokens, never from tree meta (half the parse)
-    return lalr("report.lark", lexer=LineLexer, maybe_placeholders=False)
+    return parser().parse(toks)
 
 
 # The state ``tokenize`` carries from line to line, as bits: a section heading seen (a TITLE line is then read by
