@@ -46,9 +46,12 @@ def fresh(tmp_path, monkeypatch):
 @pytest.mark.parametrize("text", list(_texts()))
 def test_the_kept_tables_give_the_tree_lark_gives(text):
     toks = outline.tokenize(text)
-    assert lalr_driver.tables() is not None                   # (this Lark's tables are those it knows)
+    made = lalr_driver.tables()
+    assert made is not None and made.flat is not None         # (this Lark's tables are those it knows; flat)
     ours, plain = outline.outline_tree(toks), lark_outline.parser().parse(toks)
     assert type(ours) is Tree and _shape(ours) == _shape(plain)
+    walked = lalr_driver.Tables({**lark_outline.table_data(), "flat": None})     # the tables walked, not split
+    assert walked.flat is None and _shape(walked.parse(outline.terminals(toks))) == _shape(plain)
 
 
 def test_reports_parse_to_the_trees_lark_gives():
@@ -64,7 +67,7 @@ def test_the_tables_are_kept_as_json_and_read_back_without_lark(fresh):
     want = _shape(outline.outline_tree(toks))           # built by Lark here, and stored
     [path] = fresh.glob("outline-*.json")
     data = json.loads(path.read_text(encoding="ascii"))
-    assert set(data) == {"rules", "states", "start", "end"}
+    assert set(data) == {"rules", "states", "start", "end", "flat"}
     script = ("import sys; from gklint.parse import outline; "
               "toks = outline.tokenize('来源：某局\\n一、总体情况\\n正文。\\n'); tree = outline.outline_tree(toks); "
               "print('lark' in sys.modules, tree.data, [c.data for c in tree.children])")
@@ -102,6 +105,32 @@ def test_a_sequence_the_tables_have_no_action_for_is_lark_s_to_refuse(monkeypatc
     toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
     monkeypatch.setattr(lalr_driver.Tables, "parse", lambda self, toks: {}["no action"])
     assert _shape(outline.outline_tree(toks)) == _shape(lark_outline.parser().parse(toks))
+
+
+def test_only_a_flat_grammar_is_split():
+    rules = lark_outline.table_data()["rules"]
+    assert lalr_driver.flat_items(rules) == {"TITLE", "CHROME", "TOPHEAD", "SUBHEAD", "ITEMHEAD", "PARA", "TABLE"}
+    assert lalr_driver.flat_items(rules + [["section", ["SECTION", "SECTION"]]]) is None     # one rule more
+    assert lalr_driver.flat_items([r for r in rules if r != ["front", []]]) is None          # one rule less
+    nested = [[name, [("part" if s == "section" else s) for s in expansion]] for name, expansion in rules]
+    assert lalr_driver.flat_items(nested) is None
+    assert lalr_driver.flat_items(rules + [["__front_star_1", ["SECTION"]], ["__front_star_1",
+                                                                          ["__front_star_1", "SECTION"]]]) is None
+
+
+def test_kept_data_that_says_flat_for_other_terminals_is_refused():
+    data = lark_outline.table_data()
+    with pytest.raises(ValueError):
+        lalr_driver.Tables({**data, "flat": ["PARA"]})
+
+
+def test_a_terminal_the_grammar_does_not_have_is_lark_s_to_refuse():
+    toks = outline.tokenize("来源：某局\n一、总体情况\n正文。\n")
+    made = lalr_driver.tables()
+    odd = list(outline.terminals(toks))
+    odd[1].type = "STRANGE"
+    with pytest.raises(ValueError):
+        made.split(odd)
 
 
 def test_an_unknown_inlined_rule_is_refused_not_guessed():

@@ -24,7 +24,7 @@ from .. import __version__
 from ..resources import cache_dir, grammar_path, read_cached, store_cached
 
 #: the stored tables' format (in the file name's hash: another format is another file)
-FORMAT = 1
+FORMAT = 2
 MAX_TABLES = 1024 * 1024      # bytes of the stored file (the report grammar's are ~3 KB)
 
 
@@ -106,9 +106,13 @@ def _tree_callback(name: str, expansion: list[str]):
 
 class Tables:
     """The report grammar's LALR tables as the parse loop reads them: per state, terminal or rule name →
-    (shift: the next state) or (reduce: the rule's name, how many values it takes, what it makes of them)."""
+    (shift: the next state) or (reduce: the rule's name, how many values it takes, what it makes of them).
 
-    __slots__ = ("states", "start", "end")
+    ``flat``: the terminals a part is a run of, when the grammar is flat (``flat_items``) and the kept data says
+    splitting gives Lark's tree; the tree is then the terminals split at each SECTION (``split``), not the tables
+    walked: a shift and a reduction per terminal in Python cost ~100 K machine instructions a report more."""
+
+    __slots__ = ("states", "start", "end", "flat")
 
     def __init__(self, data: dict) -> None:
         rules = [(name, len(expansion), _tree_callback(name, expansion)) for name, expansion in data["rules"]]
@@ -117,10 +121,16 @@ class Tables:
         self.start, self.end = data["start"], data["end"]
         if not (0 <= self.start < len(self.states) and 0 <= self.end < len(self.states)):
             raise ValueError("start or end state out of range")
+        items = flat_items(data["rules"]) if data.get("flat") else None
+        if items is not None and set(data["flat"]) != items:
+            raise ValueError("flat terminals other than the rules'")
+        self.flat = items
 
     def parse(self, toks) -> Tree:
-        """The tree of ``toks`` (tokens of ``gklint.parse.outline.terminals``); ValueError where the tables
-        have no action (never for this grammar: every sequence of terminals is a report)."""
+        """The tree of ``toks`` (tokens of ``gklint.parse.outline.terminals``); ValueError or KeyError where the
+        grammar has no place for a terminal (never for this grammar: every sequence of terminals is a report)."""
+        if self.flat is not None:
+            return self.split(toks)
         states, end = self.states, self.end
         stack = [self.start]
         values: list = []
@@ -139,6 +149,22 @@ class Tables:
             if stack[-1] == end:
                 return values[-1]
 
+    def split(self, toks) -> Tree:
+        """The tree of a flat grammar: the front part's terminals, then each section's (its SECTION first)."""
+        items = self.flat
+        front: list = []
+        parts = [Tree("front", front)]
+        run = front
+        for tok in toks:
+            if tok.type == "SECTION":
+                run = [tok]
+                parts.append(Tree("section", run))
+            elif tok.type in items:
+                run.append(tok)
+            else:
+                raise ValueError(f"a terminal the grammar does not have: {tok.type}")
+        return Tree("start", parts)
+
     def _reduce(self, stack: list, values: list, rule: tuple) -> None:
         name, size, make = rule
         if size:
@@ -148,6 +174,25 @@ class Tables:
             children = []
         stack.append(self.states[stack[-1]][name][0])
         values.append(make(children))
+
+
+def flat_items(rules: list) -> frozenset[str] | None:
+    """The terminals a part is a run of, when the grammar's rules (``[name, expansion]`` each, as Lark expands
+    them) are exactly ``start: front section*``, ``front: (those)*`` and ``section: SECTION (those)*``; else None."""
+    got = {(name, tuple(expansion)) for name, expansion in rules}
+    front = [expansion for origin, expansion in got if origin == "front" and expansion]
+    opened = [expansion for origin, expansion in got if origin == "start" and len(expansion) == 2]
+    if len(front) != 1 or len(front[0]) != 1 or len(opened) != 1 or opened[0][0] != "front":
+        return None
+    run, sections = front[0][0], opened[0][1]        # (Lark's names of the two repetitions)
+    items = frozenset(expansion[0] for origin, expansion in got if origin == run and len(expansion) == 1)
+    expected = {("start", ("front", sections)), ("start", ("front",)), ("front", (run,)), ("front", ()),
+                ("section", ("SECTION", run)), ("section", ("SECTION",)),
+                (sections, ("section",)), (sections, (sections, "section")),
+                *((run, (item,)) for item in items), *((run, (run, item)) for item in items)}
+    if got != expected or "SECTION" in items or len(got) != len(rules):
+        return None
+    return items
 
 
 def _path():

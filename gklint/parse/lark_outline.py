@@ -10,7 +10,7 @@ from functools import lru_cache
 from lark import Lark
 from lark.lexer import Lexer
 
-from .lalr_driver import Tables
+from .lalr_driver import Tables, flat_items
 from .outline import terminals, tokenize
 
 
@@ -61,8 +61,16 @@ def table_data() -> dict | None:
             data["states"][state] = {sym: [1, arg] if action is Shift else [0, at[arg]]
                                      for sym, (action, arg) in acts.items()}
         toks = tokenize(PROBE)
-        if Tables(data).parse(terminals(toks)) != _as_ours(lark.parse(toks)):
+        want = _as_ours(lark.parse(toks))
+        if Tables(data).parse(terminals(toks)) != want:
             return None
+        # a flat grammar (lalr_driver.flat_items) is parsed by splitting its terminals at the sections: kept so
+        # only where the rules have no options that change Lark's tree and the split gives it for the probe
+        items = flat_items(data["rules"])
+        if items is not None and not any(rule.options.keep_all_tokens or rule.options.expand1 for rule in rules):
+            flat = Tables({**data, "flat": sorted(items)})
+            if flat.flat is not None and flat.parse(terminals(toks)) == want:
+                data["flat"] = sorted(items)
         return data
     except Exception:  # noqa: BLE001 - anything this Lark does otherwise: Lark.parse, which is always right
         return None
