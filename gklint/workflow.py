@@ -8,13 +8,13 @@ format written one file at a time is written from the run's spool by ``write_str
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import click
 
 from .diagnostics import Diagnostic
+from .records import mutable
 
 _OPTIONS = [
     click.option("--fix", "fix", is_flag=True, help="自动修复可安全修复的问题（标签写法、网页元素、半角标点），写回文件"),
@@ -43,12 +43,15 @@ def color_choice(color: str | None, no_color: bool) -> bool | None:
     return {"always": True, "never": False}.get(color or "auto")
 
 
-@dataclass
+@mutable
 class Outcome:
     """What a check run's workflow options made of its findings, and an exit code when one of them ends the run."""
 
     diags: list[Diagnostic]
     exit_code: int | None = None        # set: exit now with this code (``--diff``, ``--write-baseline``)
+
+    def __init__(self, diags: list[Diagnostic], exit_code: int | None = None) -> None:
+        self.diags, self.exit_code = diags, exit_code
 
 
 def _say(quiet: bool, text: str) -> None:

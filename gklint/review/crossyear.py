@@ -12,10 +12,11 @@ agency or year take no part. Select/ignore/severity overrides apply as to every 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
+from ..records import mutable
 from ..rules.checks import Opt, kind
 from .agency import AgencyMap
 from .facts import Facts, Place
@@ -23,7 +24,7 @@ from .group import Group
 from .store import Packed
 
 
-@dataclass
+@mutable
 class CorpusFinding:
     """A cross-year check's finding about one report, before it becomes a Diagnostic."""
 
@@ -33,13 +34,22 @@ class CorpusFinding:
     message: str | None = None    # key into the rule's `messages`
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __init__(self, report: Facts, place: Place, params: dict[str, Any] | None = None, message: str | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
+        self.report, self.place, self.message = report, place, message
+        self.params = {} if params is None else params
+        self.extra = {} if extra is None else extra
 
-@dataclass
+
+@mutable
 class CorpusContext:
     """What a cross-year check is given besides the group's reports: the agency and the run's agency map."""
 
     agency: str
     agencies: AgencyMap
+
+    def __init__(self, agency: str, agencies: AgencyMap) -> None:
+        self.agency, self.agencies = agency, agencies
 
 
 CorpusCheck = Callable[..., Iterable[CorpusFinding]]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..records import mutable
 from .agency import AgencyMap
 from .store import FactStore
 
 
-@dataclass
+@mutable
 class Run:
     """One run's per-report facts (input order; packed, ``gklint.review.store``) and whether it was interrupted."""
 
@@ -18,6 +19,12 @@ class Run:
     facts: FactStore = field(default_factory=FactStore)
     interrupted: bool = False
     done: int = 0
+
+    def __init__(self, agencies: AgencyMap | None = None, facts: FactStore | None = None, interrupted: bool = False,
+                 done: int = 0) -> None:
+        self.agencies = AgencyMap() if agencies is None else agencies
+        self.facts = FactStore() if facts is None else facts
+        self.interrupted, self.done = interrupted, done
 
     def reports(self) -> dict[str, dict]:
         """path → {agency, agency_as_written, agency_source, year, year_source, format}."""
