@@ -116,6 +116,8 @@ def test_only_a_flat_grammar_is_split():
     assert lalr_driver.flat_items(nested) is None
     assert lalr_driver.flat_items(rules + [["__front_star_1", ["SECTION"]], ["__front_star_1",
                                                                           ["__front_star_1", "SECTION"]]]) is None
+    hidden = rules + [["__front_star_1", ["_NOTE"]], ["__front_star_1", ["__front_star_1", "_NOTE"]]]
+    assert lalr_driver.flat_items(hidden) is None            # a terminal Lark leaves out of the tree
 
 
 def test_kept_data_that_says_flat_for_other_terminals_is_refused():

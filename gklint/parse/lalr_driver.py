@@ -190,8 +190,8 @@ def flat_items(rules: list) -> frozenset[str] | None:
                 ("section", ("SECTION", run)), ("section", ("SECTION",)),
                 (sections, ("section",)), (sections, (sections, "section")),
                 *((run, (item,)) for item in items), *((run, (run, item)) for item in items)}
-    if got != expected or "SECTION" in items or len(got) != len(rules):
-        return None
+    if got != expected or "SECTION" in items or len(got) != len(rules) or any(i.startswith("_") for i in items):
+        return None             # (a terminal named _X is left out of Lark's tree: a split would keep it)
     return items
 
 
