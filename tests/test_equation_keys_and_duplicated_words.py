@@ -29,6 +29,23 @@ def test_keys_kept_per_layout_when_layouts_alternate():
     assert len(log) == 2
 
 
+def test_keys_kept_per_parts_when_parts_alternate_under_one_layout():
+    log: list = []
+    make, keys = _maker(log), _Keys()
+    a = _B([{"r": "1"}, {"r": "2"}])
+    for _ in range(3):                       # two reports' t3[3.*] rows under the same columns, in turn
+        assert keys.get(a, ("x",), make) == [("1", ("x",)), ("2", ("x",))]
+        assert keys.get(a, ("y",), make) == [("1", ("y",)), ("2", ("y",))]
+    assert len(log) == 2
+    for i in range(_Keys.KEPT):              # more parts than kept: the oldest goes, the others stay
+        keys.get(a, (i,), make)
+    assert len(log) == 2 + _Keys.KEPT
+    keys.get(a, (_Keys.KEPT - 1,), make)
+    assert len(log) == 2 + _Keys.KEPT
+    keys.get(a, ("x",), make)
+    assert len(log) == 3 + _Keys.KEPT
+
+
 def test_keys_made_again_when_parts_change_or_the_variables_are_other_objects():
     log: list = []
     make, keys = _maker(log), _Keys()
