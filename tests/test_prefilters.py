@@ -145,3 +145,16 @@ def test_lines_with_is_a_search_per_line():
     text, starts = "\n".join(lines), tuple(sum(len(t) + 1 for t in lines[:k]) for k in range(len(lines)))
     for rx in (content._PLACEHOLDER_CHARS, typography._DUP, re.compile("[文_]")):
         assert content.lines_with(text, starts, rx) == [k for k, t in enumerate(lines) if rx.search(t)]
+
+
+@pytest.mark.parametrize("lines", [["没有", "有,逗号", "", "English words", "末行(x)"], ["a"], [""], ["", ""],
+                                   ["全中文", "仍是中文"], ["结尾\u2028有分隔符:", "Ｆｕｌｌ　ｗｉｄｔｈ，", "x\ud800y?"]])
+def test_ascii_lines_with_is_lines_with(lines):
+    text, starts = "\n".join(lines), tuple(sum(len(t) + 1 for t in lines[:k]) for k in range(len(lines)))
+    data = text.encode("ascii", "ignore")
+    for marks in (",;:()?!", "A-Za-z", "?", "x"):
+        rx = re.compile("[" + marks + "]")
+        assert content.ascii_lines_with(data, re.compile(rx.pattern.encode())) == \
+            content.lines_with(text, starts, rx) == [k for k, t in enumerate(lines) if rx.search(t)]
+    assert typography._lines_rx(",;:()?!").pattern == rb"[,;:\(\)\?!]"
+    assert typography._lines_rx("，;") is typography._any_of("，;")[0]    # a mark not ASCII: the text is scanned

@@ -165,6 +165,29 @@ def lines_with(text: str, starts: tuple[int, ...], rx) -> list[int]:
     return out
 
 
+def ascii_lines_with(data: bytes, rx) -> list[int]:
+    """``lines_with(text, starts, rx)`` for a pattern ``rx`` (compiled from bytes) that matches ASCII characters
+    only, one at a time (a class of them, as ``[A-Za-z]``): ``data`` is ``text.encode("ascii", "ignore")``, the
+    text's ASCII characters in order, its "\n"s among them, so a line has a match in ``text`` exactly when its
+    piece of ``data`` (between the same "\n"s) has one. For speed: Chinese prose is mostly not ASCII, so ``data``
+    is a tenth of the text, and the encoding costs ~6 machine instructions a character where sre's scan for a
+    class costs ~45-60."""
+    out: list[int] = []
+    search, find, count = rx.search, data.find, data.count
+    pos = line = 0                           # where the search goes on, and the line it is in
+    m = search(data)
+    while m is not None:
+        at = m.start()
+        line += count(b"\n", pos, at)
+        out.append(line)
+        pos = find(b"\n", at) + 1
+        if pos == 0:
+            break
+        line += 1
+        m = search(data, pos)
+    return out
+
+
 @per_object
 def prose_units(report: Report) -> tuple[tuple[Line, ...], ...]:
     """Paragraphs (several lines) and single heading / title lines, in file order (made once per report)."""

@@ -18,8 +18,8 @@ from ...diagnostics import Severity
 from ...model import Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
-from .content import (line_starts, lines_with, mask_urls, prose_lines, prose_text, prose_units, quote, trimmed_span,
-                      units_are_lines)
+from .content import (ascii_lines_with, line_starts, lines_with, mask_urls, prose_lines, prose_text, prose_units,
+                      quote, trimmed_span, units_are_lines)
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -56,8 +56,17 @@ def _units_text(report: Report) -> tuple[str, tuple[int, ...]]:
 
 def _lines_with(report: Report, rx) -> set[int]:
     """Indexes (into the prose units' lines, in order) of the lines where ``rx`` finds something (``rx``: as for
-    content.lines_with)."""
+    content.lines_with; compiled from bytes: a class of ASCII characters, as ascii_lines_with asks)."""
+    if isinstance(rx.pattern, bytes):
+        return set(ascii_lines_with(_units_ascii(report), rx))
     return set(lines_with(*_units_text(report), rx))
+
+
+@per_object
+def _units_ascii(report: Report) -> bytes:
+    """The ASCII characters of the prose units' text (``_units_text``), "\n"s included, in order (once per report:
+    content.ascii_lines_with scans it for a class of ASCII characters instead of the whole text)."""
+    return _units_text(report)[0].encode("ascii", "ignore")
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -73,6 +82,15 @@ def _any_of(marks: str) -> tuple[re.Pattern, bool]:
     space among the marks: masking adds spaces)."""
     rx = re.compile("[" + re.escape(marks) + "]") if marks else re.compile("(?!)")
     return rx, any(ch.isspace() for ch in marks)
+
+
+@lru_cache(maxsize=64)
+def _lines_rx(marks: str) -> re.Pattern:
+    """``_any_of(marks)``'s pattern as _lines_with scans the units with it: of bytes when every mark is ASCII (the
+    usual marks: the scan is then over the units' ASCII characters alone, see content.ascii_lines_with)."""
+    if marks and marks.isascii():
+        return re.compile(("[" + re.escape(marks) + "]").encode("ascii"))
+    return _any_of(marks)[0]
 
 
 _GAPS = " \t\u3000\u00a0"                # what _neighbour steps over
@@ -132,7 +150,7 @@ def check_halfwidth_punctuation(rule, report: Report, ctx):
     else:
         # a line without a mark has no finding: only the units of the lines one scan finds a mark in
         ends = _unit_ends(report)
-        look = sorted({bisect_right(ends, k) for k in _lines_with(report, rx)})
+        look = sorted({bisect_right(ends, k) for k in _lines_with(report, _lines_rx(marks))})
     lines = report.lines
     for u in look:
         # per line of the paragraph, where its marks are (most lines of a paragraph that has one have none)
@@ -421,6 +439,7 @@ _WORD = lazy_re(r"[A-Za-z](?<![A-Za-z0-9_.@/\\-][A-Za-z])[A-Za-z]*(?![A-Za-z0-9_
 
 
 _LATIN = lazy_re(r"[A-Za-z]")
+_LATIN_BYTES = lazy_re(rb"[A-Za-z]")      # the same, over the units' ASCII characters (_lines_with)
 
 
 def stray_words(text: str, allow: set[str]) -> Iterator[tuple[int, int]]:
@@ -443,9 +462,9 @@ def stray_words(text: str, allow: set[str]) -> Iterator[tuple[int, int]]:
 })
 def check_stray_english(rule, report: Report, ctx):
     """An English word between Chinese characters (“思想 and 党的”), usually a translation or conversion slip."""
-    # only a line with a Latin letter can have a word (masking adds none): one scan of the units' text finds
-    # them (no line in most reports), and only those lines are looked at, in order
-    marked = lines_with(*_units_text(report), _LATIN)
+    # only a line with a Latin letter can have a word (masking adds none): one scan of the units' ASCII characters
+    # finds them (no line in most reports), and only those lines are looked at, in order
+    marked = ascii_lines_with(_units_ascii(report), _LATIN_BYTES)
     if not marked:
         return
     allow = {w.lower() for w in rule.opt("allow") or []}
