@@ -44,6 +44,11 @@ def test_spam_literals_cover_every_branch():
         assert any(lit in s for lit in typography.SPAM_LITERALS), s
 
 
+def test_spam_needles_cover_every_literal():
+    for lit in typography.SPAM_LITERALS:
+        assert any(needle in lit for needle in typography.SPAM_NEEDLES), lit
+
+
 @pytest.mark.parametrize("text,hit", [
     ("我局依法送达告知书，未收取费用。", False),
     ("注册即送88元\n本年度", True),
@@ -158,3 +163,12 @@ def test_ascii_lines_with_is_lines_with(lines):
             content.lines_with(text, starts, rx) == [k for k, t in enumerate(lines) if rx.search(t)]
     assert typography._lines_rx(",;:()?!").pattern == rb"[,;:\(\)\?!]"
     assert typography._lines_rx("，;") is typography._any_of("，;")[0]    # a mark not ASCII: the text is scanned
+
+
+@pytest.mark.parametrize("words", [("网", "公众号"), ("公众号",), ("ab", "b"), ("号",)])
+def test_literal_lines_is_lines_with_the_alternation(words):
+    lines = ["政府网站", "微信公众号与网站", "", "公众", "号网", "abab", "网", "末行公众号"]
+    text, starts = "\n".join(lines), tuple(sum(len(t) + 1 for t in lines[:k]) for k in range(len(lines)))
+    rx = re.compile("|".join(map(re.escape, words)))
+    assert content.literal_lines(text, starts, words) == set(content.lines_with(text, starts, rx)) == \
+        {k for k, t in enumerate(lines) if rx.search(t)}

@@ -22,7 +22,7 @@ from functools import lru_cache
 from ...model import Report
 from ...model.divisions import ending, places_in, related
 from . import Finding, kind, lazy_re
-from .content import lines_with, prose_lines, prose_text, quote
+from .content import lines_with, literal_lines, prose_lines, prose_text, quote
 
 _ADMIN = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|区|旗|镇|乡)"
 _PLACE = lazy_re(rf"([\u4e00-\u9fff]{{2,6}}?){_ADMIN}")
@@ -32,7 +32,7 @@ _BODY_END = lazy_re(r"(?:管理局|委员会|办公室|办公厅|服务中心|�
 # before a sentence's subject: a time phrase (2023年，今年以来，), after the line's start or a full stop
 _TIME = lazy_re(r"(?:[12]\d{3}\s*年度?(?:以来)?|今年以来|本年度|一年来)$")
 _GENERIC = {"城区", "郊区", "矿区"}    # division names that are ordinary words too (县城区商务局)
-_NET = lazy_re(r"网|公众号")        # what every channel word of _CHANNEL has
+_NET = ("网", "公众号")        # what every channel word of _CHANNEL has
 
 
 def _own(agency: str) -> tuple[set[str], str | None]:
@@ -108,12 +108,12 @@ def check_foreign_place(rule, report: Report, ctx):
         return
     title = report.title.text if report.title else agency
     span = report.title.span if report.title else None
-    # only a line with 网 or 公众号 (a channel) or a match of _body (a subject) can have a finding: one scan of the
-    # prose text each finds them (content.lines_with; _body matches no line break, and its look-ahead after a
-    # line's end sees the "\n" there, which starts none of its words, as the line alone sees its end), and only
-    # those lines are looked at, in order (most reports: a few of a hundred)
+    # only a line with 网 or 公众号 (a channel) or a match of _body (a subject) can have a finding: scans of the
+    # prose text find them (content.literal_lines, content.lines_with; _body matches no line break, and its
+    # look-ahead after a line's end sees the "\n" there, which starts none of its words, as the line alone sees
+    # its end), and only those lines are looked at, in order (most reports: a few of a hundred)
     text, starts = prose_text(report)
-    look = set(lines_with(text, starts, _NET))
+    look = literal_lines(text, starts, _NET)
     if own:
         look.update(lines_with(text, starts, _body(dept)))
     lines = prose_lines(report)

@@ -201,12 +201,15 @@ SPAM_LITERALS = ("博彩", "赌场", "赌博网", "百家乐", "娱乐城", "真
                  "在线投注", "首存", "充值", "开户", "注册", "葡京", "威尼斯人", "太阳城", "皇冠", "彩票")
 
 
-# one scan for all of them (~3x faster than a substring test for each: each test scans the whole text)
-_SPAM_LITERAL = lazy_re("|".join(map(re.escape, SPAM_LITERALS)))
+# what each of SPAM_LITERALS contains (tests/test_prefilters.py checks it): a text with none of these has none of
+# them. Characters no government report has (none of the 86 real reports in tests/reports and /work/shared has
+# one) where a literal has one, else the literal itself: a substring test is a C scan (memchr for one character,
+# ~1 machine instruction a character), where an alternation of the literals costs sre ~90 a character
+SPAM_NEEDLES = ("彩", "赌", "娱", "棋", "虎", "值", "葡", "尼", "皇", "百家乐", "真人", "投注", "首存", "开户", "注册", "太阳城")
 
 
 def _spam_in(text: str, budget: saferegex.Budget) -> bool:
-    return _SPAM_LITERAL.search(text) is not None and budget.search(SPAM, text) is not None
+    return any(needle in text for needle in SPAM_NEEDLES) and budget.search(SPAM, text) is not None
 
 
 @kind("page_chrome", options={
