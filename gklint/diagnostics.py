@@ -25,10 +25,15 @@ class Severity(str, Enum):
     def parse(cls, value: "str | Severity") -> "Severity":
         if isinstance(value, Severity):
             return value
+        if isinstance(value, str) and (hit := _BY_NAME.get(value)) is not None:
+            return hit                       # the usual spellings: one look-up, not the Enum call's Python frames
         try:
             return cls(str(value).lower())
         except ValueError:
             raise ValueError(f"unknown severity {value!r} (error, warning, info)") from None
+
+
+_BY_NAME = {s.value: s for s in Severity}     # what Severity.parse finds first
 
 
 class Span(NamedTuple):

@@ -25,6 +25,7 @@ from ..model import Report
 from . import expr_batch
 from .loader import Pack, Rule, RuleError, render_message
 from .pack_cache import load_pack_cached
+from ..packs import for_report        # (at the top: a relative import in a function costs ~3 K instructions a call)
 from .saferegex import RegexTimeout
 
 DEFAULT_MAX_FINDINGS = 100       # per rule (code) and file; 0 = no cap
@@ -267,8 +268,7 @@ def run_rules(parsed: Parsed, ruleset: RuleSet, settings: dict | None = None,
     """The rules' findings and the read/parse problems, under the rule set's select/ignore, ``severities``
     (code or name → severity, for every code) and the cap of ``max_findings`` per code (None: the default)."""
     report = parsed.report
-    from ..packs import for_report    # the packs enabled for this report and their overrides
-
+    # the packs enabled for this report and their overrides
     ruleset, severities, conflicts = for_report(ruleset, report, severities)
     ctx = Context(report, settings or {}, tuple(ruleset.known or ruleset.rules))
     out: list[Diagnostic] = list(parsed.problems) + conflicts
