@@ -18,7 +18,7 @@ from .base import SimpleReader, Source
 
 # control characters other than \t \n \v \f \r, and DEL; one regex scan instead of a Python loop per character
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f])
+_CONTROL_BYTES = (*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f)
 _SAMPLE = 20000
 
 
@@ -58,7 +58,7 @@ def decode(data: bytes, path: str = "<stdin>", fmt: str = "text") -> Source:
     encoding = None
     text = None
     decoded = None          # the bytes decoded as UTF-8 or GB18030 (see _no_control_bytes), else None
-    if (b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if (data.find(0, 0, 65536) >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
             and (text := _utf16_without_bom(data)) is not None):
         encoding = "utf-16 (no BOM)"
         problems.append(Diagnostic.at(
@@ -104,10 +104,12 @@ def decode(data: bytes, path: str = "<stdin>", fmt: str = "text") -> Source:
 def _no_control_bytes(decoded: bytes | None) -> bool:
     """Whether text decoded from ``decoded`` (as UTF-8, with or without errors, or GB18030) is sure to hold no
     control character: both encodings write U+0000-U+001F and U+007F as that one byte and never use those bytes
-    inside another character, so bytes without them decode to text without them. One C pass over the bytes
-    (``bytes.translate``) is ~3x cheaper than the regular expression over the text; only a file that has such
-    a byte is then looked at character by character (``_looks_like_text``)."""
-    return decoded is not None and len(decoded.translate(None, _CONTROL_BYTES)) == len(decoded)
+    inside another character, so bytes without them decode to text without them. Looked for one byte value at
+    a time (``bytes.__contains__`` of an int is a ``memchr``, which goes through many bytes an instruction):
+    28 such scans cost half of one ``bytes.translate`` pass (~12 instructions a byte) and a sixth of the regular
+    expression over the text; only a file that has such a byte is then looked at character by character
+    (``_looks_like_text``)."""
+    return decoded is not None and not any(map(decoded.__contains__, _CONTROL_BYTES))
 
 
 def blank_html_comments(text: str) -> str:
