@@ -18,7 +18,7 @@ from array import array
 from collections import defaultdict
 from itertools import islice
 from json.encoder import encode_basestring
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Iterable, Iterator
 
 from ..diagnostics import Diagnostic, Severity
@@ -55,10 +55,14 @@ def _line_blob(diags: list[Diagnostic]) -> bytes:
     keys = ",".join(["[%d,%d,%s,%s,%d]" % (ln, col, _string(code), _string(msg), len(text))
                      if type(ln) is int and type(col) is int and type(code) is str and type(msg) is str
                      else _dumps([ln, col, code, msg, len(text)]) for ln, col, code, msg, text in rows])
-    return (f"[{keys}]".encode("utf-8", "surrogatepass") + b"\0"
-            + "".join(r[4] + "\n" for r in rows).encode("utf-8", "surrogatepass"))
+    if not rows:
+        return b"[]\0"
+    # one string encoded once (the NUL and line breaks are those bytes in UTF-8), the lines joined in one call
+    lines = "\n".join([r[4] for r in rows])
+    return f"[{keys}]\0{lines}\n".encode("utf-8", "surrogatepass")
 
 
+_severity = attrgetter("severity")
 _SORT_KEY = itemgetter(0, 1, 2, 3)      # (line, column, code, message), as ``groups`` sorts
 _string = encode_basestring     # a JSON string as json.dumps(ensure_ascii=False) writes it
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -108,7 +112,7 @@ def encode_concise(path: str, diags: list[Diagnostic]) -> tuple[list[tuple[str, 
     the pool worker that linted the file (``gklint.lint.lint_paths``' ``encode``), so the parent only writes
     bytes, and each finding already as its concise line."""
     return ([(p, _line_blob(ds)) for p, ds in _by_path(diags).items()],
-            any(d.severity is Severity.ERROR for d in diags))
+            Severity.ERROR in map(_severity, diags))    # (C-level: no generator frame a finding)
 
 
 class Spool:
