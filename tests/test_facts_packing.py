@@ -59,3 +59,17 @@ def test_ints_are_written_as_json_writes_them():
         assert store._all_ints(xs)
         assert store._ints(xs) == json.dumps(xs, separators=(",", ":"))
     assert not store._all_ints([1, True]) and not store._all_ints([1, 2.0])
+
+
+@pytest.mark.parametrize("path", [*SEEDS[:3], *CORPUS[:3]], ids=lambda p: p.name)
+def test_sentences_of_one_line_paragraphs_as_of_their_joined_text(path, monkeypatch):
+    """``_sentences`` reads a one-line paragraph's line, not ``Paragraph.text``: the same gathered facts."""
+    from gklint.model import nodes
+    from gklint.review import facts as facts_mod
+
+    src = read_path(str(path))
+    want = gather(parse_source(src), src)
+    # every paragraph as if it had more lines than one: the general path, through Paragraph.text
+    monkeypatch.setattr(facts_mod, "len", lambda x: 2 if type(x) is tuple and x and
+                        isinstance(x[0], nodes.Line) else len(x), raising=False)
+    assert gather(parse_source(src), src) == want

@@ -150,10 +150,12 @@ def _add_place(places: list, wheres: list, place: Place) -> None:
 def _sentences(p: Paragraph, source, path: str, places: list, wheres: list, hashes: list, texts: list) -> None:
     """Add the counted sentences of ``p`` (``source``: None for a text file, whose spans are the places): a loop,
     not a generator, tens per report."""
-    text = p.text
     lines = p.lines
     first = lines[0] if lines else None
     first_len = len(first.text) if lines else 0
+    # a paragraph of one line (the usual one) is that line's text: ``p.text`` would join it alone and keep a
+    # copy in the paragraph (which no rule reads but this)
+    text = first.text if len(lines) == 1 else p.text
     for m in _SENTENCE.finditer(text):
         s = m.group()
         if len(s) < MIN_SENTENCE_CHARS:
