@@ -32,3 +32,18 @@ def test_a_known_key():
     # the keys sit in cached facts: another noise class would need another cache schema
     assert facts.sentence_key("本机关２０２３年共收到政府信息公开申请12件。") == \
         hashlib.blake2b("本机关年共收到政府信息公开申请件。".encode(), digest_size=8).digest()
+
+
+def test_the_kept_characters_are_never_noise():
+    # (what lets the key take runs of them without asking the noise class)
+    noise = re.compile(f"[{facts.NOISE_CLASS}]")
+    kept = re.compile(f"[{facts.KEPT_CLASS}]")
+    assert not [c for c in map(chr, range(0x110000)) if kept.match(c) and noise.match(c)]
+
+
+def test_keys_of_prose_with_the_kept_characters():
+    rnd = random.Random(11)
+    sample = _SAMPLE + "《》〈〉「」『』【】〔〕；！？*#政府信息公开年度报告xyzXYZ"
+    for _ in range(3000):
+        t = "".join(rnd.choice(sample) for _ in range(rnd.randrange(0, 90)))
+        assert facts.sentence_key(t) == _old_key(t), t
