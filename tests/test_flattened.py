@@ -65,3 +65,18 @@ def test_a_run_of_one_digit_a_value_is_split_as_the_search_splits_it():
     assert split_row("1236", 4) == [(1, 2, 3, 6)] and split_row("1237", 4) == []
     with pytest.raises(flattened.TooAmbiguous):
         flattened._splits("123", 3, steps=3)
+
+
+def test_rows_a_digit_or_two_longer_than_their_values_split_as_the_search_splits_them():
+    # the one-sum split's cuts (every value left a digit, or all but one): what the bounded search finds
+    import random
+
+    from gklint.model import flattened
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        k = rng.randint(2, 7)
+        vals = [rng.choice([rng.randint(0, 9), rng.randint(0, 9), rng.randint(10, 99)]) for _ in range(k - 1)]
+        s = "".join(map(str, vals)) + str(sum(vals) + rng.choice([0, 0, 0, 9, 18, 1]))
+        want = flattened._Search(s, k, 1, True, 50, 10 ** 9).solutions()
+        assert flattened._one_sum_splits(s, k, 50) == want, (s, k)

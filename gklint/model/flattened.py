@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from itertools import accumulate
 from bisect import bisect_right
 from decimal import Decimal
 
@@ -204,11 +205,35 @@ def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
         vals = tuple(map(int, s))         # (most rows of a small table; the search costs ~60k instructions)
         return [vals] if sum(vals[:-1]) == vals[-1] else []
     found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []     # (addend lengths, values)
+    digits = tuple(map(int, s))
+    # the digits' sums before each position: a number is at least the sum of its digits, so the addends from q to
+    # the sum are at least ``sums[end] - sums[q]``, and exactly that when each is one digit: the search is cut
+    # there, and where all the values left but one have one digit (rows a digit or two longer than their
+    # values: most of those that are not a digit a value), ~70 % of the nodes
+    sums = list(accumulate(digits, initial=0))
 
     def addends(q: int, left: int, acc: int, vals: tuple[int, ...], lens: tuple[int, ...]) -> None:
-        if left == 1:                     # the last addend: the digits up to the sum, 1-7 of them
+        rest, least = total - acc, sums[end] - sums[q]
+        if rest < least:
+            return                        # even a digit a value would add up to more
+        extra = end - q - left            # digits beyond one a value
+        if extra == 0:                    # a digit a value: the only way
+            if rest == least:
+                found.append((lens + (1,) * left, vals + digits[q:end] + (total,)))
+            return
+        if extra == 1:
+            # one value of two digits, the others of one: the two-digit value 10a + b adds 9a to the digits' sum,
+            # so its first digit is (rest - least) / 9 (not 0: a value starting with 0 is 0 itself)
+            a, r = divmod(rest - least, 9)
+            if r == 0 and a:
+                for i in range(q, end - 1):
+                    if digits[i] == a:
+                        found.append((lens + (1,) * (i - q) + (2,) + (1,) * (end - i - 2),
+                                      vals + digits[q:i] + (10 * a + digits[i + 1],) + digits[i + 2:end] + (total,)))
+            return
+        if left == 1:                     # the last addend: the digits up to the sum, 2-7 of them
             n = end - q
-            if 1 <= n <= _DIGITS and (n == 1 or s[q] != "0"):
+            if n <= _DIGITS and s[q] != "0":
                 v = int(s[q:end])
                 if acc + v == total:
                     found.append((lens + (n,), vals + (v, total)))
@@ -232,9 +257,10 @@ def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
         if not m <= end <= m * _DIGITS or (width > 1 and s[end] == "0"):
             continue
         total = int(s[end:])
-        if int(s[:end]) % 9 != total % 9:
+        if sums[end] % 9 != total % 9:
             # a number is its digit sum modulo 9, so the addends, however the digits before the sum are cut,
-            # add up to int(s[:end]) modulo 9: a sum of another remainder is never reached (8 sums in 9 skipped)
+            # add up to their digits' sum modulo 9: a sum of another remainder is never reached (8 sums in 9
+            # skipped)
             continue
         addends(0, m, 0, (), ())
     found.sort(key=lambda f: f[0])
