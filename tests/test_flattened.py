@@ -80,3 +80,15 @@ def test_rows_a_digit_or_two_longer_than_their_values_split_as_the_search_splits
         s = "".join(map(str, vals)) + str(sum(vals) + rng.choice([0, 0, 0, 9, 18, 1]))
         want = flattened._Search(s, k, 1, True, 50, 10 ** 9).solutions()
         assert flattened._one_sum_splits(s, k, 50) == want, (s, k)
+
+
+def test_three_value_rows_split_as_the_search_splits_them():
+    import itertools
+
+    from gklint.model import flattened
+
+    cases = ["".join(d) for n in range(1, 10) for d in itertools.islice(itertools.product("0105", repeat=n), 400)]
+    cases += ["1" * 21, "1" * 22, "9" * 30, "0" * 3, "100200300", "١٢٣٤"]
+    for s in cases:
+        for limit in (50, 2):
+            assert flattened._splits(s, 3, limit) == flattened._Search(s, 3, 1, False, limit, 10 ** 6).solutions(), s

@@ -174,7 +174,30 @@ def _splits(s: str, k: int, limit: int = 50, steps: int = MAX_SPLIT_STEPS) -> li
     if len(s) == k and steps > k and s.isdigit():
         # a digit a value, the only way (a search of k + 1 nodes, within any budget that size): most short runs
         return [tuple(map(int, s))]
+    if k == 3 and steps >= _MOST_NODES[4] and s.isdigit():
+        return _three_splits(s, limit)
     return _Search(s, k, 1, False, limit, steps).solutions()
+
+
+def _three_splits(s: str, limit: int) -> list[tuple[int, ...]]:
+    """``_Search(s, 3, 1, False, limit, budget).solutions()`` with a budget it cannot use up (its at most 400
+    nodes): the three-value rows of table 二, as two loops over the first two values' lengths (the order the
+    search finds them in), not a search through nested calls and tuples (~4x fewer instructions)."""
+    size, out = len(s), []
+    if not 3 <= size <= 3 * _DIGITS:
+        return out
+    for a in range(max(1, size - 2 * _DIGITS), min(_DIGITS, size - 2) + 1):
+        if a > 1 and s[0] == "0":
+            break                         # a value starting with 0 is 0 itself
+        for b in range(max(1, size - a - _DIGITS), min(_DIGITS, size - a - 1) + 1):
+            if b > 1 and s[a] == "0":
+                break
+            if size - a - b > 1 and s[a + b] == "0":
+                continue
+            out.append((int(s[:a]), int(s[a:a + b]), int(s[a + b:])))
+            if len(out) > limit:
+                return out
+    return out
 
 
 def split_row(s: str, k: int, groups: int = 1, steps: int = MAX_SPLIT_STEPS) -> list[tuple[int, ...]]:
