@@ -92,3 +92,10 @@ def test_three_value_rows_split_as_the_search_splits_them():
     for s in cases:
         for limit in (50, 2):
             assert flattened._splits(s, 3, limit) == flattened._Search(s, 3, 1, False, limit, 10 ** 6).solutions(), s
+
+
+def test_digit_values_as_int_reads_them():
+    from gklint.model import flattened
+
+    for s in ("0123456789", "640020470", "7", "١٢٣", "１２３", "12٣"):
+        assert flattened._digit_values(s) == tuple(map(int, s))

@@ -169,11 +169,20 @@ class _Search:
         return found
 
 
+_DIGIT_BYTES = bytes.maketrans(b"0123456789", bytes(range(10)))
+
+
+def _digit_values(s: str) -> tuple[int, ...]:
+    """``tuple(map(int, s))`` of a run of digits: for ASCII ones (the usual run) read off their bytes, ~5x fewer
+    instructions (``int`` of a one-character string costs ~1.2k)."""
+    return tuple(s.encode().translate(_DIGIT_BYTES)) if s.isascii() else tuple(map(int, s))
+
+
 def _splits(s: str, k: int, limit: int = 50, steps: int = MAX_SPLIT_STEPS) -> list[tuple[int, ...]]:
     """Ways (at most limit + 1) to cut digit string s into k non-negative integers without leading zeros."""
     if len(s) == k and steps > k and s.isdigit():
         # a digit a value, the only way (a search of k + 1 nodes, within any budget that size): most short runs
-        return [tuple(map(int, s))]
+        return [_digit_values(s)]
     if k == 3 and steps >= _MOST_NODES[4] and s.isdigit():
         return _three_splits(s, limit)
     return _Search(s, k, 1, False, limit, steps).solutions()
@@ -225,10 +234,10 @@ def _one_sum_splits(s: str, k: int, limit: int) -> list[tuple[int, ...]]:
     if not s.strip("0"):                  # zeros only: each value a single 0 (no leading zeros), the sum too
         return [(0,) * k] if size == k else []
     if size == k:                         # a digit a value, the only way: a split if the last is the others' sum
-        vals = tuple(map(int, s))         # (most rows of a small table; the search costs ~60k instructions)
+        vals = _digit_values(s)         # (most rows of a small table; the search costs ~60k instructions)
         return [vals] if sum(vals[:-1]) == vals[-1] else []
     found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []     # (addend lengths, values)
-    digits = tuple(map(int, s))
+    digits = _digit_values(s)
     # the digits' sums before each position: a number is at least the sum of its digits, so the addends from q to
     # the sum are at least ``sums[end] - sums[q]``, and exactly that when each is one digit: the search is cut
     # there, and where all the values left but one have one digit (rows a digit or two longer than their
