@@ -423,7 +423,7 @@ def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, 
     tid, rid = table.id, rowdef.id
     cells = []
     for cid, (text, _f, span, _start, _layout, kind, number, _value) in zip(rowdef.cols, values):
-        c = _new(CELL_DRAFT)                    # (``new_cell`` inlined)
+        c = CELL_DRAFT()                        # (``new_cell`` inlined)
         c.table = tid; c.row = rid; c.col = cid; c.raw = text; c.value = number; c.kind = kind; c.span = span
         c.__class__ = Cell
         cells.append(c)

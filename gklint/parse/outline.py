@@ -380,7 +380,7 @@ def tokenize(text: str, physical: list[str] | None = None) -> list[tuple[str, Li
                 state &= _SECTION_SEEN | _IN_TABLE
                 continue
         kind, state = steps[state]
-        line = _new(LINE_DRAFT)         # (``new_line``, inlined: a call less per line)
+        line = LINE_DRAFT()             # (``new_line``, inlined: a call less per line)
         line.text, line.line, line.column = seg, n, column
         line.__class__ = Line
         append((kind, line))
