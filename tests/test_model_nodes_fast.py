@@ -46,7 +46,8 @@ def test_lines_and_cells_made_from_drafts_are_the_classes_own_frozen_objects():
     tdef = load_template("2021").tables["t3"]
     rowdef = next(r for r in tdef.rows if not r.group)
     from gklint.model.tables import Piece
-    piece = tuple(Piece("7", "7", SPAN, True, "tab", "number", 7, True))    # a value piece as the aligner reads one
+    piece = tuple(Piece("7", "7", 1, 4, True, "tab", "number", 7, True, 1, 1))   # a value piece as the aligner reads one
+    assert Piece(*piece).span == SPAN
     made = _cells(tdef, rowdef, [piece])
     assert all(type(c) is Cell for c in made)
     assert made[0] == Cell("t3", rowdef.id, rowdef.cols[0], "7", 7, "number", SPAN)

@@ -64,21 +64,38 @@ class Piece(NamedTuple):
 
     The cell stream itself holds *plain tuples* of these fields in this order (``pieces_of``; ``Piece(*p)`` is a
     named view of one): a report has a hundred pieces or more, and a tuple costs a fifth of an object with its
-    fields stored one by one, or of a named tuple (made through ``tuple.__new__``); the aligners unpack them."""
+    fields stored one by one, or of a named tuple (made through ``tuple.__new__``); the aligners unpack them.
+    Its position is kept as numbers, its ``Span`` made only for the pieces that become a cell, a row's label
+    or a header (``piece_span``): a piece is then the fields its line's text gives, kept for the text
+    (``_ROWS``, ``_FIELDS``) with the line's number and column added on: one tuple concatenation a piece, not
+    its fields unpacked and packed again with a new Span (~45 K machine instructions a report less)."""
 
     text: str            # stripped text as written
     f: str               # folded
-    span: Span
+    start: int           # where it starts and ends, from the column of its line
+    end: int
     row_start: bool      # first piece of a physical table row (TROW)
     layout: str          # "tab", "pipe", "line"; "grid": a tab row a reader knows is complete (HTML, Word);
                          # "cell": a blank " |" line among one-cell-per-line "0 |" lines
     kind: str            # parse_value(text), read once here: the aligners ask it of every piece several times
     number: int | Decimal | None
     value: bool          # a cell value: a number, a placeholder, or a blank field of a row (not of a line)
+    line: int            # its line's number and column
+    column: int
+
+    @property
+    def span(self) -> Span:
+        return piece_span(self)
+
+
+def piece_span(p: tuple) -> Span:
+    """The span of a piece (a plain tuple of a ``Piece``'s fields)."""
+    line, column = p[9], p[10]
+    return _span(Span, (line, column + p[2], line, column + p[3]))
 
 
 _WS = " \u00a0\u3000\t"
-_span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__ (one per piece)
+_span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__
 _new = object.__new__
 
 
@@ -97,9 +114,7 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             # a line that is no row: its one field read as a line's (what the row path below makes of a line with
             # one field, without its layout checks and loop: a table written a cell a line has a line a piece)
             d = kept(text) or _field(text)
-            raw, f, ckind, number, lead, line_value, _row_value, end, _step = d
-            n, at = line.line, line.column
-            append((raw, f, _span(Span, (n, at + lead, n, at + end)), False, "line", ckind, number, line_value))
+            append(d[9] + (line.line, line.column))
             continue
         before, prev_row = prev_row, text
         specs = rows_kept(text)
@@ -107,9 +122,9 @@ def pieces_of(lines: list[tuple[str, Line]], exact: frozenset[int] = frozenset()
             specs = _row_specs(text, line.line in exact, before)
         elif specs.__class__ is _Lone:
             specs = specs[0] if _closes_cell(before) else specs[1]
-        n, at = line.line, line.column
-        for raw, f, a, b, first, layout, ckind, number, value in specs:
-            append((raw, f, _span(Span, (n, at + a, n, at + b)), first, layout, ckind, number, value))   # (a Piece)
+        where = line.line, line.column
+        for spec in specs:
+            append(spec + where)    # (a Piece: the fields the row's text gives, its line's number and column)
     return out
 
 
@@ -122,13 +137,15 @@ _FIELDS: dict[str, tuple] = {}
 
 def _field(part: str) -> tuple:
     """(stripped text, folded, kind, number, leading blanks, value as a line's field, value as a row's field,
-    end of its span, start of the next field): the offsets from the field's start"""
+    end of its span, start of the next field, its piece as a line's without its line's number and column): the
+    offsets from the field's start"""
     stripped = part.strip(_WS)
     lead = len(part) - len(part.lstrip(_WS)) if stripped != part else 0
     ckind, number = parse_value(stripped)
     kept = ckind in _VALUE_KINDS
-    d = (stripped, folded(stripped), ckind, number, lead, kept, kept or ckind == BLANK, lead + (len(stripped) or 1),
-         len(part) + 1)
+    f, end = folded(stripped), lead + (len(stripped) or 1)
+    d = (stripped, f, ckind, number, lead, kept, kept or ckind == BLANK, end, len(part) + 1,
+         (stripped, f, lead, end, False, "line", ckind, number, kept))
     if len(part) <= 200:      # a long field (a run-together row) is seldom seen twice
         remember(_FIELDS, part, d, FIELDS_KEPT)
     return d
@@ -203,7 +220,7 @@ def _row_specs(text: str, grid: bool, before: str | None) -> tuple[tuple, ...]:
         d = kept(part)
         if d is None:
             d = _field(part)
-        raw, f, ckind, number, lead, line_value, row_value, end, step = d     # (one unpacking, not 9 indexings)
+        raw, f, ckind, number, lead, line_value, row_value, end, step, _line = d   # (one unpacking, not indexings)
         if only_filled and not raw:
             at += step
             continue
@@ -422,9 +439,10 @@ def _mistyped_number(p: Piece) -> bool:
 def _cells(table: TableDef, rowdef: RowDef, values: list[Piece]) -> tuple[Cell, ...]:
     tid, rid = table.id, rowdef.id
     cells = []
-    for cid, (text, _f, span, _start, _layout, kind, number, _value) in zip(rowdef.cols, values):
-        c = CELL_DRAFT()                        # (``new_cell`` inlined)
-        c.table = tid; c.row = rid; c.col = cid; c.raw = text; c.value = number; c.kind = kind; c.span = span
+    for cid, (text, _f, a, b, _first, _layout, kind, number, _value, n, at) in zip(rowdef.cols, values):
+        c = CELL_DRAFT()                        # (``new_cell`` inlined; ``piece_span`` too)
+        c.table = tid; c.row = rid; c.col = cid; c.raw = text; c.value = number; c.kind = kind
+        c.span = _span(Span, (n, at + a, n, at + b))
         c.__class__ = Cell
         cells.append(c)
     if len(cells) < len(rowdef.cols):
@@ -478,7 +496,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
     row_of, header_of = labels.row, labels.header
     row_cache, header_cache = labels._row_cache, labels._header_cache     # (the memos, their hits looked up here)
     for p in pieces:
-        text, f, span, row_start, layout, _kind, _number, value = p
+        text, f, _start, _end, row_start, layout, _kind, _number, value, _line, _column = p
         if row_start:
             cur = group = None
         if group is not None and f and value:
@@ -486,7 +504,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
             # are the group's last sub-row (（六）… → 3. 其他); the other sub-rows are then missing (GK202)
             last = [r for r in table.rows if r.id.startswith(group[0].id + ".") and not r.group][-1:]
             if last and last[0].id not in found:
-                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], [], group[1][4])
+                cur = _RowAcc(LabelMatch(last[0], "group"), group[1], [], group[1][5])
                 found[last[0].id] = cur
             group = None
         if not f:
@@ -509,7 +527,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
             group = None
             prev = found.get(m.row.id)
             if prev is not None and any(v[1] for v in prev.values):
-                notes.append(f"duplicate row {m.row.id} at line {span.line}")
+                notes.append(f"duplicate row {m.row.id} at line {p[9]}")
                 cur = None
                 continue
             cur = _new(_RowAcc)             # (_RowAcc(m, p, [], layout), without the dataclass's __init__ call)
@@ -522,7 +540,7 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
         if h is not None:
             cid, quality = h
             col = table.columns[cid]
-            headers.append(new_header(text, col.label, quality, span))
+            headers.append(new_header(text, col.label, quality, piece_span(p)))
             continue
         if cur is None:
             continue
@@ -538,15 +556,15 @@ def align_rows(table: TableDef, pieces: list[Piece], section: int | None, versio
             continue
         values = _trim(acc.values, acc.layout, k)
         written = len(values)   # (a row's values hold no blank piece of a line: the loop above takes none)
-        text, _f, span = acc.label[:3]
+        text = acc.label[0]
         label_text = _LABEL_TEXTS.get(text)
         if label_text is None:
             label_text = remember(_LABEL_TEXTS, text, _SPACES.sub(" ", text), LABELS_KEPT)
-        rows.append(new_row(tid, rid, label_text, r.label, span, acc.match.quality,
+        rows.append(new_row(tid, rid, label_text, r.label, piece_span(acc.label), acc.match.quality,
                             _cells(table, r, values[:k] if written > k else values), written, k))
         if written > k:
             notes.append(f"row {r.id}: {written} values for {k} columns")
-    span = pieces[0][2] if pieces else None
+    span = piece_span(pieces[0]) if pieces else None
     return new_table(tid, version, tuple(rows), span, section, tuple(headers), tuple(notes))
 
 
@@ -569,24 +587,24 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
     row_pieces: list[Piece] = []
 
     def flush() -> None:
-        if any(p[7] and p[1] for p in row_pieces):        # (a value that is not blank)
-            layout = row_pieces[0][4]
-            vs = [p for p in row_pieces if p[7]]
+        if any(p[8] and p[1] for p in row_pieces):        # (a value that is not blank)
+            layout = row_pieces[0][5]
+            vs = [p for p in row_pieces if p[8]]
             values.extend(_trim(vs, layout, 0) if layout == "tab" else
                           _trim(vs, layout, sum(len(r.cols) for r in table.rows)) if layout == "grid" else vs)
         row_pieces.clear()
 
     for p in pieces:
-        text, f, span, row_start, layout, _kind, _number, value = p
+        text, f, _start, _end, row_start, layout, _kind, _number, value, _line, _column = p
         if row_start:
             flush()
         if f and not value:
             for r in table.rows:
                 if r.core and r.core in f and r.id not in group_spans:
-                    group_spans[r.id] = span
+                    group_spans[r.id] = piece_span(p)
             h = labels.header(f)
             if h:
-                headers.append(new_header(text, table.columns[h[0]].label, h[1], span))
+                headers.append(new_header(text, table.columns[h[0]].label, h[1], piece_span(p)))
             continue
         if layout in ("line", "cell"):
             if value:
@@ -602,12 +620,12 @@ def align_sequence(table: TableDef, pieces: list[Piece], section: int | None, ve
         if not vals and r.id not in group_spans:
             rows.append(absent_row(table.id, r))
             continue
-        span = group_spans.get(r.id) or (vals[0][2] if vals else None)
+        span = group_spans.get(r.id) or (piece_span(vals[0]) if vals else None)
         rows.append(new_row(table.id, r.id, r.label if r.id in group_spans else "", r.label, span,
                         "exact" if r.id in group_spans else "absent" if not vals else "exact",
                         _cells(table, r, vals), len(vals), len(r.cols)))
     notes = [f"{len(values)} values for {table.cell_count} cells"] if len(values) > table.cell_count else []
-    return new_table(table.id, version, tuple(rows), pieces[0][2], section, tuple(headers), tuple(notes))
+    return new_table(table.id, version, tuple(rows), piece_span(pieces[0]), section, tuple(headers), tuple(notes))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -634,7 +652,7 @@ def _signal_counts(groups) -> dict[str, int]:
     n2021 = n2019 = 0
     for pieces in groups:
         for p in pieces:
-            if p[7]:                        # (a value: no label words)
+            if p[8]:                        # (a value: no label words)
                 continue
             f = p[1]
             hit = _SIGNALS.get(f)
@@ -678,6 +696,6 @@ def table_votes(pieces: list[Piece]) -> dict[str, int]:
             lab = Labels.of(tdef)
             for p in pieces:
                 f = p[1]
-                if f and not p[7] and (lab.row(f) or f in lab.captions):
+                if f and not p[8] and (lab.row(f) or f in lab.captions):
                     votes[tid] += 1
     return votes
