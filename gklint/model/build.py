@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from operator import itemgetter
 
 from ..parse.lalr_driver import Token, Tree
@@ -12,6 +12,7 @@ from .flattened import CUT_OFF, align_flattened, flattened_table
 from .nodes import Heading, Line, Paragraph, Report, Section, Table, TableRegion, Title, new_paragraph, new_table
 from ..parse.outline import match_section_heading, parse_outline
 from ..readers import Source
+from ..records import mutable
 from .tables import Piece, align_tables, pieces_of, table_votes
 from .template import load_template
 from ..textnorm import cn_number, folded
@@ -25,13 +26,16 @@ _NUMBER_FIELD = re.compile(r"(^|[\t|])\s*\d+\s*($|[\t|])")     # a field of a ro
 _DATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
-@dataclass
+@mutable
 class Parsed:
     """A parsed report and the problems met parsing it."""
 
     report: Report
     problems: list[Diagnostic]
     source: Source | None = None     # what was read: its map places view positions in the original file
+
+    def __init__(self, report: Report, problems: list[Diagnostic], source: Source | None = None) -> None:
+        self.report, self.problems, self.source = report, problems, source
 
 
 def _line(tok: Token, lines: list[tuple[str, Line]]) -> Line:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from dataclasses import dataclass
 from typing import NamedTuple
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Span
 from ..memo import KEPT, remember
+from ..records import frozen
 from .nodes import (BLANK, CELL_DRAFT, MISSING, NUMBER, PLACEHOLDER, TEXT, Cell, HeaderLabel, Line, Row,
                     Table, new_header, new_row, new_table)
 from ..parse.outline import PLACEHOLDERS
@@ -239,12 +239,16 @@ def _row_specs(text: str, grid: bool, before: str | None) -> tuple[tuple, ...]:
 _LEAD_PUNCT = re.compile(r"^[、.,:;]+")
 
 
-@dataclass(frozen=True)
+@frozen
 class LabelMatch:
     """A template row a label matched, and how well."""
 
     row: RowDef
     quality: str   # exact, alias, fuzzy; group: a group label carrying its last sub-row's values (2019 shape)
+
+    def __init__(self, row: RowDef, quality: str) -> None:
+        object.__setattr__(self, "row", row)
+        object.__setattr__(self, "quality", quality)
 
 
 # How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts
@@ -402,14 +406,13 @@ def _num_key(num: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 # Row assembly
 # ----------------------------------------------------------------------------------------------------------
-@dataclass(slots=True)
 class _RowAcc:
-    """A row being gathered: its label piece and the value pieces after it."""
+    """A row being gathered: its label piece and the value pieces after it (a plain class: made and read here only)."""
 
-    match: LabelMatch
-    label: Piece
-    values: list[Piece]
-    layout: str
+    __slots__ = ("match", "label", "values", "layout")
+
+    def __init__(self, match: LabelMatch, label: Piece, values: list[Piece], layout: str) -> None:
+        self.match, self.label, self.values, self.layout = match, label, values, layout
 
 
 def _trim(v: list[Piece], layout: str, expected: int) -> list[Piece]:

@@ -8,13 +8,13 @@ kept, are walked by ``gklint.parse.lalr_driver`` (Lark itself parses only where 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
 from ..memo import KEPT, remember
 from ..model.nodes import LINE_DRAFT, Line
 from ..model.template import load_template
+from ..records import frozen
 from ..textnorm import cn_number, folded, strip_numbering
 from .lalr_driver import Token, Tree, tables
 
@@ -33,7 +33,7 @@ _KEYWORDS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class HeadingMatch:
     """Which template section a heading's words name, and how it was numbered."""
 
@@ -41,6 +41,12 @@ class HeadingMatch:
     numeral: int | None    # as numbered
     canonical: bool
     alias: bool
+
+    def __init__(self, number: int, numeral: int | None, canonical: bool, alias: bool) -> None:
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "numeral", numeral)
+        object.__setattr__(self, "canonical", canonical)
+        object.__setattr__(self, "alias", alias)
 
 
 @lru_cache(maxsize=None)
