@@ -24,10 +24,11 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, Span
+from .records import mutable
 
 CODE, NAME = "GK030", "unused-suppression"
 SIDECAR_SUFFIX = ".gklint.toml"
@@ -36,7 +37,7 @@ _ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)    # errors Pa
 _DIRECTIVE = re.compile(r"<!--[ \t]*gklint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.{0,500}?)-->", re.S)
 
 
-@dataclass
+@mutable
 class Suppression:
     """One suppression comment (or the sidecar file): which codes it silences, on which lines, and where it is."""
 
@@ -49,6 +50,12 @@ class Suppression:
     reason: str = ""
     where: str = ""                 # the sidecar's path, for messages
     used: set[str] = field(default_factory=set)
+
+    def __init__(self, kind: str, codes: list[str], line: int, column: int, first: int, last: int, reason: str = "",
+                 where: str = "", used: set[str] | None = None) -> None:
+        self.kind, self.codes, self.line, self.column, self.first, self.last = kind, codes, line, column, first, last
+        self.reason, self.where = reason, where
+        self.used = set() if used is None else used
 
     def covers(self, d: Diagnostic) -> bool:
         return self.first <= d.line <= self.last and (not self.codes or any(_matches(c, d) for c in self.codes))

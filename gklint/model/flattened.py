@@ -24,7 +24,6 @@ from ..textnorm import fold_positions, folded
 
 _MAX_SOLUTIONS = 50
 _span = tuple.__new__      # Span(...) without the named tuple's Python-level __new__
-_new = object.__new__
 _RUN = re.compile(r"\d+(?:\.\d+)?")     # the digits after a row label
 CUT_OFF = "拆法太多，超出检查上限，未拆分"   # the note of a run whose split search was cut off (GK018)
 
@@ -384,7 +383,7 @@ def _cells_from(text: _Text, tdef: TableDef, r: RowDef, start: int, run: str, va
         while pos < size and not f[pos].isdigit():
             pos += 1
         end = pos + len(raw)
-        c = _new(CELL_DRAFT)                    # (``new_cell`` inlined, as the row aligner does: ~100 cells a table)
+        c = CELL_DRAFT()                        # (``new_cell`` inlined, as the row aligner does: ~100 cells a table)
         c.table = tid; c.row = rid; c.col = cid; c.raw = raw; c.value = v; c.kind = NUMBER
         c.span = _span(Span, (n, column + m[pos], n, column + m[end - 1] + 1)) if one else span(pos, end)
         c.__class__ = Cell

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import repeat
 from typing import NamedTuple
 
 from ..diagnostics import Diagnostic, Span
 from ..model import NUMBER, Paragraph
+from ..records import frozen
 from .agency import resolve_agency, resolve_year
 
 #: (table, row) whose number cells are kept: 表三 二、上年结转 and 四、结转下年度; 表二 规章 and 行政规范性文件. In
@@ -48,7 +49,7 @@ class Sentence(NamedTuple):
     place: Place
 
 
-@dataclass(frozen=True)
+@frozen
 class Facts:
     """The kept facts of one report (see the module docstring)."""
 
@@ -62,6 +63,15 @@ class Facts:
     title_place: Place
     cells: dict[tuple[str, str, str], tuple[object, Place]] = field(default_factory=dict)
     sentences: tuple[Sentence, ...] = ()
+
+    def __init__(self, path: str, agency: str | None, agency_source: str | None, year: int | None,
+                 year_source: str | None, template: str | None, format: str, title_place: Place,
+                 cells: dict | None = None, sentences: tuple[Sentence, ...] = ()) -> None:
+        for name, value in (("path", path), ("agency", agency), ("agency_source", agency_source), ("year", year),
+                            ("year_source", year_source), ("template", template), ("format", format),
+                            ("title_place", title_place), ("cells", {} if cells is None else cells),
+                            ("sentences", sentences)):
+            object.__setattr__(self, name, value)
 
     def values_and_hashes(self) -> tuple[dict, set]:
         """(cell key → value, the set of the sentences' hashes): what tells two reports apart
