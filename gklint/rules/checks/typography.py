@@ -202,9 +202,9 @@ SPAM_LITERALS = ("博彩", "赌场", "赌博网", "百家乐", "娱乐城", "真
 
 
 # what each of SPAM_LITERALS contains (tests/test_prefilters.py checks it): a text with none of these has none of
-# them. Characters no government report has (none of the 86 real reports in tests/reports and /work/shared has
-# one) where a literal has one, else the literal itself: a substring test is a C scan (memchr for one character,
-# ~1 machine instruction a character), where an alternation of the literals costs sre ~90 a character
+# them. Characters no government report has (none of the 86 real reports gklint was tried on has one) where a
+# literal has one, else the literal itself: a substring test is a C scan (memchr for one character, ~1 machine
+# instruction a character), where an alternation of the literals costs sre ~90 a character
 SPAM_NEEDLES = ("彩", "赌", "娱", "棋", "虎", "值", "葡", "尼", "皇", "百家乐", "真人", "投注", "首存", "开户", "注册", "太阳城")
 
 
