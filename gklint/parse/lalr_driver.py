@@ -119,8 +119,13 @@ class Tables:
         self.states = [{sym: (target, None) if shift else (None, rules[target])
                         for sym, (shift, target) in acts.items()} for acts in data["states"]]
         self.start, self.end = data["start"], data["end"]
-        if not (0 <= self.start < len(self.states) and 0 <= self.end < len(self.states)):
+        n = len(self.states)
+        if not (type(self.start) is int and type(self.end) is int and 0 <= self.start < n and 0 <= self.end < n):
             raise ValueError("start or end state out of range")
+        for acts in self.states:      # every shift (and goto) to a state the tables have
+            for target, rule in acts.values():
+                if rule is None and not (type(target) is int and 0 <= target < n):
+                    raise ValueError("a shift to a state out of range")
         items = flat_items(data["rules"]) if data.get("flat") else None
         if items is not None and set(data["flat"]) != items:
             raise ValueError("flat terminals other than the rules'")

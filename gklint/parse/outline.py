@@ -286,8 +286,8 @@ def outline_tree(toks: list) -> Tree:
     if made is not None:
         try:
             return made.parse(terminals(toks))
-        except (KeyError, ValueError):       # (no sequence of this grammar's terminals: Lark says what is wrong)
-            pass
+        except (KeyError, ValueError, IndexError, TypeError):   # (none for this grammar's terminals and kept
+            pass                                                  # tables: Lark says what is wrong, if anything)
     from .lark_outline import parser
 
     return parser().parse(toks)
