@@ -1,4 +1,5 @@
-"""The outline tree from the report grammar's LALR tables, without importing Lark on the way (``outline_tree``).
+"""The outline tree from the report grammar's LALR tables, without importing Lark on the way (``Tables``, used by
+``gklint.parse.outline.outline_tree``).
 
 Lark builds the tables from ``grammars/report.lark`` (``gklint.parse.lark_outline``) and stays the reference.
 What a parse needs of them — each state's actions, the grammar's rules, the start and end states — is kept in
@@ -7,7 +8,8 @@ version), written once after Lark built the tables and the loop below parsed a r
 exactly the tree ``Lark.parse`` gives. A run then reads that file (~20 K machine instructions) and walks the
 tables itself: Lark (~90 M instructions to import, ~15 M to load its parser) is imported only to build them again,
 or when they cannot be had (then ``Lark.parse`` does the work, as it does for a file that is missing, damaged or
-not what this version wrote).
+not what this version wrote). A flat grammar's tree, the report grammar's, is its terminals split at each section
+(``Tables.split``): decided when the tables are kept (``flat_items``, checked against Lark's tree), not walked.
 
 The tree is made of this module's ``Tree`` (``data``, ``children``) and ``Token`` (the classified line run: its
 ``type``, ``start_pos``/``end_pos`` into the line list, where it stands): what the builder (``gklint.model.build``)
