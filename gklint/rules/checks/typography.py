@@ -18,8 +18,8 @@ from ...diagnostics import Severity
 from ...model import Paragraph, Report
 from . import Finding, Opt, kind, lazy_re, per_object
 from .. import saferegex
-from .content import (ascii_lines_with, line_starts, lines_with, mask_urls, prose_lines, prose_text, prose_units,
-                      quote, trimmed_span, units_are_lines)
+from .content import (ascii_lines_with, line_starts, lines_with, literal_lines, mask_urls, prose_lines, prose_text,
+                      prose_units, quote, trimmed_span, units_are_lines)
 
 _CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -411,12 +411,7 @@ def check_duplicated_words(rule, report: Report, ctx):
     text, starts = _units_text(report)
     # only a line with a match of _DUP (which no line break can be part of) or a doubled single can have a
     # finding: the rest are not looked at (nor walked over: the lines are taken by index)
-    look = _dup_lines(text, starts)
-    for ch in singles:
-        i = text.find(ch * 2)
-        while i >= 0:                        # (the usual case: none)
-            look.add(bisect_right(starts, i) - 1)
-            i = text.find(ch * 2, i + 1)
+    look = _dup_lines(text, starts) | literal_lines(text, starts, tuple(ch * 2 for ch in singles))
     if not look:
         return
     lines = list(chain.from_iterable(prose_units(report)))     # the units' lines, in the order of ``starts``
