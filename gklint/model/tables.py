@@ -247,8 +247,9 @@ class LabelMatch:
     quality: str   # exact, alias, fuzzy; group: a group label carrying its last sub-row's values (2019 shape)
 
     def __init__(self, row: RowDef, quality: str) -> None:
-        object.__setattr__(self, "row", row)
-        object.__setattr__(self, "quality", quality)
+        _set = object.__setattr__       # (a frozen dataclass: gklint.records)
+        _set(self, "row", row)
+        _set(self, "quality", quality)
 
 
 # How many looked-up texts each table's Labels keeps (the template's labels recur in every report; the other texts

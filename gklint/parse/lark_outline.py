@@ -8,9 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from lark import Lark
+from lark import Tree as LarkTree
 from lark.lexer import Lexer
 
-from .lalr_driver import Tables, flat_items
+from .lalr_driver import Tables, Tree, flat_items
 from .outline import terminals, tokenize
 
 
@@ -78,10 +79,6 @@ def table_data() -> dict | None:
 
 def _as_ours(node):
     """Lark's tree with ``lalr_driver``'s node class (its leaves are our tokens already): to compare them."""
-    from lark import Tree as LarkTree
-
-    from .lalr_driver import Tree
-
     if isinstance(node, LarkTree):
         return Tree(node.data, [_as_ours(c) for c in node.children])
     return node

@@ -43,10 +43,11 @@ class HeadingMatch:
     alias: bool
 
     def __init__(self, number: int, numeral: int | None, canonical: bool, alias: bool) -> None:
-        object.__setattr__(self, "number", number)
-        object.__setattr__(self, "numeral", numeral)
-        object.__setattr__(self, "canonical", canonical)
-        object.__setattr__(self, "alias", alias)
+        _set = object.__setattr__       # (a frozen dataclass: gklint.records)
+        _set(self, "number", number)
+        _set(self, "numeral", numeral)
+        _set(self, "canonical", canonical)
+        _set(self, "alias", alias)
 
 
 @lru_cache(maxsize=None)

@@ -67,11 +67,17 @@ class Facts:
     def __init__(self, path: str, agency: str | None, agency_source: str | None, year: int | None,
                  year_source: str | None, template: str | None, format: str, title_place: Place,
                  cells: dict | None = None, sentences: tuple[Sentence, ...] = ()) -> None:
-        for name, value in (("path", path), ("agency", agency), ("agency_source", agency_source), ("year", year),
-                            ("year_source", year_source), ("template", template), ("format", format),
-                            ("title_place", title_place), ("cells", {} if cells is None else cells),
-                            ("sentences", sentences)):
-            object.__setattr__(self, name, value)
+        _set = object.__setattr__       # (a frozen dataclass: gklint.records)
+        _set(self, "path", path)
+        _set(self, "agency", agency)
+        _set(self, "agency_source", agency_source)
+        _set(self, "year", year)
+        _set(self, "year_source", year_source)
+        _set(self, "template", template)
+        _set(self, "format", format)
+        _set(self, "title_place", title_place)
+        _set(self, "cells", {} if cells is None else cells)     # (None: a new mapping, the field's default)
+        _set(self, "sentences", sentences)
 
     def values_and_hashes(self) -> tuple[dict, set]:
         """(cell key → value, the set of the sentences' hashes): what tells two reports apart
